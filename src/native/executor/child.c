@@ -1,0 +1,380 @@
+/* The child half: becomes the container's init. Runs the plan's steps in order with raw system
+ * calls and execs; on any failure it reports (step, errno) and exits before exec. */
+#include "executor.h"
+#include "sys.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+#include <linux/capability.h>
+
+#define BAD_PLAN() (errno = EBADMSG, -1)
+
+static _Noreturn void fail(struct executor *x, const struct op *op, int err)
+{
+    send_msg(x->channel, MSG_ERROR, (int)op->index, err, 0, -1);
+    _exit(127);
+}
+
+static const char *opt(const char *s)
+{
+    return s && *s ? s : NULL;
+}
+
+static int close_keep_errno(int fd, int r)
+{
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return r;
+}
+
+static int do_mount(struct executor *x, struct reader *a)
+{
+    const char *source = rd_str(a), *target = rd_str(a), *fstype = rd_str(a);
+    uint64_t flags = rd_u64(a);
+    const char *data = rd_str(a);
+    uint32_t kind = rd_u32(a), create = rd_u32(a), mode = rd_u32(a);
+    if (!a->ok)
+        return BAD_PLAN();
+    if (kind == TARGET_HOST)
+        return mount(opt(source), target, opt(fstype), (unsigned long)flags, opt(data));
+    int fd = resolve_in_root(x->rootfd, target, (int)create, mode);
+    if (fd < 0)
+        return -1;
+    char path[32];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    return close_keep_errno(fd, mount(opt(source), path, opt(fstype), (unsigned long)flags, opt(data)));
+}
+
+static int do_mount_setattr(struct executor *x, struct reader *a)
+{
+    const char *path = rd_str(a);
+    uint32_t kind = rd_u32(a), flags = rd_u32(a);
+    struct x_mount_attr attr = { 0 };
+    attr.attr_set = rd_u64(a);
+    attr.attr_clr = rd_u64(a);
+    attr.propagation = rd_u64(a);
+    if (!a->ok)
+        return BAD_PLAN();
+    int fd = kind == TARGET_HOST ? open(path, O_PATH | O_CLOEXEC) : resolve_in_root(x->rootfd, path, CREATE_NONE, 0);
+    if (fd < 0)
+        return -1;
+    long r = syscall(SYS_mount_setattr, fd, "", X_AT_EMPTY_PATH | flags, &attr, sizeof attr);
+    return close_keep_errno(fd, (int)r);
+}
+
+static int do_mknod(struct executor *x, struct reader *a)
+{
+    const char *path = rd_str(a);
+    uint32_t mode = rd_u32(a);
+    uint64_t dev = rd_u64(a);
+    if (!a->ok)
+        return BAD_PLAN();
+    const char *base;
+    int parent = resolve_parent(x->rootfd, path, &base);
+    if (parent < 0)
+        return -1;
+    return close_keep_errno(parent, mknodat(parent, base, mode, (dev_t)dev));
+}
+
+static int do_symlink(struct executor *x, struct reader *a)
+{
+    const char *target = rd_str(a), *link = rd_str(a);
+    if (!a->ok)
+        return BAD_PLAN();
+    const char *base;
+    int parent = resolve_parent(x->rootfd, link, &base);
+    if (parent < 0)
+        return -1;
+    return close_keep_errno(parent, symlinkat(target, parent, base));
+}
+
+static int do_pivot_root(struct executor *x, struct reader *a)
+{
+    uint32_t no_pivot = rd_u32(a);
+    if (!a->ok || x->rootfd < 0)
+        return BAD_PLAN();
+    if (fchdir(x->rootfd) < 0)
+        return -1;
+    if (no_pivot) {
+        if (mount(".", "/", NULL, MS_MOVE, NULL) < 0 || chroot(".") < 0)
+            return -1;
+    } else {
+        /* pivot_root(".", ".") stacks the old root on the new one; detaching it leaves only the new. */
+        if (syscall(SYS_pivot_root, ".", ".") < 0)
+            return -1;
+        if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0 || umount2(".", MNT_DETACH) < 0)
+            return -1;
+    }
+    close(x->rootfd);
+    x->rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    return chdir("/");
+}
+
+static int do_link_up(struct reader *a)
+{
+    const char *name = rd_str(a);
+    if (!a->ok || strlen(name) >= IFNAMSIZ)
+        return BAD_PLAN();
+    int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (s < 0)
+        return -1;
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    strcpy(ifr.ifr_name, name);
+    if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
+        return close_keep_errno(s, -1);
+    ifr.ifr_flags |= IFF_UP;
+    return close_keep_errno(s, ioctl(s, SIOCSIFFLAGS, &ifr));
+}
+
+static int do_write_file(struct reader *a)
+{
+    const char *path = rd_str(a), *content = rd_str(a);
+    if (!a->ok)
+        return BAD_PLAN();
+    int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
+        return -1;
+    size_t n = strlen(content);
+    ssize_t w = write(fd, content, n);
+    if (w >= 0 && (size_t)w != n) {
+        errno = EIO;
+        w = -1;
+    }
+    return close_keep_errno(fd, w < 0 ? -1 : 0);
+}
+
+static int do_fd_layout(struct executor *x, struct reader *a)
+{
+    uint32_t count = rd_u32(a);
+    if (!a->ok || count > 255)
+        return BAD_PLAN();
+    for (uint32_t i = 0; i < count; i++) {
+        int32_t src = rd_i32(a);
+        if (!a->ok)
+            return BAD_PLAN();
+        if (src < 0)
+            continue;
+        if (src >= x->nfds) {
+            errno = EBADF;
+            return -1;
+        }
+        if (dup2(x->fds[src], (int)i) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int do_caps(struct reader *a)
+{
+    uint64_t bounding = rd_u64(a), effective = rd_u64(a), permitted = rd_u64(a);
+    uint64_t inheritable = rd_u64(a), ambient = rd_u64(a);
+    if (!a->ok)
+        return BAD_PLAN();
+    for (int cap = 0; cap < 64; cap++) {
+        if (bounding & (1ULL << cap))
+            continue;
+        if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+            return -1;
+    }
+    struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+    struct __user_cap_data_struct d[2] = {
+        { (uint32_t)effective, (uint32_t)permitted, (uint32_t)inheritable },
+        { (uint32_t)(effective >> 32), (uint32_t)(permitted >> 32), (uint32_t)(inheritable >> 32) },
+    };
+    if (syscall(SYS_capset, &h, d) < 0)
+        return -1;
+    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+        return -1;
+    for (int cap = 0; cap < 64; cap++)
+        if ((ambient & (1ULL << cap)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
+            return -1;
+    return 0;
+}
+
+static int do_seccomp(struct executor *x, struct reader *a)
+{
+    uint32_t flags = rd_u32(a), count = rd_u32(a);
+    if (!a->ok || count == 0 || count > 4096)
+        return BAD_PLAN();
+    const uint8_t *filter = rd_bytes(a, (size_t)count * 8);
+    if (!filter)
+        return BAD_PLAN();
+    struct x_sock_fprog prog = { (unsigned short)count, filter };
+    long r = syscall(SYS_seccomp, 1 /* SECCOMP_SET_MODE_FILTER */, flags, &prog);
+    if (r < 0)
+        return -1;
+    if (r > 0) {
+        /* A notify listener: hand it to the host through the monitor, then drop our copy. */
+        send_msg(x->channel, MSG_SYNC, -1, 0, -2, (int)r);
+        close((int)r);
+    }
+    return 0;
+}
+
+static int do_exec(struct reader *a)
+{
+    char **candidates = rd_strv(a), **argv = rd_strv(a), **envp = rd_strv(a);
+    if (!a->ok || !candidates || !argv || !envp || !candidates[0])
+        return BAD_PLAN();
+    int err = ENOENT;
+    for (char **c = candidates; *c; c++) {
+        execve(*c, argv, envp);
+        if (errno == EACCES)
+            err = EACCES;
+        else if (errno != ENOENT && errno != ENOTDIR) {
+            err = errno;
+            break;
+        }
+    }
+    errno = err;
+    return -1;
+}
+
+static int wait_continue(struct executor *x)
+{
+    struct msg m;
+    int r = recv_msg(x->channel, &m);
+    if (r == 0)
+        _exit(1); /* the monitor is gone */
+    if (r < 0 || m.kind != MSG_CONTINUE)
+        return BAD_PLAN();
+    return 0;
+}
+
+static int run_op(struct executor *x, struct op *op)
+{
+    struct reader *a = &op->args;
+    switch (op->code) {
+    case OP_WAIT_RELEASE:
+        return wait_continue(x);
+    case OP_MOUNT:
+        return do_mount(x, a);
+    case OP_MKNOD:
+        return do_mknod(x, a);
+    case OP_SYMLINK:
+        return do_symlink(x, a);
+    case OP_OPEN_ROOT: {
+        const char *path = rd_str(a);
+        if (!a->ok)
+            return BAD_PLAN();
+        x->rootfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        return x->rootfd < 0 ? -1 : 0;
+    }
+    case OP_PIVOT_ROOT:
+        return do_pivot_root(x, a);
+    case OP_SETHOSTNAME: {
+        const char *name = rd_str(a);
+        return a->ok ? sethostname(name, strlen(name)) : BAD_PLAN();
+    }
+    case OP_SETDOMAINNAME: {
+        const char *name = rd_str(a);
+        return a->ok ? setdomainname(name, strlen(name)) : BAD_PLAN();
+    }
+    case OP_LINK_UP:
+        return do_link_up(a);
+    case OP_CHDIR: {
+        const char *path = rd_str(a);
+        return a->ok ? chdir(path) : BAD_PLAN();
+    }
+    case OP_WRITE_FILE:
+        return do_write_file(a);
+    case OP_SETRLIMIT: {
+        uint32_t resource = rd_u32(a);
+        struct rlimit rl = { rd_u64(a), rd_u64(a) };
+        return a->ok ? setrlimit((int)resource, &rl) : BAD_PLAN();
+    }
+    case OP_PRCTL: {
+        uint32_t option = rd_u32(a);
+        uint64_t a2 = rd_u64(a), a3 = rd_u64(a), a4 = rd_u64(a), a5 = rd_u64(a);
+        return a->ok ? prctl((int)option, a2, a3, a4, a5) : BAD_PLAN();
+    }
+    case OP_MOUNT_SETATTR:
+        return do_mount_setattr(x, a);
+    case OP_UNSHARE: {
+        uint64_t flags = rd_u64(a);
+        return a->ok ? unshare((int)flags) : BAD_PLAN();
+    }
+    case OP_SYNC: {
+        uint32_t tag = rd_u32(a);
+        if (!a->ok || send_msg(x->channel, MSG_SYNC, (int)op->index, 0, (int)tag, -1) < 0)
+            return BAD_PLAN();
+        return wait_continue(x);
+    }
+    case OP_FD_LAYOUT:
+        return do_fd_layout(x, a);
+    case OP_CLOSE_FDS: {
+        uint32_t first = rd_u32(a);
+        return a->ok ? (int)syscall(SYS_close_range, first, ~0U, X_CLOSE_RANGE_CLOEXEC) : BAD_PLAN();
+    }
+    case OP_SETGROUPS: {
+        uint32_t count = rd_u32(a);
+        if (!a->ok || count > 65536)
+            return BAD_PLAN();
+        const uint8_t *gids = rd_bytes(a, (size_t)count * 4);
+        if (!gids)
+            return BAD_PLAN();
+        gid_t list[count ? count : 1];
+        memcpy(list, gids, (size_t)count * 4);
+        return (int)syscall(SYS_setgroups, count, list);
+    }
+    case OP_SETRESGID: {
+        uint32_t g = rd_u32(a);
+        return a->ok ? (int)syscall(SYS_setresgid, g, g, g) : BAD_PLAN();
+    }
+    case OP_SETRESUID: {
+        uint32_t u = rd_u32(a);
+        return a->ok ? (int)syscall(SYS_setresuid, u, u, u) : BAD_PLAN();
+    }
+    case OP_UMASK: {
+        uint32_t mask = rd_u32(a);
+        if (!a->ok)
+            return BAD_PLAN();
+        umask(mask);
+        return 0;
+    }
+    case OP_CAPS:
+        return do_caps(a);
+    case OP_SECCOMP:
+        return do_seccomp(x, a);
+    case OP_EXEC:
+        return do_exec(a);
+    case OP_UMOUNT: {
+        const char *path = rd_str(a);
+        uint32_t flags = rd_u32(a);
+        return a->ok ? umount2(path, (int)flags) : BAD_PLAN();
+    }
+    case OP_TEST_FAIL:
+        errno = (int)rd_u32(a);
+        return -1;
+    default:
+        return BAD_PLAN();
+    }
+}
+
+void run_child(struct executor *x)
+{
+    for (int i = x->clone_at + 1; i < x->nops; i++) {
+        if (is_monitor_op(x, i))
+            continue;
+        if (run_op(x, &x->ops[i]) < 0)
+            fail(x, &x->ops[i], errno);
+    }
+    /* A plan always ends with OP_EXEC; reaching here means it did not. */
+    send_msg(x->channel, MSG_ERROR, x->nops, EBADMSG, 0, -1);
+    _exit(127);
+}

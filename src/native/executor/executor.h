@@ -1,0 +1,44 @@
+/* State shared by the executor's monitor and child halves. */
+#ifndef CONTAINMENT_EXECUTOR_H
+#define CONTAINMENT_EXECUTOR_H
+#include "plan.h"
+#include "protocol.h"
+
+struct executor {
+    int control;       /* socket to the host */
+    int channel;       /* socket between monitor and child (each keeps its own end) */
+    int fds[PLAN_MAX_FDS]; /* fds received with the plan, moved high */
+    int nfds;
+    struct op *ops;
+    int nops;
+    int clone_at;      /* index of OP_CLONE */
+    int detached;      /* the monitor leaves once the child has exec'd */
+    int child;         /* the child's pid, in the host's pid namespace */
+    int pidfd;
+    int rootfd;        /* the root that in-root paths resolve beneath, or -1 */
+};
+
+/* Sends one message; MSG_NOSIGNAL, so a vanished peer is an error, not a SIGPIPE. */
+int send_msg(int fd, int kind, int step, int err, int value, int passfd);
+/* Receives one message; returns 1, 0 on EOF, -1 on error. */
+int recv_msg(int fd, struct msg *m);
+/* Moves fd to a number >= 256 with FD_CLOEXEC, out of the way of the container's fd layout. */
+int move_high(int fd);
+
+/* Ops up to the clone, and the outside steps after it, are the monitor's; the rest the child's. */
+static inline int is_monitor_op(const struct executor *x, int i)
+{
+    uint32_t code = x->ops[i].code;
+    return i <= x->clone_at || code == OP_WRITE_PID || code == OP_WRITE_CHILD_PROC || code == OP_RELEASE;
+}
+
+_Noreturn void run_child(struct executor *x);
+_Noreturn void run_monitor(struct executor *x);
+
+/* Resolves path beneath x->rootfd (RESOLVE_IN_ROOT), creating it when asked (CREATE_DIR or
+ * CREATE_FILE, with mode). Returns an O_PATH fd, or -1 with errno set. */
+int resolve_in_root(int rootfd, const char *path, int create, unsigned mode);
+/* Resolves the parent of path beneath rootfd; *base points at its last component. */
+int resolve_parent(int rootfd, const char *path, const char **base);
+
+#endif

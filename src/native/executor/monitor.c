@@ -1,0 +1,237 @@
+/* The monitor half: joins namespaces, clones the child into new ones, does what must be done from
+ * outside the child (cgroup membership, id maps), then relays between host and child until the child
+ * exits. It stays a tiny parent so that the exit status reaches the host over the socket, whatever
+ * reaps the host's own children, and so that the child dies when the host does. */
+#include "executor.h"
+#include "sys.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int write_all(int fd, const char *s, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, s, n);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        s += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+static int fd_at(struct executor *x, uint32_t index)
+{
+    if (index >= (uint32_t)x->nfds) {
+        errno = EBADF;
+        return -1;
+    }
+    return x->fds[index];
+}
+
+static void reap_and_exit(struct executor *x, int code)
+{
+    if (x->child > 0) {
+        syscall(SYS_pidfd_send_signal, x->pidfd, SIGKILL, NULL, 0);
+        while (waitpid(x->child, NULL, 0) < 0 && errno == EINTR)
+            ;
+    }
+    _exit(code);
+}
+
+static _Noreturn void fail(struct executor *x, const struct op *op, int err)
+{
+    send_msg(x->control, MSG_ERROR, (int)op->index, err, 0, -1);
+    reap_and_exit(x, 126);
+    _exit(126);
+}
+
+static int do_clone(struct executor *x, struct op *op)
+{
+    uint64_t flags = rd_u64(&op->args);
+    int32_t cgroup = rd_i32(&op->args);
+    x->detached = (int)rd_u32(&op->args);
+    if (!op->args.ok) {
+        errno = EBADMSG;
+        return -1;
+    }
+    int pair[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
+        return -1;
+    pair[0] = move_high(pair[0]);
+    pair[1] = move_high(pair[1]);
+    struct x_clone_args args;
+    memset(&args, 0, sizeof args);
+    args.flags = flags | X_CLONE_PIDFD;
+    args.pidfd = (uint64_t)(uintptr_t)&x->pidfd;
+    args.exit_signal = SIGCHLD;
+    if (cgroup >= 0) {
+        int fd = fd_at(x, (uint32_t)cgroup);
+        if (fd < 0)
+            return -1;
+        args.flags |= X_CLONE_INTO_CGROUP;
+        args.cgroup = (uint64_t)fd;
+    }
+    long pid = syscall(SYS_clone3, &args, sizeof args);
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        close(pair[0]);
+        close(x->control);
+        x->control = -1;
+        x->channel = pair[1];
+        run_child(x);
+    }
+    close(pair[1]);
+    x->channel = pair[0];
+    x->child = (int)pid;
+    return 0;
+}
+
+static int write_child_proc(struct executor *x, struct op *op)
+{
+    const char *rel = rd_str(&op->args);
+    const char *content = rd_str(&op->args);
+    if (!op->args.ok) {
+        errno = EBADMSG;
+        return -1;
+    }
+    char path[128];
+    snprintf(path, sizeof path, "/proc/%d/%s", x->child, rel);
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int r = write_all(fd, content, strlen(content));
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return r;
+}
+
+static int write_pid(struct executor *x, struct op *op)
+{
+    int fd = fd_at(x, rd_u32(&op->args));
+    if (fd < 0)
+        return -1;
+    char buf[16];
+    int n = snprintf(buf, sizeof buf, "%d", x->child);
+    return write_all(fd, buf, (size_t)n);
+}
+
+static int run_op(struct executor *x, struct op *op)
+{
+    switch (op->code) {
+    case OP_SETNS: {
+        int fd = fd_at(x, rd_u32(&op->args));
+        int type = (int)rd_u32(&op->args);
+        return fd < 0 ? -1 : setns(fd, type);
+    }
+    case OP_CLONE:
+        return do_clone(x, op);
+    case OP_WRITE_PID:
+        return write_pid(x, op);
+    case OP_WRITE_CHILD_PROC:
+        return write_child_proc(x, op);
+    case OP_RELEASE:
+        return send_msg(x->channel, MSG_CONTINUE, 0, 0, 0, -1);
+    case OP_TEST_FAIL:
+        errno = (int)rd_u32(&op->args);
+        return -1;
+    default:
+        return 0; /* the child's */
+    }
+}
+
+
+/* Relays a child's sync point to the host and the host's answer back. */
+static void relay_sync(struct executor *x, const struct msg *m)
+{
+    send_msg(x->control, MSG_SYNC, m->step, 0, m->value, -1);
+    struct msg answer;
+    for (;;) {
+        int r = recv_msg(x->control, &answer);
+        if (r <= 0)
+            reap_and_exit(x, 1); /* the host is gone */
+        if (answer.kind == MSG_CONTINUE)
+            break;
+    }
+    send_msg(x->channel, MSG_CONTINUE, 0, 0, 0, -1);
+}
+
+static void wait_loop(struct executor *x)
+{
+    int failed = 0;
+    struct pollfd p[3] = {
+        { x->control, POLLIN, 0 },
+        { x->channel, POLLIN, 0 },
+        { x->pidfd, POLLIN, 0 },
+    };
+    for (;;) {
+        if (poll(p, 3, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            reap_and_exit(x, 1);
+        }
+        if (p[1].revents) {
+            struct msg m;
+            int r = recv_msg(x->channel, &m);
+            if (r > 0 && m.kind == MSG_SYNC) {
+                relay_sync(x, &m);
+            } else if (r > 0 && m.kind == MSG_ERROR) {
+                failed = 1;
+                send_msg(x->control, MSG_ERROR, m.step, m.err, 0, -1);
+            } else {
+                /* The child's end closed on exec (it is CLOEXEC), or the child died. */
+                close(x->channel);
+                p[1].fd = -1;
+                if (!failed) {
+                    send_msg(x->control, MSG_EXEC_OK, 0, 0, 0, -1);
+                    if (x->detached)
+                        _exit(0);
+                }
+            }
+        }
+        if (p[2].revents) {
+            int status = 0;
+            while (waitpid(x->child, &status, 0) < 0 && errno == EINTR)
+                ;
+            send_msg(x->control, MSG_EXIT, 0, 0, status, -1);
+            _exit(0);
+        }
+        if (p[0].revents) {
+            struct msg m;
+            if (recv_msg(x->control, &m) <= 0) {
+                /* The host is gone: a non-detached container goes with it. */
+                if (x->detached)
+                    _exit(0);
+                reap_and_exit(x, 1);
+            }
+        }
+    }
+}
+
+void run_monitor(struct executor *x)
+{
+    for (int i = 0; i < x->nops; i++) {
+        struct op *op = &x->ops[i];
+        if (!is_monitor_op(x, i))
+            continue;
+        if (run_op(x, op) < 0)
+            fail(x, op, errno);
+        if (op->code == OP_CLONE)
+            send_msg(x->control, MSG_PID, (int)op->index, 0, x->child, x->pidfd);
+    }
+    wait_loop(x);
+    _exit(0);
+}

@@ -1,0 +1,76 @@
+/* The contract between the C# host and the executor: plan opcodes and channel messages.
+ * Mirrored in src/Containment/Launch/PlanOp.cs and ExecutorMessage.cs: change both together. */
+#ifndef CONTAINMENT_PROTOCOL_H
+#define CONTAINMENT_PROTOCOL_H
+#include <stdint.h>
+
+#define PLAN_MAGIC 0x4c505443u /* "CTPL" */
+#define PLAN_VERSION 1u
+#define PLAN_MAX_BYTES (16u << 20)
+#define PLAN_MAX_FDS 250
+
+/* The control socket the host hands to the executor. */
+#define CONTROL_FD 3
+
+enum op_code {
+    /* Run by the monitor, before the clone. */
+    OP_SETNS = 1,          /* u32 fd_index, u32 nstype */
+    OP_CLONE = 2,          /* u64 flags, i32 cgroup_fd_index (-1: none), u32 exit_signal */
+    /* Run by the monitor after the clone, before the child is released. */
+    OP_WRITE_PID = 3,      /* u32 fd_index: write the child's pid (decimal) to that fd */
+    OP_WRITE_CHILD_PROC = 4, /* str relpath, str content: write to /proc/<child>/<relpath> */
+    OP_RELEASE = 5,        /* release the child */
+    /* Run by the child. */
+    OP_WAIT_RELEASE = 20,
+    OP_MOUNT = 21,         /* str source, str target, str fstype, u64 flags, str data, u32 target_kind, u32 create, u32 mode */
+    OP_MKNOD = 22,         /* str path (in root), u32 mode, u64 dev */
+    OP_SYMLINK = 23,       /* str target, str linkpath (in root) */
+    OP_OPEN_ROOT = 24,     /* str path: the root later operations resolve inside */
+    OP_PIVOT_ROOT = 25,    /* u32 no_pivot */
+    OP_SETHOSTNAME = 26,   /* str name */
+    OP_SETDOMAINNAME = 27, /* str name */
+    OP_LINK_UP = 28,       /* str interface */
+    OP_CHDIR = 29,         /* str path */
+    OP_WRITE_FILE = 30,    /* str path, str content */
+    OP_SETRLIMIT = 31,     /* u32 resource, u64 soft, u64 hard */
+    OP_PRCTL = 32,         /* u32 option, u64 arg2, u64 arg3, u64 arg4, u64 arg5 */
+    OP_MOUNT_SETATTR = 33, /* str path (in root), u32 flags (AT_RECURSIVE...), u64 set, u64 clear, u64 propagation */
+    OP_UNSHARE = 34,       /* u64 flags */
+    OP_SYNC = 35,          /* u32 tag: report to the host and wait until it continues */
+    OP_FD_LAYOUT = 36,     /* u32 count, i32 src_index[count]: fd i := received[src_index[i]] (-1 keeps fd i) */
+    OP_CLOSE_FDS = 37,     /* u32 first: every fd >= first is closed at exec */
+    OP_SETGROUPS = 38,     /* u32 count, u32 gids[count] */
+    OP_SETRESGID = 39,     /* u32 gid */
+    OP_SETRESUID = 40,     /* u32 uid */
+    OP_UMASK = 41,         /* u32 mask */
+    OP_CAPS = 42,          /* u64 bounding, u64 effective, u64 permitted, u64 inheritable, u64 ambient */
+    OP_SECCOMP = 43,       /* u32 flags, u32 count, bytes filter[count * 8], i32 listener_fd_index */
+    OP_EXEC = 44,          /* strv candidates, strv argv, strv envp */
+    OP_UMOUNT = 45,        /* str path (in root), u32 flags */
+    OP_TEST_FAIL = 99,     /* u32 errno: fails with that errno (fault-injection tests) */
+};
+
+/* Target kinds for OP_MOUNT. */
+enum { TARGET_HOST = 0, TARGET_IN_ROOT = 1 };
+/* Create flags for OP_MOUNT. */
+enum { CREATE_NONE = 0, CREATE_DIR = 1, CREATE_FILE = 2 };
+
+enum msg_kind {
+    /* executor -> host */
+    MSG_PID = 1,     /* value: the child's pid in the host's namespace; carries a pidfd */
+    MSG_SYNC = 2,    /* value: tag; the host answers MSG_CONTINUE */
+    MSG_EXEC_OK = 3, /* the child's exec succeeded */
+    MSG_ERROR = 4,   /* step, err */
+    MSG_EXIT = 5,    /* value: the child's wait status */
+    /* host -> executor, executor -> child */
+    MSG_CONTINUE = 16,
+};
+
+struct msg {
+    int32_t kind;
+    int32_t step;
+    int32_t err;
+    int32_t value;
+};
+
+#endif

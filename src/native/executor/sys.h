@@ -1,0 +1,54 @@
+/* Raw system calls the C libraries may not wrap, and the kernel structures they take.
+ * Defined here so the executor builds the same against glibc and musl. */
+#ifndef CONTAINMENT_SYS_H
+#define CONTAINMENT_SYS_H
+#include <stdint.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#ifndef SYS_clone3
+#define SYS_clone3 435
+#endif
+#ifndef SYS_pidfd_send_signal
+#define SYS_pidfd_send_signal 424
+#endif
+#ifndef SYS_close_range
+#define SYS_close_range 436
+#endif
+#ifndef SYS_openat2
+#define SYS_openat2 437
+#endif
+#ifndef SYS_mount_setattr
+#define SYS_mount_setattr 442
+#endif
+#ifndef SYS_pivot_root
+#define SYS_pivot_root 155
+#endif
+
+#define X_CLONE_PIDFD 0x00001000ULL
+#define X_CLONE_INTO_CGROUP 0x200000000ULL
+#define X_CLOSE_RANGE_CLOEXEC (1U << 2)
+#define X_RESOLVE_NO_MAGICLINKS 0x02
+#define X_RESOLVE_IN_ROOT 0x10
+#define X_AT_RECURSIVE 0x8000
+#define X_AT_EMPTY_PATH 0x1000
+
+struct x_clone_args {
+    uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid,
+        set_tid_size, cgroup;
+};
+
+struct x_open_how {
+    uint64_t flags, mode, resolve;
+};
+
+struct x_mount_attr {
+    uint64_t attr_set, attr_clr, propagation, userns_fd;
+};
+
+struct x_sock_fprog {
+    unsigned short len;
+    const void *filter;
+};
+
+#endif
