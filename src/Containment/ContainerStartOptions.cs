@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Logging;
+
+namespace Containment;
+
+/// <summary>How a container is started (as opposed to what it is: that is the <see cref="ContainerSpec"/>).</summary>
+public sealed record ContainerStartOptions
+{
+    /// <summary>Where the library reports what a user would want to see: starts, failures, cleanup problems.</summary>
+    public ILogger? Logger { get; init; }
+
+    /// <summary>
+    /// The container outlives its host: it is not killed when the host exits or the <see cref="ContainerProcess"/>
+    /// is disposed, and its exit status is not collected. Standard streams must not be pipes.
+    /// </summary>
+    public bool Detached { get; init; }
+
+    /// <summary>Test-only fault injection: the launch fails at this step with <see cref="InjectedErrno"/>.</summary>
+    internal int? FailAtStep { get; init; }
+
+    internal int InjectedErrno { get; init; } = Interop.Errno.EIO;
+}
