@@ -144,7 +144,9 @@ static int run_op(struct executor *x, struct op *op)
     case OP_WRITE_CHILD_PROC:
         return write_child_proc(x, op);
     case OP_RELEASE:
-        return send_msg(x->channel, MSG_CONTINUE, 0, 0, 0, -1);
+        /* A child that already failed has reported why; the wait loop forwards that, not this. */
+        send_msg(x->channel, MSG_CONTINUE, 0, 0, 0, -1);
+        return 0;
     case OP_TEST_FAIL:
         errno = (int)rd_u32(&op->args);
         return -1;
