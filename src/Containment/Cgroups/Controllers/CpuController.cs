@@ -12,7 +12,7 @@ internal sealed class CpuController : CgroupController
     public override IEnumerable<CgroupWrite> V1Writes(CgroupSpec spec)
     {
         if (spec.Cpu is not { } c) yield break;
-        if (c.Shares ?? (c.Weight is { } w ? CpuSettings.WeightToShares(w) : (long?)null) is { } shares)
+        if ((c.Shares ?? (c.Weight is { } w ? CpuSettings.WeightToShares(w) : null)) is { } shares)
             yield return new("cpu.shares", shares.ToString());
         if (c.Period is { } period) yield return new("cpu.cfs_period_us", period.ToString());
         if (c.Quota is { } quota) yield return new("cpu.cfs_quota_us", quota.ToString());
@@ -23,7 +23,7 @@ internal sealed class CpuController : CgroupController
     public override IEnumerable<CgroupWrite> V2Writes(CgroupSpec spec)
     {
         if (spec.Cpu is not { } c) yield break;
-        if (c.Weight ?? (c.Shares is { } s ? CpuSettings.SharesToWeight(s) : (long?)null) is { } weight)
+        if ((c.Weight ?? (c.Shares is { } s ? CpuSettings.SharesToWeight(s) : null)) is { } weight)
             yield return new("cpu.weight", weight.ToString());
         if (c.Quota is not null || c.Period is not null)
             yield return new("cpu.max", c.Quota is null or CgroupSpec.Unlimited
