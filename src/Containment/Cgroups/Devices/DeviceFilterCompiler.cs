@@ -62,7 +62,8 @@ internal static class DeviceFilterCompiler
             foreach (var j in jumps)
                 block[j] = block[j] with { Offset = (short)(block.Count - j - 1) };
             program.AddRange(block);
-            if (rule.Type == DeviceType.All) break; // an unconditional rule: nothing earlier can be reached
+            // An unconditional rule ends the program: nothing after it could be reached (the verifier rejects dead code).
+            if (rule.Type == DeviceType.All) return program;
         }
 
         program.Add(BpfInstruction.Mov32(R0, 0));

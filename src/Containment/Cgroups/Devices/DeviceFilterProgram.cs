@@ -28,7 +28,7 @@ internal static class DeviceFilterProgram
             *(uint*)(attr + 24) = 1;               // log_level
             *(uint*)(attr + 28) = (uint)log.Length; // log_size
             *(ulong*)(attr + 32) = (ulong)g;       // log_buf
-            "containment-dev"u8.CopyTo(new Span<byte>(attr + 48, 16));
+            "containment_dev"u8.CopyTo(new Span<byte>(attr + 48, 16));
             var fd = Libc.Bpf(Libc.BPF_PROG_LOAD, attr, AttrSize);
             if (fd < 0)
             {

@@ -47,7 +47,7 @@ internal sealed class CgroupDirectory : IDisposable
             if (errno == Errno.ENOENT) return null;
             throw Failure("openat2", Path + "/" + relative, null, null, errno);
         }
-        return new CgroupDirectory(new SafeFileHandle(fd, ownsHandle: true), Path + "/" + relative);
+        return new CgroupDirectory(new SafeFileHandle(fd, ownsHandle: true), relative == "." ? Path : Path + "/" + relative);
     }
 
     private CgroupDirectory Reopen() =>
