@@ -21,7 +21,7 @@ internal sealed class CgroupV2Driver(CgroupHierarchy hierarchy, IReadOnlyList<st
     public IReadOnlySet<string> Available()
     {
         using var root = CgroupDirectory.OpenRoot(Hierarchy.MountPoint);
-        return (root.TryRead("cgroup.controllers") ?? "").Split(' ', '\n', StringSplitOptions.RemoveEmptyEntries).ToHashSet();
+        return (root.TryRead("cgroup.controllers") ?? "").Split([' ', '\n'], StringSplitOptions.RemoveEmptyEntries).ToHashSet();
     }
 
     public override CgroupPart Create(CgroupSpec spec, IReadOnlyList<CgroupController> controllers, string containerId, string? cgroupsPath)
@@ -75,7 +75,7 @@ internal sealed class CgroupV2Driver(CgroupHierarchy hierarchy, IReadOnlyList<st
         {
             using var dir = node.Root.TryOpenDirectory(string.Join("/", parts.Take(depth)))
                 ?? throw new CgroupException($"{Hierarchy.MountPoint}/{string.Join("/", parts.Take(depth))} disappeared");
-            var enabled = dir.Read("cgroup", "cgroup.subtree_control").Split(' ', '\n', StringSplitOptions.RemoveEmptyEntries)
+            var enabled = dir.Read("cgroup", "cgroup.subtree_control").Split([' ', '\n'], StringSplitOptions.RemoveEmptyEntries)
                 .Select(c => c.TrimStart('+')).ToHashSet();
             var add = enable.Where(c => !enabled.Contains(c)).ToList();
             if (add.Count == 0) continue;
