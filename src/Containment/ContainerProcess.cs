@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Containment.Cgroups;
 using Containment.Interop;
 using Containment.Launch;
 using Microsoft.Extensions.Logging;
@@ -18,10 +18,14 @@ public sealed class ContainerProcess : IAsyncDisposable
     private readonly TaskCompletionSource<ContainerExit> _exit = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ILogger _logger;
     private readonly Task _pump;
+    private readonly CgroupHandle? _cgroup;
     private int _disposed;
 
-    internal ContainerProcess(ExecutorChannel channel, int pid, SafeFileHandle? pidfd, LaunchStreams streams, bool detached, ILogger logger)
+    internal ContainerProcess(string id, ExecutorChannel channel, int pid, SafeFileHandle? pidfd, LaunchStreams streams, CgroupHandle? cgroup, bool detached, ILogger logger)
     {
+        Id = id;
+        _cgroup = cgroup;
+        Cgroup = cgroup is null ? null : new Cgroup(cgroup);
         _channel = channel;
         Pid = pid;
         _pidfd = pidfd;
@@ -32,6 +36,12 @@ public sealed class ContainerProcess : IAsyncDisposable
         StandardError = streams.Error;
         _pump = detached ? Task.CompletedTask : Task.Run(PumpAsync);
     }
+
+    /// <summary>The container's id.</summary>
+    public string Id { get; }
+
+    /// <summary>The container's cgroup (limits, stats, pause/resume, OOM events), or null when it has none.</summary>
+    public Cgroup? Cgroup { get; }
 
     /// <summary>The container's first process, as a pid in the host's pid namespace.</summary>
     public int Pid { get; }
@@ -145,7 +155,12 @@ public sealed class ContainerProcess : IAsyncDisposable
         }
         _channel.Dispose();
         if (Detached)
+        {
             _channel.Reap();
+            _cgroup?.Dispose(); // the cgroup stays with the container; only our descriptors close
+        }
+        else
+            Launcher.DestroyCgroup(_cgroup, _logger);
         _pidfd?.Dispose();
         StandardInput?.Dispose();
         StandardOutput?.Dispose();

@@ -1,3 +1,4 @@
+using Containment.Cgroups;
 using Containment.Namespaces;
 
 namespace Containment;
@@ -25,6 +26,17 @@ public sealed record ContainerSpec
 
     /// <summary>The process to run.</summary>
     public ProcessSpec Process { get; private init; } = new();
+
+    /// <summary>
+    /// The container's cgroup limits, or null for no cgroup of its own. The container's first process is in its
+    /// cgroup before it execs, and the cgroup is removed when the <see cref="ContainerProcess"/> is disposed.
+    /// </summary>
+    public CgroupSpec? Cgroup { get; private init; }
+
+    /// <summary>
+    /// An OCI <c>cgroupsPath</c>: absolute, or relative to the caller's own cgroup. Null: <c>/containment/&lt;id&gt;</c>.
+    /// </summary>
+    public string? CgroupsPath { get; private init; }
 
     /// <summary>Enter the root with <c>MS_MOVE</c> and <c>chroot</c> instead of <c>pivot_root</c> (for roots on ramfs).</summary>
     public bool NoPivotRoot { get; private init; }
@@ -54,6 +66,15 @@ public sealed record ContainerSpec
         build(builder);
         return this with { Process = builder.Spec };
     }
+
+    /// <summary>Gives the container a cgroup of its own with these limits, e.g. <c>c => c.MemoryMax(256 * MiB).PidsMax(64)</c>.</summary>
+    public ContainerSpec WithCgroup(Action<CgroupBuilder> build) => this with { Cgroup = (Cgroup ?? CgroupSpec.Empty).With(build) };
+
+    /// <summary>Gives the container a cgroup of its own with these limits.</summary>
+    public ContainerSpec WithCgroup(CgroupSpec cgroup) => this with { Cgroup = cgroup };
+
+    /// <summary>Places the container's cgroup at an OCI <c>cgroupsPath</c> (absolute, or relative to the caller's cgroup).</summary>
+    public ContainerSpec WithCgroupsPath(string path) => this with { CgroupsPath = path };
 
     /// <summary>Sets the process.</summary>
     public ContainerSpec WithProcess(ProcessSpec process) => this with { Process = process };

@@ -9,6 +9,11 @@ public sealed record ContainerStartOptions
     public ILogger? Logger { get; init; }
 
     /// <summary>
+    /// The container's id: names its cgroup (<c>/containment/&lt;id&gt;</c>) and appears in logs. Default: a new random id.
+    /// </summary>
+    public string? Id { get; init; }
+
+    /// <summary>
     /// The container outlives its host: it is not killed when the host exits or the <see cref="ContainerProcess"/>
     /// is disposed, and its exit status is not collected. Standard streams must not be pipes.
     /// </summary>

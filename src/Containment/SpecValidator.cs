@@ -40,6 +40,10 @@ internal static class SpecValidator
         ValidateName(spec.Hostname, "hostname", spec, errors);
         ValidateName(spec.Domainname, "domainname", spec, errors);
         ValidateProcess(spec.Process, errors);
+        if (spec.Cgroup is not null)
+            errors.AddRange(spec.Cgroup.Validate());
+        else if (spec.CgroupsPath is not null)
+            errors.Add(new("cgroupsPath", "is set but the spec has no cgroup; call WithCgroup"));
         return errors;
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Containment.Cgroups;
 using Containment.Interop;
 using Containment.Namespaces;
 using Microsoft.Extensions.Logging;
@@ -24,13 +25,21 @@ internal static class Launcher
             throw new ContainerSpecException(errors);
 
         var started = Stopwatch.GetTimestamp();
+        var id = options.Id ?? Guid.NewGuid().ToString("N")[..16];
         var inputs = new LaunchInputs { Detached = options.Detached, FailAtStep = options.FailAtStep, FailErrno = options.InjectedErrno };
         LaunchStreams? streams = null;
         ExecutorChannel? channel = null;
         SafeFileHandle? pidfd = null;
+        CgroupHandle? cgroup = null;
         try
         {
             OpenJoinedNamespaces(spec.Namespaces, inputs);
+            if (spec.Cgroup is not null)
+            {
+                cgroup = CgroupManager.Detect(logger).Create(spec.Cgroup, id, spec.CgroupsPath);
+                inputs.CgroupProcs.AddRange(cgroup.ProcsFiles);
+                inputs.CgroupDirectory = cgroup.Directory;
+            }
             streams = LaunchStreams.Open(spec.Process, inputs);
             var plan = PlanCompiler.Compile(spec, inputs);
             channel = ExecutorChannel.Start(plan.Encode(), plan.Fds);
@@ -58,7 +67,7 @@ internal static class Launcher
                 else if (message.Kind == MessageKind.ExecOk && failure is null)
                 {
                     logger.LogDebug("Container pid {Pid} started in {Ms:F2} ms", pid, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                    var process = new ContainerProcess(channel, pid, pidfd, streams, options.Detached, logger);
+                    var process = new ContainerProcess(id, channel, pid, pidfd, streams, cgroup, options.Detached, logger);
                     return process;
                 }
             }
@@ -77,7 +86,26 @@ internal static class Launcher
             streams?.Dispose();
             streams?.DisposeHostEnds();
             DisposeInputs(inputs);
+            DestroyCgroup(cgroup, logger);
             throw;
+        }
+    }
+
+    internal static void DestroyCgroup(CgroupHandle? cgroup, ILogger logger)
+    {
+        if (cgroup is null)
+            return;
+        try
+        {
+            cgroup.Destroy();
+        }
+        catch (ContainmentException e)
+        {
+            logger.LogWarning(e, "Could not remove cgroup {Paths}", string.Join(", ", cgroup.Paths));
+        }
+        finally
+        {
+            cgroup.Dispose();
         }
     }
 
@@ -98,7 +126,7 @@ internal static class Launcher
     {
         var step = plan.Describe(message.Step);
         return step is null
-            ? new ContainerStartException(message.Step, "executor", "plan", message.Errno)
+            ? new ContainerStartException(message.Step, "executor", message.Errno == Errno.ECHILD ? "the container's init died during setup" : "launch plan", message.Errno)
             : new ContainerStartException(message.Step, step.Syscall, step.Subject, message.Errno);
     }
 

@@ -66,7 +66,8 @@ public class CgroupV1EnforcementTests
         Assert.Multiple(() =>
         {
             Assert.That(exit, Is.EqualTo(128 + 9).Or.EqualTo(-1).Or.EqualTo(137), "killed by SIGKILL");
-            Assert.That(oomEvent.OomKills, Is.GreaterThanOrEqualTo(1));
+            // v1 signals the eventfd when the cgroup enters OOM, which can be just before the kill is counted.
+            Assert.That(oomEvent.Timestamp, Is.GreaterThan(DateTimeOffset.UtcNow.AddMinutes(-1)));
             Assert.That(stats.Memory!.OomKills, Is.GreaterThanOrEqualTo(1));
             Assert.That(stats.Memory.FailCount, Is.GreaterThan(0));
             Assert.That(stats.Memory.Limit, Is.EqualTo(32 * MiB));
@@ -122,7 +123,7 @@ public class CgroupV1EnforcementTests
         var counter = Path.Combine(Path.GetTempPath(), scope.Prefix);
         try
         {
-            var sh = scope.StartParked($"i=0; while :; do i=$((i+1)); echo $i > {counter}; done");
+            var sh = scope.StartParked($"while :; do echo x >> {counter}; done");
             handle.AddProcess(sh.Id);
             CgroupTestScope.Release(sh);
             await Task.Delay(300);
@@ -139,12 +140,8 @@ public class CgroupV1EnforcementTests
         finally { File.Delete(counter); }
     }
 
-    private static int ReadCounter(string path)
-    {
-        // The shell truncates before writing: retry until a number is there.
-        for (var i = 0; ; i++)
-            if (int.TryParse(File.ReadAllText(path), out var n) || i > 1000) return n;
-    }
+    /// <summary>Progress is the file's length: the shell only ever appends, so no read sees a torn value.</summary>
+    private static long ReadCounter(string path) => File.Exists(path) ? new FileInfo(path).Length : 0;
 
     [Test]
     public async Task Update_changes_a_live_limit()

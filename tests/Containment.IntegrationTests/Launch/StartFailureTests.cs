@@ -30,6 +30,27 @@ public class StartFailureTests
     }
 
     [Test]
+    public async Task Concurrent_starts_failing_before_release_all_report_the_childs_error()
+    {
+        // The child fails before it reads the monitor's release: the monitor must still forward its report,
+        // not mistake the closed channel for a successful exec.
+        var spec = ContainerSpec.HostReadOnly().WithProcess(p => p.Args("/bin/true"));
+        var starts = Enumerable.Range(0, 100).Select(async _ =>
+        {
+            try
+            {
+                await using var c = await ContainerProcess.StartAsync(spec, new ContainerStartOptions { FailAtStep = 1, InjectedErrno = Interop.Errno.EXDEV });
+                return "started";
+            }
+            catch (ContainerStartException e)
+            {
+                return e.ErrnoName;
+            }
+        });
+        Assert.That(await Task.WhenAll(starts), Has.All.EqualTo("EXDEV"));
+    }
+
+    [Test]
     public async Task A_missing_program_fails_at_execve_with_ENOENT_and_leaves_nothing_behind()
     {
         await Run.Shell("true");
