@@ -10,6 +10,12 @@ namespace Containment.Oci;
 /// </summary>
 public sealed record OciConfig
 {
+    /// <summary>Value equality: the same data, lists and maps compared by content.</summary>
+    public bool Equals(OciConfig? other) => OciEquality.Same(this, other, OciJsonContext.Default.OciConfig);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => OciEquality.Hash(this, OciJsonContext.Default.OciConfig);
+
     /// <summary>The runtime-spec version this library writes.</summary>
     public const string CurrentVersion = "1.2.1";
 

@@ -17,4 +17,5 @@ namespace Containment.Oci;
 [JsonSerializable(typeof(OciConfig))]
 [JsonSerializable(typeof(OciState))]
 [JsonSerializable(typeof(ContainerRecord))]
+[JsonSerializable(typeof(string))]
 internal sealed partial class OciJsonContext : JsonSerializerContext;

@@ -3,6 +3,12 @@ namespace Containment.Oci;
 /// <summary>Commands run at points of the container's lifecycle (<c>hooks</c> in config.json).</summary>
 public sealed record OciHooks
 {
+    /// <summary>Value equality: the same data, lists and maps compared by content.</summary>
+    public bool Equals(OciHooks? other) => OciEquality.Same(this, other, OciJsonContext.Default.OciHooks);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => OciEquality.Hash(this, OciJsonContext.Default.OciHooks);
+
     /// <summary>Deprecated: run after the container is created, before pivot_root, in the runtime namespace.</summary>
     public IReadOnlyList<OciHook>? Prestart { get; init; }
 
@@ -25,6 +31,12 @@ public sealed record OciHooks
 /// <summary>One hook: a command that receives the container's state on its standard input.</summary>
 public sealed record OciHook
 {
+    /// <summary>Value equality: the same data, lists and maps compared by content.</summary>
+    public bool Equals(OciHook? other) => OciEquality.Same(this, other, OciJsonContext.Default.OciHook);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => OciEquality.Hash(this, OciJsonContext.Default.OciHook);
+
     /// <summary>The absolute path of the executable.</summary>
     public string Path { get; init; } = "";
 

@@ -6,6 +6,12 @@ namespace Containment.Oci;
 /// <summary>The Linux-specific configuration (<c>linux</c> in config.json).</summary>
 public sealed record OciLinux
 {
+    /// <summary>Value equality: the same data, lists and maps compared by content.</summary>
+    public bool Equals(OciLinux? other) => OciEquality.Same(this, other, OciJsonContext.Default.OciLinux);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => OciEquality.Hash(this, OciJsonContext.Default.OciLinux);
+
     /// <summary>User id mappings of the container's user namespace.</summary>
     public IReadOnlyList<OciIdMapping>? UidMappings { get; init; }
 
@@ -146,6 +152,12 @@ public sealed record OciNetDevice
 /// <summary>The <c>personality(2)</c> execution domain.</summary>
 public sealed record OciPersonality
 {
+    /// <summary>Value equality: the same data, lists and maps compared by content.</summary>
+    public bool Equals(OciPersonality? other) => OciEquality.Same(this, other, OciJsonContext.Default.OciPersonality);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => OciEquality.Hash(this, OciJsonContext.Default.OciPersonality);
+
     /// <summary><c>LINUX</c> or <c>LINUX32</c>.</summary>
     public string Domain { get; init; } = "";
 
@@ -182,6 +194,12 @@ public sealed record OciIntelRdt
 /// <summary>A NUMA memory policy.</summary>
 public sealed record OciMemoryPolicy
 {
+    /// <summary>Value equality: the same data, lists and maps compared by content.</summary>
+    public bool Equals(OciMemoryPolicy? other) => OciEquality.Same(this, other, OciJsonContext.Default.OciMemoryPolicy);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => OciEquality.Hash(this, OciJsonContext.Default.OciMemoryPolicy);
+
     /// <summary>The mode, such as <c>MPOL_INTERLEAVE</c>.</summary>
     public string Mode { get; init; } = "";
 

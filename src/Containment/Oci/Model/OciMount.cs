@@ -13,6 +13,12 @@ public sealed record OciRoot
 /// <summary>One entry of <c>mounts</c>.</summary>
 public sealed record OciMount
 {
+    /// <summary>Value equality: the same data, lists and maps compared by content.</summary>
+    public bool Equals(OciMount? other) => OciEquality.Same(this, other, OciJsonContext.Default.OciMount);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => OciEquality.Hash(this, OciJsonContext.Default.OciMount);
+
     /// <summary>Where the mount is placed inside the container; an absolute path.</summary>
     public string Destination { get; init; } = "";
 

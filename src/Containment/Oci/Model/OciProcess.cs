@@ -5,6 +5,12 @@ namespace Containment.Oci;
 /// <summary>The container process (<c>process</c> in config.json).</summary>
 public sealed record OciProcess
 {
+    /// <summary>Value equality: the same data, lists and maps compared by content.</summary>
+    public bool Equals(OciProcess? other) => OciEquality.Same(this, other, OciJsonContext.Default.OciProcess);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => OciEquality.Hash(this, OciJsonContext.Default.OciProcess);
+
     /// <summary>Whether a pseudo-terminal is attached to the process.</summary>
     public bool? Terminal { get; init; }
 
@@ -68,6 +74,12 @@ public sealed record OciConsoleSize
 /// <summary>The user and groups a process runs as, in the container's user namespace.</summary>
 public sealed record OciUser
 {
+    /// <summary>Value equality: the same data, lists and maps compared by content.</summary>
+    public bool Equals(OciUser? other) => OciEquality.Same(this, other, OciJsonContext.Default.OciUser);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => OciEquality.Hash(this, OciJsonContext.Default.OciUser);
+
     /// <summary>The user id.</summary>
     public uint Uid { get; init; }
 
@@ -87,6 +99,12 @@ public sealed record OciUser
 /// <summary>The five capability sets, each a list of names such as <c>CAP_KILL</c>.</summary>
 public sealed record OciCapabilities
 {
+    /// <summary>Value equality: the same data, lists and maps compared by content.</summary>
+    public bool Equals(OciCapabilities? other) => OciEquality.Same(this, other, OciJsonContext.Default.OciCapabilities);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => OciEquality.Hash(this, OciJsonContext.Default.OciCapabilities);
+
     /// <summary>The bounding set.</summary>
     public IReadOnlyList<string>? Bounding { get; init; }
 
@@ -129,6 +147,12 @@ public sealed record OciIoPriority
 /// <summary>Scheduling attributes (<c>sched_setattr</c>).</summary>
 public sealed record OciScheduler
 {
+    /// <summary>Value equality: the same data, lists and maps compared by content.</summary>
+    public bool Equals(OciScheduler? other) => OciEquality.Same(this, other, OciJsonContext.Default.OciScheduler);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => OciEquality.Hash(this, OciJsonContext.Default.OciScheduler);
+
     /// <summary>The policy: <c>SCHED_OTHER</c>, <c>SCHED_FIFO</c>, <c>SCHED_RR</c>, <c>SCHED_BATCH</c>,
     /// <c>SCHED_ISO</c>, <c>SCHED_IDLE</c> or <c>SCHED_DEADLINE</c>.</summary>
     public string Policy { get; init; } = "";

@@ -5,6 +5,12 @@ namespace Containment.Oci;
 /// <summary>cgroup limits (<c>linux.resources</c>).</summary>
 public sealed record OciResources
 {
+    /// <summary>Value equality: the same data, lists and maps compared by content.</summary>
+    public bool Equals(OciResources? other) => OciEquality.Same(this, other, OciJsonContext.Default.OciResources);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => OciEquality.Hash(this, OciJsonContext.Default.OciResources);
+
     /// <summary>The device allow-list rules, applied in order.</summary>
     public IReadOnlyList<OciDeviceRule>? Devices { get; init; }
 
@@ -127,6 +133,12 @@ public sealed record OciPids
 /// <summary>Block I/O limits.</summary>
 public sealed record OciBlockIo
 {
+    /// <summary>Value equality: the same data, lists and maps compared by content.</summary>
+    public bool Equals(OciBlockIo? other) => OciEquality.Same(this, other, OciJsonContext.Default.OciBlockIo);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => OciEquality.Hash(this, OciJsonContext.Default.OciBlockIo);
+
     /// <summary>The default weight, 10 to 1000.</summary>
     public ushort? Weight { get; init; }
 
@@ -193,6 +205,12 @@ public sealed record OciHugepageLimit
 /// <summary>Network classification and priorities.</summary>
 public sealed record OciNetwork
 {
+    /// <summary>Value equality: the same data, lists and maps compared by content.</summary>
+    public bool Equals(OciNetwork? other) => OciEquality.Same(this, other, OciJsonContext.Default.OciNetwork);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => OciEquality.Hash(this, OciJsonContext.Default.OciNetwork);
+
     /// <summary>The net_cls class id.</summary>
     [JsonPropertyName("classID")]
     public uint? ClassId { get; init; }

@@ -7,6 +7,12 @@ namespace Containment.Oci;
 /// </summary>
 public sealed record ContainerRecord
 {
+    /// <summary>Value equality: the same data, lists and maps compared by content.</summary>
+    public bool Equals(ContainerRecord? other) => OciEquality.Same(this, other, OciJsonContext.Default.ContainerRecord);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => OciEquality.Hash(this, OciJsonContext.Default.ContainerRecord);
+
     /// <summary>The version of the record format.</summary>
     public string OciVersion { get; init; } = OciConfig.CurrentVersion;
 

@@ -4,6 +4,12 @@ namespace Containment.Oci;
 /// standard input.</summary>
 public sealed record OciState
 {
+    /// <summary>Value equality: the same data, lists and maps compared by content.</summary>
+    public bool Equals(OciState? other) => OciEquality.Same(this, other, OciJsonContext.Default.OciState);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => OciEquality.Hash(this, OciJsonContext.Default.OciState);
+
     /// <summary>The specification version the state complies with.</summary>
     public string OciVersion { get; init; } = OciConfig.CurrentVersion;
 
