@@ -3,11 +3,11 @@ using System.Text.RegularExpressions;
 namespace Containment.Oci;
 
 /// <summary>Container ids: letters, digits, <c>_</c>, <c>+</c>, <c>-</c> and <c>.</c>, not <c>.</c> or
-/// <c>..</c> (runc's rule), at most 1024 characters. An id is also a directory name in the state store.</summary>
+/// <c>..</c> (runc's rule), at most 255 characters (a directory name). An id is also a directory name in the state store.</summary>
 public static partial class ContainerId
 {
     /// <summary>The longest id accepted.</summary>
-    public const int MaxLength = 1024;
+    public const int MaxLength = 255;
 
     [GeneratedRegex(@"^[A-Za-z0-9_+\-.]+$", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
