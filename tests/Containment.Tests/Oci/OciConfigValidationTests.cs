@@ -68,6 +68,12 @@ public class OciConfigValidationTests
             WithProcess(p => p with { Scheduler = new OciScheduler { Policy = "SCHED_OTHER", Flags = ["SCHED_FLAG_NOPE"] } }), "process.scheduler.flags[0]");
         yield return Case("deadline runtime is at most the deadline",
             WithProcess(p => p with { Scheduler = new OciScheduler { Policy = "SCHED_DEADLINE", Runtime = 20, Deadline = 10, Period = 30 } }), "process.scheduler.runtime");
+        yield return Case("non-real-time policies take no priority",
+            WithProcess(p => p with { Scheduler = new OciScheduler { Policy = "SCHED_BATCH", Priority = 5 } }), "process.scheduler.priority");
+        yield return Case("SCHED_DEADLINE needs a runtime",
+            WithProcess(p => p with { Scheduler = new OciScheduler { Policy = "SCHED_DEADLINE", Deadline = 10 } }), "process.scheduler.runtime");
+        yield return Case("the deadline is at most the period",
+            WithProcess(p => p with { Scheduler = new OciScheduler { Policy = "SCHED_DEADLINE", Runtime = 1, Deadline = 10, Period = 5 } }), "process.scheduler.deadline");
         yield return Case("deadline parameters need SCHED_DEADLINE",
             WithProcess(p => p with { Scheduler = new OciScheduler { Policy = "SCHED_OTHER", Runtime = 10 } }), "process.scheduler");
         yield return Case("exec CPU affinity is a CPU list",
@@ -209,6 +215,39 @@ public class OciConfigValidationTests
             WithLinux(l => l with { IntelRdt = new OciIntelRdt { ClosId = "../x" } }), "linux.intelRdt.closID");
         yield return Case("memory policy modes are known",
             WithLinux(l => l with { MemoryPolicy = new OciMemoryPolicy { Mode = "MPOL_RANDOM", Nodes = "0" } }), "linux.memoryPolicy.mode");
+        yield return Case("the default policy takes no nodes",
+            WithLinux(l => l with { MemoryPolicy = new OciMemoryPolicy { Mode = "MPOL_DEFAULT", Nodes = "0" } }), "linux.memoryPolicy.nodes");
+        yield return Case("memory policy flags are known",
+            WithLinux(l => l with { MemoryPolicy = new OciMemoryPolicy { Mode = "MPOL_BIND", Nodes = "0", Flags = ["MPOL_F_FAST"] } }), "linux.memoryPolicy.flags[0]");
+        yield return Case("personality flags are not defined",
+            WithLinux(l => l with { Personality = new OciPersonality { Domain = "LINUX", Flags = ["X"] } }), "linux.personality.flags");
+        yield return Case("the L3 cache schema is one line",
+            WithLinux(l => l with { IntelRdt = new OciIntelRdt { L3CacheSchema = "L3:0=1\nL3:1=1" } }), "linux.intelRdt.l3CacheSchema");
+        yield return Case("cgroupsPath holds no NUL", WithLinux(l => l with { CgroupsPath = "/a\0b" }), "linux.cgroupsPath");
+        yield return Case("kernel.hostname needs a UTS namespace",
+            (Valid with { Hostname = null }) with
+            {
+                Linux = Valid.Linux! with { Namespaces = [new OciNamespace { Type = "pid" }], Sysctl = new Dictionary<string, string> { ["kernel.hostname"] = "x" } },
+            }, "linux.sysctl.kernel.hostname");
+        yield return Case("net device host names are interface names",
+            WithLinux(l => l with { NetDevices = new Dictionary<string, OciNetDevice> { ["a-very-long-interface-name"] = new() } }), "linux.netDevices.a-very-long-interface-name");
+        yield return Case("time offset nanoseconds are below one second",
+            WithLinux(l => l with
+            {
+                Namespaces = [.. l.Namespaces!, new OciNamespace { Type = "time" }],
+                TimeOffsets = new Dictionary<string, OciTimeOffset> { ["boottime"] = new() { Nanosecs = 1_000_000_000 } },
+            }), "linux.timeOffsets.boottime.nanosecs");
+        yield return Case("device numbers are not negative",
+            WithLinux(l => l with { Devices = [new OciDevice { Path = "/dev/x", Type = "c", Major = -1, Minor = 0 }] }), "linux.devices[0].major");
+        yield return Case("block devices need a minor number",
+            WithLinux(l => l with { Devices = [new OciDevice { Path = "/dev/x", Type = "b", Major = 8 }] }), "linux.devices[0].minor");
+        yield return Case("device rule numbers are -1 or more",
+            WithResources(r => r with { Devices = [new OciDeviceRule { Allow = true, Type = "c", Minor = -2 }] }), "linux.resources.devices[0].minor");
+        yield return Case("per-device weights are within 10..1000",
+            WithResources(r => r with { BlockIo = new OciBlockIo { WeightDevice = [new OciWeightDevice { Major = 8, Weight = 2000 }] } }),
+            "linux.resources.blockIO.weightDevice[0].weight");
+        yield return Case("unified keys name a controller file",
+            WithResources(r => r with { Unified = new Dictionary<string, string> { ["memory"] = "1" } }), "linux.resources.unified.memory");
         yield return Case("interleaving needs nodes",
             WithLinux(l => l with { MemoryPolicy = new OciMemoryPolicy { Mode = "MPOL_INTERLEAVE" } }), "linux.memoryPolicy.nodes");
     }
@@ -219,6 +258,19 @@ public class OciConfigValidationTests
         var errors = config.Validate();
 
         Assert.That(errors.Select(e => e.Field), Does.Contain(field), string.Join("\n", errors));
+    }
+
+    [Test]
+    public void Null_list_items_from_json_are_reported_not_thrown()
+    {
+        var config = OciConfig.Parse("""
+            {"ociVersion": "1.2.0", "root": {"path": "r"}, "process": {"cwd": "/", "args": ["sh", null], "env": [null]},
+             "mounts": [null], "hooks": {"poststop": [null]}, "linux": {"namespaces": [null], "uidMappings": [null]}}
+            """);
+
+        var fields = config.Validate().Select(e => e.Field);
+
+        Assert.That(fields, Is.SupersetOf(new[] { "process.args[1]", "process.env[0]", "mounts[0]", "hooks.poststop[0]", "linux.namespaces[0]", "linux.uidMappings[0]" }));
     }
 
     [Test]

@@ -46,7 +46,7 @@ internal sealed partial class OciConfigValidator
             {
                 var h = hugepages[i];
                 if (h is null) { Error($"{f}.hugepageLimits[{i}]", "must not be null"); continue; }
-                if (!PageSize().IsMatch(h.PageSize)) Error($"{f}.hugepageLimits[{i}].pageSize", $"\"{h.PageSize}\" is not a page size such as 2MB");
+                if (h.PageSize is null || !PageSize().IsMatch(h.PageSize)) Error($"{f}.hugepageLimits[{i}].pageSize", $"\"{h.PageSize}\" is not a page size such as 2MB");
                 else if (!sizes.Add(h.PageSize)) Error($"{f}.hugepageLimits[{i}].pageSize", $"{h.PageSize} is listed more than once");
             }
         }

@@ -61,10 +61,10 @@ internal sealed partial class OciConfigValidator
         }
     }
 
-    private bool HasNamespace(string type) => _config.Linux?.Namespaces?.Any(n => n.Type == type) == true;
+    private bool HasNamespace(string type) => _config.Linux?.Namespaces?.Any(n => n?.Type == type) == true;
 
     private bool HasNewNamespace(string type) =>
-        _config.Linux?.Namespaces?.Any(n => n.Type == type && string.IsNullOrEmpty(n.Path)) == true;
+        _config.Linux?.Namespaces?.Any(n => n?.Type == type && string.IsNullOrEmpty(n.Path)) == true;
 
     private void CheckMount(string field, OciMount mount)
     {
