@@ -43,8 +43,11 @@ internal static class Launcher
             else if (spec.Cgroup is not null)
             {
                 cgroup = CgroupManager.Detect(logger).Create(spec.Cgroup, id, spec.CgroupsPath);
-                inputs.CgroupProcs.AddRange(cgroup.ProcsFiles);
-                inputs.CgroupDirectory = cgroup.Directory;
+                // Pure v2: clone3 puts the child in its cgroup; otherwise the monitor writes its pid.
+                if (cgroup.Directory is not null)
+                    inputs.CgroupDirectory = cgroup.Directory;
+                else
+                    inputs.CgroupProcs.AddRange(cgroup.ProcsFiles);
             }
             streams = LaunchStreams.Open(spec.Process, inputs);
             var plan = PlanCompiler.Compile(spec, inputs);
