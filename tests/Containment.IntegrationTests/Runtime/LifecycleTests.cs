@@ -1,0 +1,166 @@
+namespace Containment.IntegrationTests.Runtime;
+
+public class LifecycleTests
+{
+    private RuntimeCli _cli = null!;
+
+    [SetUp]
+    public void SetUp() => _cli = new RuntimeCli();
+
+    [TearDown]
+    public void TearDown() => _cli.Dispose();
+
+    [Test]
+    public void Create_start_state_kill_delete_walk_through_the_OCI_statuses()
+    {
+        var marker = Path.Combine(_cli.Bundle, "rootfs/tmp/started");
+        _cli.WriteConfig(["sh", "-c", "touch /tmp/started; exec sleep 60"]);
+        var pidFile = Path.Combine(_cli.Bundle, "pid");
+
+        Assert.That(_cli.Run("create", "--bundle", _cli.Bundle, "--pid-file", pidFile, "c1").ExitCode, Is.Zero);
+        Assert.That(_cli.Status("c1"), Is.EqualTo("created"));
+        var pid = int.Parse(File.ReadAllText(pidFile));
+        Assert.That(Directory.Exists($"/proc/{pid}"), Is.True);
+        Assert.That(File.Exists(marker), Is.False, "nothing of the user's process ran before start");
+
+        Assert.That(_cli.Run("start", "c1").ExitCode, Is.Zero);
+        Assert.That(_cli.Status("c1"), Is.EqualTo("running"));
+        for (var i = 0; i < 200 && !File.Exists(marker); i++)
+            Thread.Sleep(10);
+        Assert.That(File.Exists(marker), Is.True);
+
+        Assert.That(_cli.Run("kill", "c1", "KILL").ExitCode, Is.Zero);
+        for (var i = 0; i < 200 && _cli.Status("c1") != "stopped"; i++)
+            Thread.Sleep(10);
+        Assert.That(_cli.Status("c1"), Is.EqualTo("stopped"));
+        Assert.That(_cli.Run("delete", "c1").ExitCode, Is.Zero);
+        Assert.That(Directory.Exists(Path.Combine(_cli.Root, "c1")), Is.False);
+    }
+
+    [Test]
+    public void Run_returns_the_containers_exit_code_and_output()
+    {
+        _cli.WriteConfig(["sh", "-c", "echo out-$(hostname); exit 7"], c => c["hostname"] = "clibox");
+        var r = _cli.Run("run", "--bundle", _cli.Bundle, "r1");
+        Assert.That(r.ExitCode, Is.EqualTo(7), r.Stderr);
+        Assert.That(r.Stdout, Is.EqualTo("out-clibox\n"));
+        Assert.That(Directory.Exists(Path.Combine(_cli.Root, "r1")), Is.False, "run deletes the container after it exits");
+    }
+
+    [Test]
+    public void Lifecycle_errors_are_non_zero_with_a_clear_message()
+    {
+        _cli.WriteConfig(["sleep", "60"]);
+        Assert.That(_cli.Run("create", "--bundle", _cli.Bundle, "e1").ExitCode, Is.Zero);
+
+        var duplicate = _cli.Run("create", "--bundle", _cli.Bundle, "e1");
+        Assert.That(duplicate.ExitCode, Is.Not.Zero);
+        Assert.That(duplicate.Stderr, Does.Contain("container with id \"e1\" already exists"));
+
+        Assert.That(_cli.Run("start", "e1").ExitCode, Is.Zero);
+        var twice = _cli.Run("start", "e1");
+        Assert.That(twice.ExitCode, Is.Not.Zero);
+        Assert.That(twice.Stderr, Does.Contain("cannot start a container that has already started"));
+
+        var running = _cli.Run("delete", "e1");
+        Assert.That(running.ExitCode, Is.Not.Zero);
+        Assert.That(running.Stderr, Does.Contain("cannot delete container e1 that is not stopped: running"));
+
+        Assert.That(_cli.Run("kill", "e1", "9").ExitCode, Is.Zero);
+        for (var i = 0; i < 200 && _cli.Status("e1") != "stopped"; i++)
+            Thread.Sleep(10);
+        var stopped = _cli.Run("kill", "e1");
+        Assert.That(stopped.ExitCode, Is.Not.Zero);
+        Assert.That(stopped.Stderr, Does.Contain("container not running"));
+        Assert.That(_cli.Run("delete", "e1").ExitCode, Is.Zero);
+
+        var unknown = _cli.Run("state", "nope");
+        Assert.That(unknown.ExitCode, Is.Not.Zero);
+        Assert.That(unknown.Stderr, Does.Contain("container \"nope\" does not exist"));
+    }
+
+    [Test]
+    public void Delete_force_kills_a_running_container_and_removes_its_cgroup()
+    {
+        _cli.WriteConfig(["sleep", "60"], c => c["linux"]!["resources"]!["pids"] = new System.Text.Json.Nodes.JsonObject { ["limit"] = 32 });
+        Assert.That(_cli.Run("run", "--detach", "--bundle", _cli.Bundle, "f1").ExitCode, Is.Zero);
+        var pid = int.Parse(System.Text.Json.Nodes.JsonNode.Parse(_cli.Run("state", "f1").Stdout)!["pid"]!.ToString());
+        var cgroup = File.ReadAllLines($"/proc/{pid}/cgroup").Single(l => l.Contains(":pids:")).Split(':')[2];
+        Assert.That(Directory.Exists("/sys/fs/cgroup/pids" + cgroup), Is.True);
+        Assert.That(File.ReadAllText("/sys/fs/cgroup/pids" + cgroup + "/pids.max").Trim(), Is.EqualTo("32"));
+
+        Assert.That(_cli.Run("delete", "--force", "f1").ExitCode, Is.Zero);
+        Assert.That(Directory.Exists($"/proc/{pid}") && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z "), Is.False);
+        Assert.That(Directory.Exists("/sys/fs/cgroup/pids" + cgroup), Is.False);
+    }
+
+    [Test]
+    public void Exec_runs_a_process_inside_the_running_container()
+    {
+        _cli.WriteConfig(["sleep", "60"], c => c["hostname"] = "execbox");
+        Assert.That(_cli.Run("run", "--detach", "--bundle", _cli.Bundle, "x1").ExitCode, Is.Zero);
+        var r = _cli.Run("exec", "--env", "V=1", "x1", "sh", "-c", "echo $(hostname) $V; cat /proc/1/cmdline; exit 4");
+        Assert.That(r.ExitCode, Is.EqualTo(4), r.Stderr);
+        Assert.That(r.Stdout, Does.StartWith("execbox 1\nsleep"));
+    }
+
+    [Test]
+    public void Pause_and_resume_freeze_and_thaw_the_container()
+    {
+        _cli.WriteConfig(["sleep", "60"]);
+        Assert.That(_cli.Run("run", "--detach", "--bundle", _cli.Bundle, "p1").ExitCode, Is.Zero);
+        Assert.That(_cli.Run("pause", "p1").ExitCode, Is.Zero);
+        Assert.That(_cli.Status("p1"), Is.EqualTo("paused"));
+        var pid = int.Parse(System.Text.Json.Nodes.JsonNode.Parse(_cli.Run("state", "p1").Stdout)!["pid"]!.ToString());
+        Assert.That(File.ReadAllText($"/proc/{pid}/stat"), Does.Match(@"\) [DS] "), "frozen tasks sleep in the freezer");
+        Assert.That(_cli.Run("resume", "p1").ExitCode, Is.Zero);
+        Assert.That(_cli.Status("p1"), Is.EqualTo("running"));
+    }
+
+    [Test]
+    public void Hooks_run_in_order_with_the_state_on_stdin()
+    {
+        var log = Path.Combine(_cli.Bundle, "hooks.log");
+        System.Text.Json.Nodes.JsonObject Hook(string name) => new()
+        {
+            ["path"] = "/bin/sh",
+            ["args"] = new System.Text.Json.Nodes.JsonArray("sh", "-c", $"echo {name} $(cat | tr -d '\\n\\t ' | grep -o '\"status\":\"[a-z]*\"') >> {log}"),
+        };
+        _cli.WriteConfig(["true"], c => c["hooks"] = new System.Text.Json.Nodes.JsonObject
+        {
+            ["prestart"] = new System.Text.Json.Nodes.JsonArray(Hook("prestart")),
+            ["createRuntime"] = new System.Text.Json.Nodes.JsonArray(Hook("createRuntime")),
+            ["poststart"] = new System.Text.Json.Nodes.JsonArray(Hook("poststart")),
+            ["poststop"] = new System.Text.Json.Nodes.JsonArray(Hook("poststop")),
+        });
+        Assert.That(_cli.Run("run", "--bundle", _cli.Bundle, "h1").ExitCode, Is.Zero);
+        Assert.That(File.ReadAllLines(log), Is.EqualTo(new[]
+        {
+            "prestart \"status\":\"created\"", "createRuntime \"status\":\"created\"",
+            "poststart \"status\":\"running\"", "poststop \"status\":\"stopped\"",
+        }));
+    }
+
+    [Test]
+    public void A_failing_prestart_hook_aborts_create_and_leaves_nothing()
+    {
+        _cli.WriteConfig(["sleep", "60"], c => c["hooks"] = new System.Text.Json.Nodes.JsonObject
+        {
+            ["prestart"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject { ["path"] = "/bin/false" }),
+        });
+        var r = _cli.Run("create", "--bundle", _cli.Bundle, "hf");
+        Assert.That(r.ExitCode, Is.Not.Zero);
+        Assert.That(r.Stderr, Does.Contain("prestart hook 0 (/bin/false) failed"));
+        Assert.That(Directory.Exists(Path.Combine(_cli.Root, "hf")), Is.False);
+        Assert.That(Directory.Exists("/sys/fs/cgroup/pids/containment/hf"), Is.False);
+    }
+
+    [Test]
+    public void An_unsupported_field_is_refused_by_name()
+    {
+        _cli.WriteConfig(["true"], c => c["linux"]!["personality"] = new System.Text.Json.Nodes.JsonObject { ["domain"] = "LINUX32" });
+        var r = _cli.Run("create", "--bundle", _cli.Bundle, "u1");
+        Assert.That(r.ExitCode, Is.Not.Zero);
+        Assert.That(r.Stderr, Does.Contain("linux.personality"));
+    }
+}
