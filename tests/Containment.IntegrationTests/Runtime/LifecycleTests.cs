@@ -120,13 +120,15 @@ public class LifecycleTests
     [Test]
     public void Hooks_run_in_order_with_the_state_on_stdin()
     {
-        var log = Path.Combine(_cli.Bundle, "hooks.log");
+        // The log is inside the rootfs so the container can wait for poststart: a process that already exited
+        // would rightly be reported "stopped" to poststart, as runc reports a dead or zombie init.
+        var log = Path.Combine(_cli.Bundle, "rootfs/tmp/hooks.log");
         System.Text.Json.Nodes.JsonObject Hook(string name) => new()
         {
             ["path"] = "/bin/sh",
             ["args"] = new System.Text.Json.Nodes.JsonArray("sh", "-c", $"echo {name} $(cat | tr -d '\\n\\t ' | grep -o '\"status\":\"[a-z]*\"') >> {log}"),
         };
-        _cli.WriteConfig(["true"], c => c["hooks"] = new System.Text.Json.Nodes.JsonObject
+        _cli.WriteConfig(["sh", "-c", "i=0; until grep -q poststart /tmp/hooks.log || [ $i -ge 1000 ]; do i=$((i+1)); sleep 0.01; done"], c => c["hooks"] = new System.Text.Json.Nodes.JsonObject
         {
             ["prestart"] = new System.Text.Json.Nodes.JsonArray(Hook("prestart")),
             ["createRuntime"] = new System.Text.Json.Nodes.JsonArray(Hook("createRuntime")),

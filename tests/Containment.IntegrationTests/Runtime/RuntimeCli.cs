@@ -46,9 +46,21 @@ public sealed class RuntimeCli : IDisposable
         File.WriteAllText(path, config.ToJsonString());
     }
 
+    /// <summary>
+    /// Runs one command. Its stdout and stderr go to files, not pipes: a container started by `create` inherits
+    /// them, as under runc, and would hold a pipe open long after the command itself exits.
+    /// </summary>
     public Result Run(params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        var stdoutPath = Path.Combine(Bundle, "cli.stdout");
+        var stderrPath = Path.Combine(Bundle, "cli.stderr");
+        var psi = new ProcessStartInfo("/bin/sh") { RedirectStandardInput = true };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add("out=$1; err=$2; shift 2; exec \"$@\" >\"$out\" 2>\"$err\"");
+        psi.ArgumentList.Add("sh");
+        psi.ArgumentList.Add(stdoutPath);
+        psi.ArgumentList.Add(stderrPath);
+        psi.ArgumentList.Add("dotnet");
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Containment.Runtime.dll"));
         psi.ArgumentList.Add("--root");
         psi.ArgumentList.Add(Root);
@@ -56,14 +68,12 @@ public sealed class RuntimeCli : IDisposable
             psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         p.StandardInput.Close();
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
         if (!p.WaitForExit(60_000))
         {
             p.Kill(true);
             Assert.Fail($"containment {string.Join(' ', args)} timed out");
         }
-        return new Result(p.ExitCode, stdout.Result, stderr.Result);
+        return new Result(p.ExitCode, File.ReadAllText(stdoutPath), File.ReadAllText(stderrPath));
     }
 
     public string Status(string id) => (string)JsonNode.Parse(Run("state", id).Stdout)!["status"]!;
