@@ -1,23 +1,49 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Containment.Cgroups.Controllers;
+using Microsoft.Extensions.Logging;
 
 namespace Containment.Cgroups;
 
 /// <summary>
 /// A live container cgroup: pause and resume it, change its limits, read its statistics, watch for OOM, kill
-/// everything in it, remove it. Obtained from the container that owns it.
+/// everything in it, remove it. Obtained from the container that owns it, or re-attached with <see cref="Open"/>
+/// (for example by a later process of an OCI runtime).
 /// </summary>
-public sealed class Cgroup
+public sealed class Cgroup : IDisposable
 {
     private readonly CgroupHandle handle;
     private readonly MachineTopology machine;
+    private readonly bool ownsHandle;
 
-    internal Cgroup(CgroupHandle handle, MachineTopology? machine = null)
+    internal Cgroup(CgroupHandle handle, MachineTopology? machine = null, bool ownsHandle = false)
     {
         this.handle = handle;
         this.machine = machine ?? MachineTopology.Host;
+        this.ownsHandle = ownsHandle;
     }
+
+    /// <summary>
+    /// Re-attaches to the existing cgroup of container <paramref name="containerId"/>, created earlier (by this or
+    /// another process) from a spec with <see cref="ContainerSpec.WithCgroup(CgroupSpec)"/>: the same path rules
+    /// (<paramref name="cgroupsPath"/> with OCI semantics, or <c>/containment/&lt;id&gt;</c> when null) and the same
+    /// placement (every v1 hierarchy; the v2 leaf on cgroup v2, and in hybrid mode when it exists). Nothing is
+    /// created or changed. Hierarchies where the container has no directory are skipped. Dispose the result to
+    /// close its file descriptors; <see cref="Destroy"/> removes the container's directories (never a parent).
+    /// </summary>
+    /// <param name="containerId">The container's id, as given when it was created.</param>
+    /// <param name="cgroupsPath">The OCI <c>cgroupsPath</c> it was created with, or null.</param>
+    /// <param name="logger">Where to log, or null.</param>
+    /// <exception cref="ContainerSpecException">The path is invalid.</exception>
+    /// <exception cref="CgroupException">The container has no cgroup directory in any hierarchy, or one could not be opened.</exception>
+    public static Cgroup Open(string containerId, string? cgroupsPath, ILogger? logger = null) =>
+        new(CgroupManager.Detect(logger).Open(containerId, cgroupsPath), ownsHandle: true);
+
+    /// <summary>
+    /// Whether the processes are frozen now: the kernel reports the freezer <c>FROZEN</c> (v1) or <c>frozen 1</c>
+    /// in <c>cgroup.events</c> (v2). False while still freezing, and when there is no freezer. Reads the kernel each time.
+    /// </summary>
+    public bool IsFrozen => handle.Parts.FirstOrDefault(p => p.CanFreeze)?.IsFrozen() ?? false;
 
     /// <summary>How the machine's cgroups are laid out.</summary>
     public CgroupMode Mode => handle.Mode;
@@ -99,6 +125,18 @@ public sealed class Cgroup
         foreach (var part in handle.Parts) await part.KillAllAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Kills what is left and removes the cgroup's directories. Idempotent.</summary>
+    /// <summary>
+    /// Kills what is left and removes the cgroup's directories (with any sub-cgroups made inside them). Idempotent.
+    /// A parent that existed before the container (or, for an opened cgroup, any parent) is left in place.
+    /// </summary>
     public void Destroy() => handle.Destroy();
+
+    /// <summary>
+    /// Closes the file descriptors of a cgroup obtained from <see cref="Open"/>, without removing anything. For a
+    /// container's own cgroup this does nothing: the container closes it.
+    /// </summary>
+    public void Dispose()
+    {
+        if (ownsHandle) handle.Dispose();
+    }
 }

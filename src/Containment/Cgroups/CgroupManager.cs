@@ -75,6 +75,54 @@ internal sealed class CgroupManager
         }
     }
 
+    /// <summary>
+    /// Re-attaches to a container's existing cgroup, created earlier (possibly by another process) by
+    /// <see cref="Create"/> with the same <paramref name="containerId"/> and <paramref name="cgroupsPath"/>: the
+    /// directory in every v1 hierarchy where it exists, and the v2 leaf (always in unified mode; in hybrid mode
+    /// only when it exists). Nothing is created or written. Each leaf found counts as the container's, so
+    /// <see cref="CgroupHandle.Destroy"/> kills its processes and removes it (with its sub-cgroups), never a parent.
+    /// The handle has no <see cref="CgroupHandle.ProcsFiles"/>.
+    /// </summary>
+    /// <exception cref="ContainerSpecException">The path is invalid.</exception>
+    /// <exception cref="CgroupException">No directory exists for the container, or opening one failed.</exception>
+    public CgroupHandle Open(string containerId, string? cgroupsPath)
+    {
+        ArgumentNullException.ThrowIfNull(containerId);
+        var parts = new List<CgroupPart>();
+        var looked = new List<string>();
+        try
+        {
+            var v1Controllers = new HashSet<CgroupController>();
+            if (Layout.Mode != CgroupMode.Unified && Layout.V1.Count > 0)
+            {
+                var driver = new CgroupV1Driver(Layout.V1, logger);
+                looked.AddRange(driver.PathsOf(containerId, cgroupsPath));
+                if (driver.Open(containerId, cgroupsPath) is { } v1)
+                {
+                    parts.Add(v1);
+                    v1Controllers.UnionWith(v1.Controllers);
+                }
+            }
+            if (Layout.Unified is not null)
+            {
+                var controllers = Layout.Mode == CgroupMode.Unified ? CgroupController.All
+                    : CgroupController.All.Where(c => c.ExistsOnV2 && !v1Controllers.Contains(c)).ToList();
+                var driver = new CgroupV2Driver(Layout.Unified, [], attacher, logger);
+                looked.Add(driver.PathOf(containerId, cgroupsPath));
+                if (driver.Open(controllers, containerId, cgroupsPath) is { } v2) parts.Add(v2);
+            }
+        }
+        catch
+        {
+            foreach (var part in parts) part.Dispose();
+            throw;
+        }
+        if (parts.Count == 0)
+            throw new CgroupException($"no cgroup for container {containerId} at {string.Join(", ", looked)}");
+        logger?.LogDebug("cgroup: opened {Paths}", string.Join(", ", parts.SelectMany(p => p.Paths)));
+        return new CgroupHandle(Layout.Mode, parts);
+    }
+
     /// <summary>Which controllers go to v1 and which to v2; throws naming every controller the machine lacks.</summary>
     internal (List<CgroupController> V1, List<CgroupController> V2) Place(CgroupSpec spec)
     {

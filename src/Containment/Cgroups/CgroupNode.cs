@@ -62,11 +62,52 @@ internal sealed class CgroupNode : IDisposable
         }
     }
 
-    /// <summary>The processes in the leaf.</summary>
-    public List<int> Processes() => CgroupFileFormat.Pids(Leaf.TryRead("cgroup.procs"));
+    /// <summary>
+    /// Opens an existing leaf as the container's: the leaf counts as created (so <see cref="Remove"/> takes it, its
+    /// descendants, and nothing above it). Null when <paramref name="relativePath"/> does not exist.
+    /// </summary>
+    public static CgroupNode? TryOpenExisting(CgroupHierarchy hierarchy, string relativePath)
+    {
+        var root = CgroupDirectory.OpenRoot(hierarchy.MountPoint);
+        try
+        {
+            var leaf = root.TryOpenDirectory(relativePath);
+            if (leaf is not null) return new CgroupNode(hierarchy, root, relativePath, leaf, [relativePath]);
+        }
+        catch
+        {
+            root.Dispose();
+            throw;
+        }
+        root.Dispose();
+        return null;
+    }
+
+    /// <summary>The processes in the leaf and in every cgroup beneath it (the container may have made its own).</summary>
+    public List<int> Processes()
+    {
+        var pids = CgroupFileFormat.Pids(Leaf.TryRead("cgroup.procs"));
+        foreach (var dir in Descendants()) pids.AddRange(CgroupFileFormat.Pids(Leaf.TryRead(dir + "/cgroup.procs")));
+        return pids;
+    }
 
     /// <summary>
-    /// Removes the leaf (retrying EBUSY while its last processes finish exiting, up to <paramref name="busyTimeout"/>),
+    /// The directories beneath the leaf, relative to it, deepest first. Listed through the leaf's fd
+    /// (<c>/proc/self/fd/N</c>), so they are the children of the cgroup we hold, whatever its path now names.
+    /// </summary>
+    public List<string> Descendants()
+    {
+        var self = $"/proc/self/fd/{Leaf.Fd}";
+        try
+        {
+            return Directory.EnumerateDirectories(self, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = true })
+                .Select(d => System.IO.Path.GetRelativePath(self, d)).OrderByDescending(d => d.Count(c => c == '/')).ToList();
+        }
+        catch (IOException) { return []; }
+    }
+
+    /// <summary>
+    /// Removes the leaf's descendants and the leaf (retrying EBUSY while its last processes finish exiting, up to <paramref name="busyTimeout"/>),
     /// then every ancestor this node created, deepest first, each once (another container may still use it).
     /// Returns the errno of the leaf's removal (0, or ENOENT when it was already gone).
     /// </summary>
@@ -76,6 +117,8 @@ internal sealed class CgroupNode : IDisposable
         var result = 0;
         if (leafCreated)
         {
+            // Sub-cgroups the container made go first; a failure shows up as EBUSY/ENOTEMPTY on the leaf.
+            foreach (var dir in Descendants()) Root.RemoveDirectory(RelativePath + "/" + dir);
             var deadline = DateTime.UtcNow + busyTimeout;
             while ((result = Root.RemoveDirectory(RelativePath)) == Errno.EBUSY && DateTime.UtcNow < deadline)
                 Thread.Sleep(5);

@@ -27,6 +27,9 @@ internal abstract class CgroupPart : IDisposable
     /// <summary>Freezes or thaws, returning once the kernel reports the state reached.</summary>
     public abstract Task SetFrozenAsync(bool frozen, CancellationToken cancellationToken);
 
+    /// <summary>Whether the kernel reports this part's processes frozen (false while still freezing, or without a freezer).</summary>
+    public abstract bool IsFrozen();
+
     /// <summary>The processes in the cgroup.</summary>
     public abstract IReadOnlyList<int> Processes();
 

@@ -17,6 +17,17 @@ internal sealed class FakeCgroupFs : IDisposable
         return new CgroupHierarchy(mount, "/", controllers.Split(',').ToHashSet(), false, "/");
     }
 
+    /// <summary>A v1 hierarchy with only the given (empty) directories, as rmdir can remove them.</summary>
+    public CgroupHierarchy V1Dirs(string controllers, params string[] dirs)
+    {
+        var mount = Path.Combine(Root, controllers);
+        Directory.CreateDirectory(mount);
+        foreach (var d in dirs) Directory.CreateDirectory(Path.Combine(mount, d));
+        return new CgroupHierarchy(mount, "/", controllers.Split(',').ToHashSet(), false, "/");
+    }
+
+    public bool Exists(string relative) => Directory.Exists(Path.Combine(Root, relative));
+
     /// <summary>A cgroup2 hierarchy offering <paramref name="controllers"/>, with the leaf and its ancestors.</summary>
     public CgroupHierarchy V2(string controllers, string leaf, params string[] files)
     {

@@ -46,6 +46,37 @@ internal sealed class CgroupV1Driver(IReadOnlyList<CgroupHierarchy> hierarchies,
         }
     }
 
+    /// <summary>
+    /// Opens the container's existing directories (same paths as <see cref="Create"/>) without creating or writing
+    /// anything; hierarchies where the directory does not exist are skipped. Null when none exists.
+    /// </summary>
+    public CgroupV1Part? Open(string containerId, string? cgroupsPath)
+    {
+        var paths = Hierarchies.Select(h => CgroupPath.Resolve(cgroupsPath, containerId, h)).ToList();
+        var nodes = new List<CgroupNode>();
+        try
+        {
+            for (var i = 0; i < Hierarchies.Count; i++)
+            {
+                if (CgroupNode.TryOpenExisting(Hierarchies[i], paths[i]) is { } node) nodes.Add(node);
+                else logger?.LogDebug("cgroup v1: no {Path} in {Hierarchy}", paths[i], Hierarchies[i].MountPoint);
+            }
+        }
+        catch
+        {
+            foreach (var node in nodes) node.Dispose();
+            throw;
+        }
+        if (nodes.Count == 0) return null;
+        var controllers = CgroupController.All
+            .Where(c => c.ExistsOnV1 && nodes.Any(n => n.Hierarchy.Controllers.Contains(c.V1Name))).ToList();
+        return new CgroupV1Part(nodes, controllers, logger);
+    }
+
+    /// <summary>The paths <see cref="Open"/> looks at, for messages.</summary>
+    public IEnumerable<string> PathsOf(string containerId, string? cgroupsPath) =>
+        Hierarchies.Select(h => h.MountPoint.TrimEnd('/') + "/" + CgroupPath.Resolve(cgroupsPath, containerId, h));
+
     /// <summary>A new v1 cpuset starts with no CPUs and no nodes (joining it fails with ENOSPC): copy the parent's.</summary>
     private static void InheritCpuset(CgroupNode node)
     {

@@ -63,6 +63,8 @@ internal sealed class CgroupV1Part : CgroupPart
         }
     }
 
+    public override bool IsFrozen() => NodeFor("freezer")?.Leaf.TryRead("freezer.state")?.Trim() == "FROZEN";
+
     public override IReadOnlyList<int> Processes() => nodes.SelectMany(n => n.Processes()).Distinct().Order().ToList();
 
     public override async Task KillAllAsync(CancellationToken cancellationToken)

@@ -66,6 +66,26 @@ internal sealed class CgroupV2Driver(CgroupHierarchy hierarchy, IReadOnlyList<st
         }
     }
 
+    /// <summary>
+    /// Opens the container's existing leaf (same path as <see cref="Create"/>) without creating, enabling or
+    /// writing anything; null when it does not exist. <paramref name="controllers"/> are those it is used for.
+    /// </summary>
+    public CgroupV2Part? Open(IReadOnlyList<CgroupController> controllers, string containerId, string? cgroupsPath)
+    {
+        var path = CgroupPath.Resolve(cgroupsPath, containerId, Hierarchy);
+        var node = CgroupNode.TryOpenExisting(Hierarchy, path);
+        if (node is null)
+        {
+            logger?.LogDebug("cgroup v2: no {Path} in {Hierarchy}", path, Hierarchy.MountPoint);
+            return null;
+        }
+        return new CgroupV2Part(node, controllers, attacher, logger) { IsOpened = true };
+    }
+
+    /// <summary>The path <see cref="Open"/> looks at, for messages.</summary>
+    public string PathOf(string containerId, string? cgroupsPath) =>
+        Hierarchy.MountPoint.TrimEnd('/') + "/" + CgroupPath.Resolve(cgroupsPath, containerId, Hierarchy);
+
     /// <summary>Writes <c>+controller</c> to the subtree_control of the root and of every ancestor of the leaf that lacks it.</summary>
     private void EnableControllers(CgroupNode node, IReadOnlyList<string> enable)
     {

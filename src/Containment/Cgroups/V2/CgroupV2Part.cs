@@ -35,6 +35,12 @@ internal sealed class CgroupV2Part : CgroupPart
 
     internal CgroupNode Node => node;
 
+    /// <summary>
+    /// Whether this part was opened (<see cref="CgroupV2Driver.Open"/>) rather than created: its device filter, if
+    /// any, was attached by another process and cannot be replaced from here.
+    /// </summary>
+    public bool IsOpened { get; init; }
+
     internal void OpenProcsFile() => procs.Add(node.Leaf.OpenFile("cgroup", "cgroup.procs", Libc.O_WRONLY));
 
     public override void Apply(CgroupSpec spec)
@@ -44,6 +50,8 @@ internal sealed class CgroupV2Part : CgroupPart
             if (!controller.IsRequested(spec)) continue;
             if (controller is DevicesController)
             {
+                if (IsOpened && deviceFilter is null)
+                    throw new CgroupException($"cannot change the device rules of {node.Path}: it was opened, and the eBPF device filter attached by the process that created it cannot be replaced from here", controller.Name);
                 deviceFilter = attacher.Attach(node.Leaf.Handle, node.Path, DeviceFilterCompiler.Compile(spec.Devices!), deviceFilter);
                 logger?.LogDebug("cgroup v2: device filter of {Rules} rules on {Path}", spec.Devices!.Count, node.Path);
                 continue;
@@ -66,6 +74,9 @@ internal sealed class CgroupV2Part : CgroupPart
         while (CgroupFileFormat.FlatKeyed(node.Leaf.Read("cgroup", "cgroup.events")).GetValueOrDefault("frozen") != wanted)
             await Task.Delay(5, cancellationToken).ConfigureAwait(false);
     }
+
+    public override bool IsFrozen() =>
+        CgroupFileFormat.FlatKeyed(node.Leaf.TryRead("cgroup.events")).GetValueOrDefault("frozen") == 1;
 
     public override IReadOnlyList<int> Processes() => node.Processes();
 
