@@ -2,18 +2,6 @@ namespace Containment.Seccomp;
 
 public sealed partial class SeccompProfile
 {
-    /// <summary>
-    /// The widely used container default (the behaviour of Docker's, containerd's and Podman's profile): calls fail
-    /// with EPERM unless allowed; about 350 ordinary calls are allowed; calls that need a capability are allowed only
-    /// to containers that have it (for example <c>mount</c>, <c>unshare</c>, <c>setns</c> with CAP_SYS_ADMIN);
-    /// <c>clone</c> may not create namespaces and <c>clone3</c> fails with ENOSYS (so libc falls back to <c>clone</c>)
-    /// without CAP_SYS_ADMIN; <c>personality</c> accepts only the harmless personas; <c>socket(AF_VSOCK)</c> is refused;
-    /// <c>keyctl</c>, <c>add_key</c>, <c>request_key</c>, <c>userfaultfd</c>, <c>io_uring_*</c> and other rarely needed,
-    /// often exploited calls are refused. Covers every ABI the machine can run (x86_64 with x86 and x32, aarch64 with
-    /// arm, riscv64, ppc64le, s390x).
-    /// </summary>
-    public static SeccompProfile Default { get; } = BuildDefault();
-
     private const ulong AfVsock = 40;
 
     /// <summary>CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET.</summary>
@@ -56,6 +44,18 @@ public sealed partial class SeccompProfile
         wait4 waitid waitpid write writev
         ptrace process_vm_readv process_vm_writev
         """.Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>
+    /// The widely used container default (the behaviour of Docker's, containerd's and Podman's profile): calls fail
+    /// with EPERM unless allowed; about 350 ordinary calls are allowed; calls that need a capability are allowed only
+    /// to containers that have it (for example <c>mount</c>, <c>unshare</c>, <c>setns</c> with CAP_SYS_ADMIN);
+    /// <c>clone</c> may not create namespaces and <c>clone3</c> fails with ENOSYS (so libc falls back to <c>clone</c>)
+    /// without CAP_SYS_ADMIN; <c>personality</c> accepts only the harmless personas; <c>socket(AF_VSOCK)</c> is refused;
+    /// <c>keyctl</c>, <c>add_key</c>, <c>request_key</c>, <c>userfaultfd</c>, <c>io_uring_*</c> and other rarely needed,
+    /// often exploited calls are refused. Covers every ABI the machine can run (x86_64 with x86 and x32, aarch64 with
+    /// arm, riscv64, ppc64le, s390x).
+    /// </summary>
+    public static SeccompProfile Default { get; } = BuildDefault(); // after DefaultAllowed: initializers run in order
 
     private static SeccompProfile BuildDefault()
     {

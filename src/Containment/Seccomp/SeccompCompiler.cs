@@ -1,0 +1,249 @@
+using Containment.Seccomp.Bpf;
+using Microsoft.Extensions.Logging;
+
+namespace Containment.Seccomp;
+
+/// <summary>
+/// Compiles a profile to a classic BPF seccomp program.
+/// <para>Shape: load the arch; one <c>jeq</c> per AUDIT_ARCH value covered, anything else kills the process. Per
+/// arch: load the call number, then a balanced binary search (<c>jge</c>) over the number line cut into ranges with
+/// one outcome each — runs of consecutive calls with the same action are one range, numbers above the highest the
+/// profile names are one ENOSYS range, x32 numbers (bit 0x40000000) on x86_64 are their own ranges (or kill when the
+/// profile does not cover x32). A range whose calls have argument conditions ends in a block that compares 64-bit
+/// arguments as two 32-bit halves, high word first, rules tried last to first.</para>
+/// </summary>
+internal static class SeccompCompiler
+{
+    public static CompiledSeccompFilter Compile(SeccompProfile profile, IEnumerable<string> capabilities,
+        SeccompArchitecture? native = null, ILogger? logger = null)
+    {
+        var resolved = ResolvedProfile.Create(profile, capabilities, native ?? ArchitectureInfo.Native, logger);
+        return Compile(resolved, logger);
+    }
+
+    public static CompiledSeccompFilter Compile(SeccompProfile profile, ulong capabilityMask,
+        SeccompArchitecture? native = null, ILogger? logger = null) =>
+        Compile(profile, CapabilityNames.FromMask(capabilityMask), native, logger);
+
+    public static CompiledSeccompFilter Compile(ResolvedProfile resolved, ILogger? logger = null)
+    {
+        var bigEndian = ArchitectureInfo.Get(resolved.Native).BigEndian;
+        var asm = new BpfAssembler();
+        asm.LoadWord(SeccompData.ArchOffset);
+        var sectionLabels = new List<BpfAssembler.Label>();
+        foreach (var section in resolved.Sections)
+        {
+            var body = asm.NewLabel();
+            var next = asm.NewLabel();
+            sectionLabels.Add(body);
+            asm.Jump(Op.Jeq, section.AuditArch, body, next);
+            asm.Mark(next);
+        }
+        asm.Return(resolved.BadArchReturn);
+        for (var s = 0; s < resolved.Sections.Count; s++)
+        {
+            asm.Mark(sectionLabels[s]);
+            asm.LoadWord(SeccompData.NrOffset);
+            var ranges = Ranges(resolved, resolved.Sections[s]);
+            EmitSearch(asm, ranges, 0, ranges.Count - 1, resolved, bigEndian);
+        }
+        var program = asm.Assemble();
+        var problems = BpfValidator.Check(program);
+        if (problems.Count > 0)
+        {
+            if (program.Length > Op.MaxInstructions)
+                throw new ContainerSpecException([new SpecError("syscalls",
+                    $"the compiled filter has {program.Length} instructions, more than the kernel's limit of {Op.MaxInstructions}")]);
+            throw new InvalidOperationException("seccomp compiler produced an invalid program: " + string.Join("; ", problems));
+        }
+
+        var flags = resolved.Profile.Flags;
+        if (resolved.Sections.SelectMany(s => s.Abis).SelectMany(a => a.RulesByNumber.Values).SelectMany(l => l)
+            .Any(r => r.Rule.Action == SeccompAction.Notify))
+            flags |= SeccompFilterFlags.NewListener;
+        logger?.LogDebug("seccomp: compiled {Count} instructions for {Sections} architectures, flags 0x{Flags:x}",
+            program.Length, resolved.Sections.Count, (uint)flags);
+        return new CompiledSeccompFilter(program, flags, resolved.Native, resolved);
+    }
+
+    /// <summary>What happens to the calls of one range.</summary>
+    private sealed record Outcome(uint? Return, ResolvedAbi? Abi, List<(int Index, SeccompRule Rule)>? Rules)
+    {
+        public static Outcome Of(uint value) => new(value, null, null);
+    }
+
+    private readonly record struct Range(uint Low, Outcome Outcome);
+
+    /// <summary>Cuts [0, 2^32) into ranges with one outcome each, merging neighbours that return the same value.</summary>
+    private static List<Range> Ranges(ResolvedProfile profile, ResolvedSection section)
+    {
+        // Every point where the outcome may change: each named call and the number after it, each ABI's first
+        // number above the profile, x32's bit, -1, ARM's private range, s390's call 0.
+        var cuts = new SortedSet<uint> { 0, 1 };
+        void Cut(ulong value)
+        {
+            if (value <= uint.MaxValue)
+                cuts.Add((uint)value);
+        }
+        foreach (var abi in section.Abis)
+        {
+            foreach (var nr in abi.RulesByNumber.Keys)
+            {
+                Cut(nr);
+                Cut((ulong)nr + 1);
+            }
+            if (abi.MaxNumber is { } max)
+                Cut((ulong)max + 1);
+        }
+        if (section.HasX32Split)
+        {
+            Cut(ArchitectureInfo.X32Bit);
+            Cut(uint.MaxValue);
+        }
+        Cut(ArchitectureInfo.ArmPrivateBase);
+        Cut((ulong)ArchitectureInfo.ArmPrivateEnd + 1);
+
+        var ranges = new List<Range>();
+        foreach (var low in cuts)
+        {
+            var outcome = OutcomeAt(profile, section, low);
+            if (ranges.Count > 0 && outcome.Return is { } value && ranges[^1].Outcome.Return == value)
+                continue;
+            ranges.Add(new Range(low, outcome));
+        }
+        return ranges;
+    }
+
+    private static Outcome OutcomeAt(ResolvedProfile profile, ResolvedSection section, uint nr)
+    {
+        var abi = section.AbiFor(nr);
+        if (abi is null)
+            return Outcome.Of(profile.BadArchReturn);
+        if (abi.RulesByNumber.TryGetValue(nr, out var rules))
+        {
+            // The last unconditional rule shadows everything before it; rules after it may still match first.
+            var start = rules.FindLastIndex(r => r.Rule.Args.Count == 0);
+            var live = start < 0 ? rules : rules.GetRange(start, rules.Count - start);
+            return live.Count == 1 && live[0].Rule.Args.Count == 0
+                ? Outcome.Of(live[0].Rule.ReturnValue)
+                : new Outcome(null, abi, live);
+        }
+        if (profile.EnosysStub && abi.IsNewerThanProfile(nr))
+            return Outcome.Of(SeccompReturn.Errno | SeccompReturn.ENOSYS);
+        return Outcome.Of(profile.DefaultReturn);
+    }
+
+    private static void EmitSearch(BpfAssembler asm, List<Range> ranges, int first, int last, ResolvedProfile profile, bool bigEndian)
+    {
+        if (first == last)
+        {
+            EmitOutcome(asm, ranges[first].Outcome, profile, bigEndian);
+            return;
+        }
+        var mid = (first + last + 1) / 2;
+        var low = asm.NewLabel();
+        var high = asm.NewLabel();
+        asm.Jump(Op.Jge, ranges[mid].Low, high, low);
+        asm.Mark(low);
+        EmitSearch(asm, ranges, first, mid - 1, profile, bigEndian);
+        asm.Mark(high);
+        EmitSearch(asm, ranges, mid, last, profile, bigEndian);
+    }
+
+    private static void EmitOutcome(BpfAssembler asm, Outcome outcome, ResolvedProfile profile, bool bigEndian)
+    {
+        if (outcome.Return is { } value)
+        {
+            asm.Return(value);
+            return;
+        }
+        // Rules tried last to first: the last one whose conditions all hold decides.
+        var rules = outcome.Rules!;
+        for (var i = rules.Count - 1; i >= 0; i--)
+        {
+            var rule = rules[i].Rule;
+            if (rule.Args.Count == 0)
+            {
+                asm.Return(rule.ReturnValue);
+                return;
+            }
+            var fail = asm.NewLabel();
+            foreach (var condition in rule.Args)
+                EmitCondition(asm, condition, fail, bigEndian);
+            asm.Return(rule.ReturnValue);
+            asm.Mark(fail);
+        }
+        asm.Return(profile.DefaultReturn);
+    }
+
+    /// <summary>Falls through when the condition holds, jumps to <paramref name="fail"/> when not.</summary>
+    private static void EmitCondition(BpfAssembler asm, SeccompArgCondition c, BpfAssembler.Label fail, bool bigEndian)
+    {
+        var hiOffset = SeccompData.ArgOffset(c.Index, high: true, bigEndian);
+        var loOffset = SeccompData.ArgOffset(c.Index, high: false, bigEndian);
+        var hi = (uint)(c.Value >> 32);
+        var lo = (uint)c.Value;
+        var match = asm.NewLabel();
+        var next = asm.NewLabel();
+        var next2 = asm.NewLabel();
+        switch (c.Operator)
+        {
+            case SeccompArgOperator.Equal:
+                asm.LoadWord(hiOffset);
+                asm.Jump(Op.Jeq, hi, next, fail);
+                asm.Mark(next);
+                asm.LoadWord(loOffset);
+                asm.Jump(Op.Jeq, lo, match, fail);
+                break;
+            case SeccompArgOperator.NotEqual:
+                asm.LoadWord(hiOffset);
+                asm.Jump(Op.Jeq, hi, next, match);
+                asm.Mark(next);
+                asm.LoadWord(loOffset);
+                asm.Jump(Op.Jeq, lo, fail, match);
+                break;
+            case SeccompArgOperator.GreaterThan or SeccompArgOperator.GreaterOrEqual:
+                // hi > v.hi → holds; hi < v.hi → fails; equal high words → compare the low words.
+                asm.LoadWord(hiOffset);
+                asm.Jump(Op.Jgt, hi, match, next);
+                asm.Mark(next);
+                asm.Jump(Op.Jeq, hi, next2, fail);
+                asm.Mark(next2);
+                asm.LoadWord(loOffset);
+                asm.Jump(c.Operator == SeccompArgOperator.GreaterThan ? Op.Jgt : Op.Jge, lo, match, fail);
+                break;
+            case SeccompArgOperator.LessThan or SeccompArgOperator.LessOrEqual:
+                // The negation of ≥ (for <) and > (for ≤).
+                asm.LoadWord(hiOffset);
+                asm.Jump(Op.Jgt, hi, fail, next);
+                asm.Mark(next);
+                asm.Jump(Op.Jeq, hi, next2, match);
+                asm.Mark(next2);
+                asm.LoadWord(loOffset);
+                asm.Jump(c.Operator == SeccompArgOperator.LessThan ? Op.Jge : Op.Jgt, lo, fail, match);
+                break;
+            case SeccompArgOperator.MaskedEqual:
+            {
+                var maskHi = (uint)(c.Value >> 32);
+                var wantHi = (uint)(c.ValueTwo >> 32);
+                if (maskHi != 0 || wantHi != 0)
+                {
+                    asm.LoadWord(hiOffset);
+                    asm.Stmt(Op.Alu | Op.And | Op.K, maskHi);
+                    asm.Jump(Op.Jeq, wantHi, next, fail);
+                }
+                asm.Mark(next);
+                asm.LoadWord(loOffset);
+                asm.Stmt(Op.Alu | Op.And | Op.K, (uint)c.Value);
+                asm.Jump(Op.Jeq, (uint)c.ValueTwo, match, fail);
+                break;
+            }
+            default:
+                throw new InvalidOperationException($"unknown operator {c.Operator}");
+        }
+        asm.Mark(match);
+        // Labels not used by this operator must still be placed.
+        if (c.Operator is SeccompArgOperator.Equal or SeccompArgOperator.NotEqual or SeccompArgOperator.MaskedEqual)
+            asm.Mark(next2);
+    }
+}
