@@ -80,23 +80,24 @@ internal sealed class ResolvedProfile
         foreach (var abi in abis)
         {
             var byNumber = new Dictionary<uint, List<(int, SeccompRule)>>();
-            var skipped = new SortedSet<string>(StringComparer.Ordinal);
+            var skipped = logger is not null && logger.IsEnabled(LogLevel.Debug) ? new SortedSet<string>(StringComparer.Ordinal) : null;
             foreach (var (index, rule) in rules)
             {
-                foreach (var name in rule.Names.Distinct())
+                foreach (var name in rule.Names)
                 {
                     if (!abi.Table!.TryGetNumber(name, out var nr))
                     {
-                        skipped.Add(name);
+                        skipped?.Add(name);
                         continue;
                     }
                     if (!byNumber.TryGetValue((uint)nr, out var list))
                         byNumber[(uint)nr] = list = [];
-                    list.Add((index, rule));
+                    if (list.Count == 0 || list[^1].Item1 != index) // a name listed twice in one rule counts once
+                        list.Add((index, rule));
                 }
             }
-            if (skipped.Count > 0 && logger is not null && logger.IsEnabled(LogLevel.Debug))
-                logger.LogDebug("seccomp: {Count} names unknown on {Arch} skipped: {Names}", skipped.Count, abi.OciName, string.Join(" ", skipped));
+            if (skipped is { Count: > 0 })
+                logger!.LogDebug("seccomp: {Count} names unknown on {Arch} skipped: {Names}", skipped.Count, abi.OciName, string.Join(" ", skipped));
             resolvedAbis.Add(new ResolvedAbi(abi, byNumber));
         }
 
@@ -128,7 +129,10 @@ internal sealed class ResolvedSection(uint auditArch, IReadOnlyList<ResolvedAbi>
         var arch = HasX32Split && IsX32Number(nr) ? SeccompArchitecture.X32
             : HasX32Split ? SeccompArchitecture.X86_64
             : Abis[0].Info.Architecture;
-        return Abis.FirstOrDefault(a => a.Info.Architecture == arch);
+        foreach (var abi in Abis)
+            if (abi.Info.Architecture == arch)
+                return abi;
+        return null;
     }
 }
 

@@ -45,7 +45,9 @@ internal static class SeccompCompiler
             asm.Mark(sectionLabels[s]);
             asm.LoadWord(SeccompData.NrOffset);
             var ranges = Ranges(resolved, resolved.Sections[s]);
-            EmitSearch(asm, ranges, 0, ranges.Count - 1, resolved, bigEndian, OptimalRoots(ranges));
+            var roots = OptimalRoots(ranges);
+            EmitSearch(asm, ranges, 0, ranges.Count - 1, resolved, bigEndian, roots);
+            System.Buffers.ArrayPool<int>.Shared.Return(roots);
         }
         var program = asm.Assemble();
         var problems = BpfValidator.Check(program);
@@ -94,7 +96,7 @@ internal static class SeccompCompiler
     {
         // Every point where the outcome may change: each named call and the number after it, each ABI's first
         // number above the profile, x32's bit, -1, ARM's private range, s390's call 0.
-        var cuts = new SortedSet<uint> { 0, 1 };
+        var cuts = new List<uint>(4 * section.Abis.Sum(a => a.RulesByNumber.Count) + 8) { 0, 1 };
         void Cut(ulong value)
         {
             if (value <= uint.MaxValue)
@@ -118,15 +120,20 @@ internal static class SeccompCompiler
         Cut(ArchitectureInfo.ArmPrivateBase);
         Cut((ulong)ArchitectureInfo.ArmPrivateEnd + 1);
 
+        cuts.Sort();
         var hot = new Dictionary<uint, double>();
         foreach (var abi in section.Abis.Where(a => a.Info.Architecture == profile.Native)) // compat ABIs are rare
             foreach (var (name, weight) in HotCalls)
                 if (abi.Info.Table!.TryGetNumber(name, out var nr))
                     hot[(uint)nr] = weight;
 
-        var ranges = new List<Range>();
+        var ranges = new List<Range>(cuts.Count);
+        var previous = -1L;
         foreach (var low in cuts)
         {
+            if (low == previous)
+                continue;
+            previous = low;
             var outcome = OutcomeAt(profile, section, low);
             var weight = hot.TryGetValue(low, out var w) ? w : 0;
             if (ranges.Count > 0 && outcome.Return is { } value && ranges[^1].Outcome.Return == value)
@@ -147,11 +154,12 @@ internal static class SeccompCompiler
         if (abi.RulesByNumber.TryGetValue(nr, out var rules))
         {
             // The last unconditional rule shadows everything before it; rules after it may still match first.
-            var start = rules.FindLastIndex(r => r.Rule.Args.Count == 0);
-            var live = start < 0 ? rules : rules.GetRange(start, rules.Count - start);
-            return live.Count == 1 && live[0].Rule.Args.Count == 0
-                ? Outcome.Of(live[0].Rule.ReturnValue)
-                : new Outcome(null, abi, live);
+            var start = rules.Count - 1;
+            while (start >= 0 && rules[start].Rule.Args.Count != 0)
+                start--;
+            if (start == rules.Count - 1)
+                return Outcome.Of(rules[start].Rule.ReturnValue);
+            return new Outcome(null, abi, start <= 0 ? rules : rules.GetRange(start, rules.Count - start));
         }
         if (profile.EnosysStub && abi.IsNewerThanProfile(nr))
             return Outcome.Of(SeccompReturn.Errno | SeccompReturn.ENOSYS);
@@ -163,48 +171,57 @@ internal static class SeccompCompiler
     /// alphabetic tree: dynamic programming with Knuth's monotone-root bound, O(n²)). Returns, for each interval
     /// [i, j], the index of the first range of its right subtree.
     /// </summary>
-    private static int[,] OptimalRoots(List<Range> ranges)
+    private static int[] OptimalRoots(List<Range> ranges)
     {
         var n = ranges.Count;
         var prefix = new double[n + 1];
         for (var i = 0; i < n; i++)
             prefix[i + 1] = prefix[i] + ranges[i].Weight;
-        var cost = new double[n, n];
-        var root = new int[n, n];
-        for (var length = 2; length <= n; length++)
+        var cost = System.Buffers.ArrayPool<double>.Shared.Rent(n * n);
+        var root = System.Buffers.ArrayPool<int>.Shared.Rent(n * n); // returned by the caller
+        try
         {
-            for (var i = 0; i + length - 1 < n; i++)
+            for (var i = 0; i < n; i++)
+                cost[i * n + i] = 0;
+            for (var length = 2; length <= n; length++)
             {
-                var j = i + length - 1;
-                var lo = length == 2 ? i + 1 : Math.Max(i + 1, root[i, j - 1]);
-                var hi = length == 2 ? j : Math.Min(j, root[i + 1, j]);
-                var best = double.MaxValue;
-                var bestK = lo;
-                for (var k = lo; k <= hi; k++)
+                for (var i = 0; i + length - 1 < n; i++)
                 {
-                    var c = cost[i, k - 1] + cost[k, j];
-                    if (c < best)
+                    var j = i + length - 1;
+                    var lo = length == 2 ? i + 1 : Math.Max(i + 1, root[i * n + j - 1]);
+                    var hi = length == 2 ? j : Math.Min(j, root[(i + 1) * n + j]);
+                    var best = double.MaxValue;
+                    var bestK = lo;
+                    for (var k = lo; k <= hi; k++)
                     {
-                        best = c;
-                        bestK = k;
+                        var c = cost[i * n + k - 1] + cost[k * n + j];
+                        if (c < best)
+                        {
+                            best = c;
+                            bestK = k;
+                        }
                     }
+                    cost[i * n + j] = best + prefix[j + 1] - prefix[i];
+                    root[i * n + j] = bestK;
                 }
-                cost[i, j] = best + prefix[j + 1] - prefix[i];
-                root[i, j] = bestK;
             }
+            return root;
         }
-        return root;
+        finally
+        {
+            System.Buffers.ArrayPool<double>.Shared.Return(cost);
+        }
     }
 
     private static void EmitSearch(BpfAssembler asm, List<Range> ranges, int first, int last, ResolvedProfile profile, bool bigEndian,
-        int[,] roots)
+        int[] roots)
     {
         if (first == last)
         {
             EmitOutcome(asm, ranges[first].Outcome, profile, bigEndian);
             return;
         }
-        var mid = roots[first, last];
+        var mid = roots[first * ranges.Count + last];
         var low = asm.NewLabel();
         var high = asm.NewLabel();
         asm.Jump(Op.Jge, ranges[mid].Low, high, low);

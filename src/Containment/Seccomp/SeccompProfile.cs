@@ -149,6 +149,19 @@ public sealed partial class SeccompProfile
     public SeccompProfile Log(params string[] names) => WithRule(new SeccompRule(names, SeccompAction.Log));
 
     /// <summary>Hands these calls to the user-space supervisor holding the notify listener.</summary>
+    /// <remarks>
+    /// The compiled filter then asks the kernel for a listener fd (SECCOMP_FILTER_FLAG_NEW_LISTENER), which the
+    /// executor passes to the host. The handler API is not built yet; its intended shape:
+    /// <code>
+    /// spec.WithSeccomp(profile.Notify("mknod"), notify: async (SeccompNotification call, CancellationToken ct) =&gt;
+    ///     call.Syscall == "mknod" &amp;&amp; call.Args[1] == ... ? SeccompResponse.Return(0)      // emulated
+    ///                                               : SeccompResponse.Continue()       // SECCOMP_USER_NOTIF_FLAG_CONTINUE
+    ///                                               /* or SeccompResponse.Fail(SeccompErrno.EPERM) */);
+    /// </code>
+    /// where <c>SeccompNotification</c> carries the id, pid, architecture, call name and number, arguments and
+    /// instruction pointer, and offers <c>ReadMemory</c> (process_vm_readv, checked with SECCOMP_IOCTL_NOTIF_ID_VALID)
+    /// and <c>AddFd</c> (SECCOMP_IOCTL_NOTIF_ADDFD); one loop per container reads SECCOMP_IOCTL_NOTIF_RECV.
+    /// </remarks>
     [Pure]
     public SeccompProfile Notify(params string[] names) => WithRule(new SeccompRule(names, SeccompAction.Notify));
 
