@@ -1,1 +1,39 @@
-return 0;
+using Containment;
+using Containment.Run;
+
+// containment-run [options] -- COMMAND [ARGS...]
+// Runs COMMAND in a new container, streams its output, exits with its exit code (128+signal if killed).
+RunOptions options;
+try
+{
+    options = RunOptions.Parse(args);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine($"containment-run: {e.Message}");
+    Console.Error.WriteLine(RunOptions.Usage);
+    return 2;
+}
+if (options.ShowHelp)
+{
+    Console.WriteLine(RunOptions.Usage);
+    return 0;
+}
+
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
+try
+{
+    await using var container = await ContainerProcess.StartAsync(options.ToSpec(), cancel.Token);
+    var exit = await container.WaitForExitAsync(cancel.Token);
+    return exit.ShellCode;
+}
+catch (ContainmentException e)
+{
+    Console.Error.WriteLine($"containment-run: {e.Message}");
+    return 125;
+}
+catch (OperationCanceledException)
+{
+    return 130;
+}

@@ -144,7 +144,9 @@ static int run_op(struct executor *x, struct op *op)
     case OP_WRITE_CHILD_PROC:
         return write_child_proc(x, op);
     case OP_RELEASE:
-        return send_msg(x->channel, MSG_CONTINUE, 0, 0, 0, -1);
+        /* A child that already failed has reported why; the wait loop forwards that, not this. */
+        send_msg(x->channel, MSG_CONTINUE, 0, 0, 0, -1);
+        return 0;
     case OP_TEST_FAIL:
         errno = (int)rd_u32(&op->args);
         return -1;
@@ -171,7 +173,7 @@ static void relay_sync(struct executor *x, const struct msg *m)
 
 static void wait_loop(struct executor *x)
 {
-    int failed = 0;
+    int failed = 0, died_early = 0;
     struct pollfd p[3] = {
         { x->control, POLLIN, 0 },
         { x->channel, POLLIN, 0 },
@@ -186,8 +188,19 @@ static void wait_loop(struct executor *x)
         if (p[1].revents) {
             struct msg m;
             int r = recv_msg(x->channel, &m);
+            if (r < 0 && errno == ECONNRESET) {
+                /* The child died with a message of ours unread: it never reached exec. The error is
+                 * reported once; what it queued before dying is still to be read. */
+                died_early = 1;
+                continue;
+            }
             if (r > 0 && m.kind == MSG_SYNC) {
                 relay_sync(x, &m);
+            } else if (r > 0 && m.kind == MSG_READY) {
+                send_msg(x->control, MSG_READY, m.step, 0, 0, -1);
+                /* A detached child now waits for its start signal on its own. */
+                if (x->detached)
+                    _exit(0);
             } else if (r > 0 && m.kind == MSG_ERROR) {
                 failed = 1;
                 send_msg(x->control, MSG_ERROR, m.step, m.err, 0, -1);
@@ -195,7 +208,10 @@ static void wait_loop(struct executor *x)
                 /* The child's end closed on exec (it is CLOEXEC), or the child died. */
                 close(x->channel);
                 p[1].fd = -1;
-                if (!failed) {
+                if (!failed && died_early) {
+                    failed = 1;
+                    send_msg(x->control, MSG_ERROR, -1, ECHILD, 0, -1);
+                } else if (!failed) {
                     send_msg(x->control, MSG_EXEC_OK, 0, 0, 0, -1);
                     if (x->detached)
                         _exit(0);

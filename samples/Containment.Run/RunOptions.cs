@@ -1,0 +1,112 @@
+using Containment.Namespaces;
+
+namespace Containment.Run;
+
+/// <summary>The sample's command line.</summary>
+internal sealed class RunOptions
+{
+    public const string Usage = """
+        usage: containment-run [options] -- COMMAND [ARGS...]
+          --rootfs DIR         root filesystem (default: a read-only view of the host's)
+          --hostname NAME      hostname inside the container
+          --env K=V            set an environment variable (repeatable)
+          --cwd DIR            working directory inside the container
+          --net host|none      share the host's network, or a private one with only lo (default: none)
+          --share NS           keep a namespace of the host: pid, mount, uts, ipc, network, cgroup (repeatable)
+          --join-ns TYPE:PATH  join an existing namespace, e.g. network:/proc/1234/ns/net (repeatable)
+        """;
+
+    public string? Rootfs { get; private set; }
+    public string? Hostname { get; private set; }
+    public List<(string Name, string Value)> Env { get; } = [];
+    public string? Cwd { get; private set; }
+    public NamespaceSet Namespaces { get; private set; } = NamespaceSet.Isolated;
+    public string[] Command { get; private set; } = [];
+    public bool ShowHelp { get; private set; }
+
+    public static RunOptions Parse(string[] args)
+    {
+        var o = new RunOptions();
+        var i = 0;
+        string Next(string flag) => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{flag} needs a value");
+        for (; i < args.Length; i++)
+        {
+            var a = args[i];
+            if (a == "--")
+            {
+                o.Command = args[(i + 1)..];
+                break;
+            }
+            switch (a)
+            {
+                case "-h" or "--help": o.ShowHelp = true; return o;
+                case "--rootfs": o.Rootfs = Next(a); break;
+                case "--hostname": o.Hostname = Next(a); break;
+                case "--cwd": o.Cwd = Next(a); break;
+                case "--env":
+                    var kv = Next(a);
+                    var eq = kv.IndexOf('=');
+                    if (eq <= 0)
+                        throw new ArgumentException($"--env {kv}: expected K=V");
+                    o.Env.Add((kv[..eq], kv[(eq + 1)..]));
+                    break;
+                case "--net":
+                    o.Namespaces = Next(a) switch
+                    {
+                        "host" => o.Namespaces.Without(NamespaceKind.Network),
+                        "none" => o.Namespaces.With(NamespaceKind.Network),
+                        var v => throw new ArgumentException($"--net {v}: expected host or none"),
+                    };
+                    break;
+                case "--share":
+                    o.Namespaces = o.Namespaces.Without(ParseKind(Next(a)));
+                    break;
+                case "--join-ns":
+                    var spec = Next(a);
+                    var colon = spec.IndexOf(':');
+                    if (colon <= 0)
+                        throw new ArgumentException($"--join-ns {spec}: expected TYPE:PATH");
+                    o.Namespaces = o.Namespaces.Join(ParseKind(spec[..colon]), spec[(colon + 1)..]);
+                    break;
+                default:
+                    if (a.StartsWith('-'))
+                        throw new ArgumentException($"unknown option {a}");
+                    o.Command = args[i..];
+                    i = args.Length;
+                    break;
+            }
+        }
+        if (o.Command.Length == 0 && !o.ShowHelp)
+            throw new ArgumentException("no command given");
+        return o;
+    }
+
+    private static NamespaceKind ParseKind(string name) => name.ToLowerInvariant() switch
+    {
+        "pid" => NamespaceKind.Pid,
+        "mnt" or "mount" => NamespaceKind.Mount,
+        "uts" => NamespaceKind.Uts,
+        "ipc" => NamespaceKind.Ipc,
+        "net" or "network" => NamespaceKind.Network,
+        "cgroup" => NamespaceKind.Cgroup,
+        "time" => NamespaceKind.Time,
+        "user" => NamespaceKind.User,
+        _ => throw new ArgumentException($"unknown namespace type '{name}'"),
+    };
+
+    public ContainerSpec ToSpec()
+    {
+        var spec = Rootfs is null ? ContainerSpec.HostReadOnly() : ContainerSpec.FromRootfs(Path.GetFullPath(Rootfs));
+        spec = spec.WithNamespaces(Namespaces);
+        if (Hostname is not null)
+            spec = spec.WithHostname(Hostname);
+        return spec.WithProcess(p =>
+        {
+            p.Args(Command).InheritStdio();
+            foreach (var (name, value) in Env)
+                p.Env(name, value);
+            if (Cwd is not null)
+                p.WorkingDirectory(Cwd);
+        });
+    }
+}

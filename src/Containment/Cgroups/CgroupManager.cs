@@ -1,0 +1,113 @@
+using Containment.Cgroups.Controllers;
+using Containment.Cgroups.Devices;
+using Containment.Cgroups.V1;
+using Containment.Cgroups.V2;
+using Microsoft.Extensions.Logging;
+
+namespace Containment.Cgroups;
+
+/// <summary>
+/// Creates containers' cgroups with the drivers the machine needs: v1 for legacy, v2 for unified, and in hybrid
+/// mode v1 for every controller mounted on v1 plus the v2 leaf only for what v1 lacks (hugetlb here), or for
+/// devices when <see cref="PreferV2Devices"/> is set.
+/// </summary>
+internal sealed class CgroupManager
+{
+    private readonly ILogger? logger;
+    private readonly MachineTopology machine;
+    private readonly IDeviceFilterAttacher attacher;
+
+    public CgroupManager(CgroupLayout layout, MachineTopology machine, ILogger? logger = null, IDeviceFilterAttacher? attacher = null)
+    {
+        Layout = layout;
+        this.machine = machine;
+        this.logger = logger;
+        this.attacher = attacher ?? BpfDeviceFilterAttacher.Instance;
+    }
+
+    /// <summary>Probes this machine's cgroup layout.</summary>
+    public static CgroupManager Detect(ILogger? logger = null)
+    {
+        var layout = CgroupLayout.Detect();
+        logger?.LogDebug("cgroup: {Mode}; v1: {V1}; unified: {Unified}", layout.Mode,
+            string.Join(" ", layout.V1.Select(h => h.Name)), layout.Unified?.MountPoint ?? "none");
+        return new CgroupManager(layout, MachineTopology.Host, logger);
+    }
+
+    public CgroupLayout Layout { get; }
+
+    public CgroupMode Mode => Layout.Mode;
+
+    /// <summary>In hybrid mode, enforce device rules with the v2 eBPF filter rather than the v1 devices controller.</summary>
+    public bool PreferV2Devices { get; init; }
+
+    /// <summary>
+    /// Validates <paramref name="spec"/> (nothing is created when it is invalid), then creates and configures the
+    /// container's cgroup at <paramref name="cgroupsPath"/> (OCI semantics) or <c>/containment/&lt;id&gt;</c>.
+    /// On any failure every directory created is removed again.
+    /// </summary>
+    /// <exception cref="ContainerSpecException">The spec or the path is invalid.</exception>
+    /// <exception cref="CgroupException">The machine cannot honour the spec, or a cgroup operation failed.</exception>
+    public CgroupHandle Create(CgroupSpec spec, string containerId, string? cgroupsPath)
+    {
+        spec.ThrowIfInvalid(machine);
+        var (v1, v2) = Place(spec);
+        var parts = new List<CgroupPart>();
+        try
+        {
+            if (Layout.Mode != CgroupMode.Unified && Layout.V1.Count > 0)
+                parts.Add(new CgroupV1Driver(Layout.V1, logger).Create(spec, v1, containerId, cgroupsPath));
+            if (Layout.Mode == CgroupMode.Unified || v2.Count > 0)
+            {
+                string[] stats = Layout.Mode == CgroupMode.Unified ? ["cpu", "memory", "pids", "io"] : [];
+                parts.Add(new CgroupV2Driver(Layout.Unified!, stats, attacher, logger).Create(spec, v2, containerId, cgroupsPath));
+            }
+            return new CgroupHandle(Layout.Mode, parts);
+        }
+        catch
+        {
+            foreach (var part in Enumerable.Reverse(parts))
+            {
+                try { part.Destroy(); }
+                catch (CgroupException e) { logger?.LogWarning(e, "cgroup: cleanup after a failed create"); }
+            }
+            throw;
+        }
+    }
+
+    /// <summary>Which controllers go to v1 and which to v2; throws naming every controller the machine lacks.</summary>
+    internal (List<CgroupController> V1, List<CgroupController> V2) Place(CgroupSpec spec)
+    {
+        var v1 = new List<CgroupController>();
+        var v2 = new List<CgroupController>();
+        var problems = new List<string>();
+        IReadOnlySet<string>? unifiedControllers = null;
+        IReadOnlySet<string> UnifiedControllers() => unifiedControllers ??= Layout.Unified is null ? new HashSet<string>()
+            : new CgroupV2Driver(Layout.Unified, [], attacher, logger).Available();
+
+        foreach (var c in CgroupController.All)
+        {
+            var requested = c.IsRequested(spec);
+            if (Layout.Mode == CgroupMode.Unified)
+            {
+                if (!requested || c.ExistsOnV2 || spec.IsOptional(c.Name, c.Name)) v2.Add(c);
+                else problems.Add($"{c.Name} is a cgroup v1 controller and this machine has only cgroup v2");
+                continue;
+            }
+            var onV1 = c.ExistsOnV1 && Layout.V1For(c.V1Name) is not null;
+            var v2Possible = Layout.Unified is not null && c.ExistsOnV2 &&
+                             (c is DevicesController or UnifiedController || UnifiedControllers().Contains(c.Name));
+            if (c is DevicesController && PreferV2Devices && requested && v2Possible) v2.Add(c);
+            else if (onV1 || !requested) v1.Add(c);
+            else if (v2Possible) v2.Add(c);
+            else if (!spec.IsOptional(c.Name, c.V1Name))
+                problems.Add(Layout.Unified is null
+                    ? $"{c.Name}: no v1 {c.V1Name} hierarchy is mounted and there is no cgroup2 mount"
+                    : $"{c.Name}: no v1 {c.V1Name} hierarchy is mounted and {Layout.Unified.MountPoint} does not offer it");
+        }
+        if (problems.Count > 0)
+            throw new CgroupException("the running kernel cannot honour the cgroup spec: " + string.Join("; ", problems),
+                problems.Count == 1 ? problems[0].Split(':', ' ')[0] : null);
+        return (v1, v2);
+    }
+}

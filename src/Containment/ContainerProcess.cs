@@ -1,0 +1,169 @@
+using Containment.Cgroups;
+using Containment.Interop;
+using Containment.Launch;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Win32.SafeHandles;
+
+namespace Containment;
+
+/// <summary>
+/// A running container: its first process, its standard streams and its exit. Dispose it to kill the
+/// container (unless it was started detached) and release everything the launch made.
+/// </summary>
+public sealed class ContainerProcess : IAsyncDisposable
+{
+    private readonly ExecutorChannel _channel;
+    private readonly SafeFileHandle? _pidfd;
+    private readonly TaskCompletionSource<ContainerExit> _exit = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ILogger _logger;
+    private readonly Task _pump;
+    private readonly CgroupHandle? _cgroup;
+    private int _disposed;
+
+    internal ContainerProcess(string id, ExecutorChannel channel, int pid, SafeFileHandle? pidfd, LaunchStreams streams, CgroupHandle? cgroup, bool detached, ILogger logger)
+    {
+        Id = id;
+        _cgroup = cgroup;
+        Cgroup = cgroup is null ? null : new Cgroup(cgroup);
+        _channel = channel;
+        Pid = pid;
+        _pidfd = pidfd;
+        _logger = logger;
+        Detached = detached;
+        StandardInput = streams.Input;
+        StandardOutput = streams.Output;
+        StandardError = streams.Error;
+        _pump = detached ? Task.CompletedTask : Task.Run(PumpAsync);
+    }
+
+    /// <summary>The container's id.</summary>
+    public string Id { get; }
+
+    /// <summary>The container's cgroup (limits, stats, pause/resume, OOM events), or null when it has none.</summary>
+    public Cgroup? Cgroup { get; }
+
+    /// <summary>The container's first process, as a pid in the host's pid namespace.</summary>
+    public int Pid { get; }
+
+    /// <summary>Whether the container outlives its host.</summary>
+    public bool Detached { get; }
+
+    /// <summary>The writable end of standard input when it is <see cref="Stdio.Pipe"/>, else null.</summary>
+    public StreamWriter? StandardInput { get; }
+
+    /// <summary>Standard output when it is <see cref="Stdio.Pipe"/>, else null.</summary>
+    public StreamReader? StandardOutput { get; }
+
+    /// <summary>Standard error when it is <see cref="Stdio.Pipe"/>, else null.</summary>
+    public StreamReader? StandardError { get; }
+
+    /// <summary>Whether the container's process has exited (and its status is known).</summary>
+    public bool HasExited => _exit.Task.IsCompleted;
+
+    /// <summary>Starts a container and returns once its program has been exec'd.</summary>
+    /// <exception cref="ContainerSpecException">The spec is invalid; nothing was started.</exception>
+    /// <exception cref="ContainerStartException">A launch step failed; nothing is left behind.</exception>
+    public static Task<ContainerProcess> StartAsync(ContainerSpec spec, CancellationToken cancellationToken = default) =>
+        StartAsync(spec, new ContainerStartOptions(), cancellationToken);
+
+    /// <summary>Starts a container with options and returns once its program has been exec'd.</summary>
+    /// <exception cref="ContainerSpecException">The spec is invalid; nothing was started.</exception>
+    /// <exception cref="ContainerStartException">A launch step failed; nothing is left behind.</exception>
+    public static Task<ContainerProcess> StartAsync(ContainerSpec spec, ContainerStartOptions options, CancellationToken cancellationToken = default) =>
+        Launcher.StartAsync(spec, options, cancellationToken);
+
+    /// <summary>Waits for the container's process to exit and returns how it ended.</summary>
+    public Task<ContainerExit> WaitForExitAsync(CancellationToken cancellationToken = default)
+    {
+        if (Detached)
+            throw new InvalidOperationException("A detached container's exit is not collected by its host.");
+        return _exit.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Sends a signal to the container's first process (through a pidfd: never to a recycled pid).</summary>
+    public void SendSignal(Signal signal)
+    {
+        if (_pidfd is null || HasExited)
+            return;
+        var r = Libc.Syscall(Libc.SYS_pidfd_send_signal, _pidfd.DangerousGetHandle(), (int)signal, 0, 0);
+        if (r < 0)
+        {
+            var errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+            if (errno != Errno.ESRCH)
+                throw new SyscallException("pidfd_send_signal", $"pid {Pid}, SIG{signal.ToString().ToUpperInvariant()}", errno);
+        }
+    }
+
+    /// <summary>Sends a signal; completes at once (the signal is delivered, not awaited).</summary>
+    public Task SignalAsync(Signal signal, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        SendSignal(signal);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Kills the container's first process with SIGKILL (in a pid namespace, every process in it dies too).</summary>
+    public void Kill() => SendSignal(Signal.Kill);
+
+    private async Task PumpAsync()
+    {
+        try
+        {
+            while (await _channel.ReceiveAsync(CancellationToken.None).ConfigureAwait(false) is { } received)
+            {
+                received.Fd?.Dispose();
+                if (received.Message.Kind == MessageKind.Exit)
+                {
+                    var exit = ContainerExit.FromWaitStatus(received.Message.Value);
+                    _logger.LogDebug("Container pid {Pid} {Exit}", Pid, exit);
+                    _exit.TrySetResult(exit);
+                }
+            }
+        }
+        catch (Exception e) when (e is ObjectDisposedException or System.Net.Sockets.SocketException)
+        {
+        }
+        finally
+        {
+            _channel.Reap();
+            _exit.TrySetException(new ContainmentException($"The executor of container pid {Pid} exited without reporting its exit status."));
+        }
+    }
+
+    /// <summary>
+    /// Kills the container unless it is detached, waits for it to be gone, and releases the streams and the
+    /// executor. Safe to call more than once.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
+        if (!Detached && !HasExited)
+            Kill();
+        if (!Detached)
+        {
+            try
+            {
+                await _pump.ConfigureAwait(false);
+                await _exit.Task.ConfigureAwait(false);
+            }
+            catch (ContainmentException e)
+            {
+                _logger.LogWarning(e, "Container pid {Pid} ended without an exit status", Pid);
+            }
+        }
+        _channel.Dispose();
+        if (Detached)
+        {
+            _channel.Reap();
+            _cgroup?.Dispose(); // the cgroup stays with the container; only our descriptors close
+        }
+        else
+            Launcher.DestroyCgroup(_cgroup, _logger);
+        _pidfd?.Dispose();
+        StandardInput?.Dispose();
+        StandardOutput?.Dispose();
+        StandardError?.Dispose();
+    }
+}

@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Logging;
+
+namespace Containment;
+
+/// <summary>How a container is started (as opposed to what it is: that is the <see cref="ContainerSpec"/>).</summary>
+public sealed record ContainerStartOptions
+{
+    /// <summary>Where the library reports what a user would want to see: starts, failures, cleanup problems.</summary>
+    public ILogger? Logger { get; init; }
+
+    /// <summary>
+    /// The container's id: names its cgroup (<c>/containment/&lt;id&gt;</c>) and appears in logs. Default: a new random id.
+    /// </summary>
+    public string? Id { get; init; }
+
+    /// <summary>
+    /// The container outlives its host: it is not killed when the host exits or the <see cref="ContainerProcess"/>
+    /// is disposed, and its exit status is not collected. Standard streams must not be pipes.
+    /// </summary>
+    public bool Detached { get; init; }
+
+    /// <summary>
+    /// The OCI create/start split: the container's first process finishes its setup, then waits to exec
+    /// until some process opens this FIFO (an existing one, see <see cref="ContainerStartGate"/>) for reading.
+    /// <see cref="ContainerProcess.StartAsync(ContainerSpec, ContainerStartOptions, CancellationToken)"/> returns once
+    /// the setup is done. Needs <see cref="Detached"/>.
+    /// </summary>
+    public string? StartFifo { get; init; }
+
+    /// <summary>Test-only fault injection: the launch fails at this step with <see cref="InjectedErrno"/>.</summary>
+    internal int? FailAtStep { get; init; }
+
+    internal int InjectedErrno { get; init; } = Interop.Errno.EIO;
+}

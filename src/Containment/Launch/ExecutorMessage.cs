@@ -1,0 +1,18 @@
+namespace Containment.Launch;
+
+/// <summary>A message on the executor's channel. Mirrors <c>struct msg</c> in protocol.h.</summary>
+internal readonly record struct ExecutorMessage(MessageKind Kind, int Step, int Errno, int Value)
+{
+    public const int Size = 16;
+}
+
+internal enum MessageKind
+{
+    Pid = 1,
+    Sync = 2,
+    ExecOk = 3,
+    Error = 4,
+    Exit = 5,
+    Ready = 6,
+    Continue = 16,
+}

@@ -1,0 +1,37 @@
+using System.Runtime.InteropServices;
+using Containment.Namespaces;
+
+namespace Containment.Launch;
+
+/// <summary>What the host opened for one launch, handed to the plan compiler.</summary>
+internal sealed class LaunchInputs
+{
+    /// <summary>Open namespace files for the namespaces the container joins.</summary>
+    public Dictionary<NamespaceKind, SafeHandle> JoinedNamespaces { get; } = [];
+
+    /// <summary>The container's ends of its standard streams (index 0–2); null passes the host's through.</summary>
+    public SafeHandle?[] Stdio { get; } = new SafeHandle?[3];
+
+    /// <summary>v1: cgroup.procs files the executor writes the child's pid into.</summary>
+    public List<SafeHandle> CgroupProcs { get; } = [];
+
+    /// <summary>v2: the cgroup directory the child is cloned into.</summary>
+    public SafeHandle? CgroupDirectory { get; set; }
+
+    /// <summary>The monitor leaves once the child has exec'd; the container outlives its host.</summary>
+    public bool Detached { get; init; }
+
+    /// <summary>Descriptors opened only for this launch, closed once the plan is sent.</summary>
+    public List<SafeHandle> Owned { get; } = [];
+
+    /// <summary>The OCI start FIFO (an O_PATH descriptor), or null to exec as soon as setup is done.</summary>
+    public SafeHandle? StartFifo { get; set; }
+
+    /// <summary>The FIFO's path, for messages.</summary>
+    public string? StartFifoPath { get; set; }
+
+    /// <summary>Test-only: fail at this step with <see cref="FailErrno"/>.</summary>
+    public int? FailAtStep { get; init; }
+
+    public int FailErrno { get; init; } = Interop.Errno.EIO;
+}

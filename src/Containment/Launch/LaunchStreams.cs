@@ -1,0 +1,103 @@
+using System.IO.Pipes;
+using System.Runtime.InteropServices;
+using System.Text;
+using Containment.Interop;
+using Microsoft.Win32.SafeHandles;
+
+namespace Containment.Launch;
+
+/// <summary>
+/// Opens the container's standard streams: the container's end of each goes into the plan, the host's end
+/// of each pipe becomes a stream. Disposing releases the container's ends (the executor holds its own copies).
+/// </summary>
+internal sealed class LaunchStreams : IDisposable
+{
+    private readonly List<SafeHandle> _containerEnds = [];
+    private readonly List<IDisposable> _hostEnds = [];
+
+    public StreamWriter? Input { get; private set; }
+    public StreamReader? Output { get; private set; }
+    public StreamReader? Error { get; private set; }
+
+    public static LaunchStreams Open(ProcessSpec process, LaunchInputs inputs)
+    {
+        var streams = new LaunchStreams();
+        try
+        {
+            inputs.Stdio[0] = streams.OpenOne(process.StandardInput, 0, out var stdin);
+            inputs.Stdio[1] = streams.OpenOne(process.StandardOutput, 1, out var stdout);
+            inputs.Stdio[2] = streams.OpenOne(process.StandardError, 2, out var stderr);
+            if (stdin is not null)
+                streams.Input = new StreamWriter(stdin, new UTF8Encoding(false)) { AutoFlush = true };
+            if (stdout is not null)
+                streams.Output = new StreamReader(stdout, Encoding.UTF8);
+            if (stderr is not null)
+                streams.Error = new StreamReader(stderr, Encoding.UTF8);
+            return streams;
+        }
+        catch
+        {
+            streams.Dispose();
+            streams.DisposeHostEnds();
+            throw;
+        }
+    }
+
+    private SafeHandle? OpenOne(Stdio stdio, int fd, out Stream? hostStream)
+    {
+        hostStream = null;
+        switch (stdio)
+        {
+            case Stdio.InheritStdio:
+                return null;
+            case Stdio.PipeStdio:
+                var (read, write) = Pipe();
+                var (containerEnd, hostEnd) = fd == 0 ? (read, write) : (write, read);
+                _containerEnds.Add(containerEnd);
+                hostStream = new AnonymousPipeClientStream(fd == 0 ? PipeDirection.Out : PipeDirection.In, new SafePipeHandle(hostEnd.DangerousGetHandle(), true));
+                hostEnd.SetHandleAsInvalid();
+                _hostEnds.Add(hostStream);
+                return containerEnd;
+            case Stdio.FileStdio file:
+                var flags = fd == 0 ? Libc.O_RDONLY : Libc.O_WRONLY | Libc.O_CREAT | (file.Append ? Libc.O_APPEND : Libc.O_TRUNC);
+                var handle = OpenFile(file.Path, flags | Libc.O_CLOEXEC, fd);
+                _containerEnds.Add(handle);
+                return handle;
+            case Stdio.HandleStdio given:
+                return given.SafeHandle;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(stdio));
+        }
+    }
+
+    private static SafeFileHandle OpenFile(string path, int flags, int fd)
+    {
+        var raw = Libc.Open(path, flags, 0x1a4);
+        if (raw < 0)
+            throw SyscallException.FromLastError("open", $"{path} (standard stream {fd})");
+        return new SafeFileHandle(raw, ownsHandle: true);
+    }
+
+    private static unsafe (SafeFileHandle Read, SafeFileHandle Write) Pipe()
+    {
+        var fds = stackalloc int[2];
+        if (Libc.Pipe2(fds, Libc.O_CLOEXEC) < 0)
+            throw SyscallException.FromLastError("pipe2", "standard stream");
+        return (new SafeFileHandle(fds[0], true), new SafeFileHandle(fds[1], true));
+    }
+
+    /// <summary>Closes the host's streams (on a failed start).</summary>
+    public void DisposeHostEnds()
+    {
+        foreach (var h in _hostEnds)
+            h.Dispose();
+    }
+
+    /// <summary>Closes the container's ends: once they are sent to the executor, the host keeps none.</summary>
+    public void Dispose()
+    {
+        foreach (var h in _containerEnds)
+            h.Dispose();
+        _containerEnds.Clear();
+    }
+}

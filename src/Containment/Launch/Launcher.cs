@@ -1,0 +1,195 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Containment.Cgroups;
+using Containment.Interop;
+using Containment.Namespaces;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Win32.SafeHandles;
+
+namespace Containment.Launch;
+
+/// <summary>Validates, opens what the launch needs, compiles the plan, runs the executor and waits for exec.</summary>
+internal static class Launcher
+{
+    public static async Task<ContainerProcess> StartAsync(ContainerSpec spec, ContainerStartOptions options, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var logger = options.Logger ?? NullLogger.Instance;
+        var errors = new List<SpecError>(spec.Validate());
+        if (options.StartFifo is not null && !options.Detached)
+            errors.Add(new SpecError("startFifo", "a container waiting for a start signal must be started detached"));
+        if (options.Detached)
+            foreach (var (stdio, name) in new[] { (spec.Process.StandardInput, "stdin"), (spec.Process.StandardOutput, "stdout"), (spec.Process.StandardError, "stderr") })
+                if (stdio is Stdio.PipeStdio)
+                    errors.Add(new SpecError($"process.{name}", "a detached container cannot have a pipe to its host"));
+        if (errors.Count > 0)
+            throw new ContainerSpecException(errors);
+
+        var started = Stopwatch.GetTimestamp();
+        var id = options.Id ?? Guid.NewGuid().ToString("N")[..16];
+        var inputs = new LaunchInputs { Detached = options.Detached, FailAtStep = options.FailAtStep, FailErrno = options.InjectedErrno };
+        LaunchStreams? streams = null;
+        ExecutorChannel? channel = null;
+        SafeFileHandle? pidfd = null;
+        CgroupHandle? cgroup = null;
+        try
+        {
+            OpenJoinedNamespaces(spec.Namespaces, inputs);
+            if (options.StartFifo is not null)
+                OpenStartFifo(options.StartFifo, inputs);
+            if (spec.Rootfs is RootfsSpec.Joined joined)
+                CgroupJoin.OpenOf(joined.Pid, inputs);
+            else if (spec.Cgroup is not null)
+            {
+                cgroup = CgroupManager.Detect(logger).Create(spec.Cgroup, id, spec.CgroupsPath);
+                // Pure v2: clone3 puts the child in its cgroup; otherwise the monitor writes its pid.
+                if (cgroup.Directory is not null)
+                    inputs.CgroupDirectory = cgroup.Directory;
+                else
+                    inputs.CgroupProcs.AddRange(cgroup.ProcsFiles);
+            }
+            streams = LaunchStreams.Open(spec.Process, inputs);
+            var plan = PlanCompiler.Compile(spec, inputs);
+            channel = ExecutorChannel.Start(plan.Encode(), plan.Fds);
+            streams.Dispose();
+            DisposeInputs(inputs);
+
+            using var cancel = cancellationToken.Register(static c => ((ExecutorChannel)c!).Dispose(), channel);
+            int pid = 0;
+            ContainerStartException? failure = null;
+            while (true)
+            {
+                var received = await ReceiveOrCancelled(channel, cancellationToken).ConfigureAwait(false);
+                if (received is null)
+                    break;
+                var (message, fd) = received.Value;
+                if (message.Kind == MessageKind.Pid)
+                {
+                    pid = message.Value;
+                    pidfd = fd;
+                    continue;
+                }
+                fd?.Dispose();
+                if (message.Kind == MessageKind.Error)
+                    failure ??= Describe(plan, message);
+                else if ((message.Kind == MessageKind.ExecOk || (message.Kind == MessageKind.Ready && inputs.StartFifo is not null)) && failure is null)
+                {
+                    logger.LogDebug("Container pid {Pid} started in {Ms:F2} ms", pid, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                    var process = new ContainerProcess(id, channel, pid, pidfd, streams, cgroup, options.Detached, logger);
+                    return process;
+                }
+            }
+            // The executor is gone without an exec: it has reaped the child already.
+            channel.Reap();
+            cancellationToken.ThrowIfCancellationRequested();
+            throw failure ?? new ContainerStartException(-1, "executor", "exited before exec", Errno.EIO);
+        }
+        catch (Exception e)
+        {
+            if (e is ContainerStartException start)
+                logger.LogWarning("Container failed to start: {Message}", start.Message);
+            channel?.Dispose();
+            channel?.Reap();
+            pidfd?.Dispose();
+            streams?.Dispose();
+            streams?.DisposeHostEnds();
+            DisposeInputs(inputs);
+            DestroyCgroup(cgroup, logger);
+            throw;
+        }
+    }
+
+    internal static void DestroyCgroup(CgroupHandle? cgroup, ILogger logger)
+    {
+        if (cgroup is null)
+            return;
+        try
+        {
+            cgroup.Destroy();
+        }
+        catch (ContainmentException e)
+        {
+            logger.LogWarning(e, "Could not remove cgroup {Paths}", string.Join(", ", cgroup.Paths));
+        }
+        finally
+        {
+            cgroup.Dispose();
+        }
+    }
+
+    private static async Task<(ExecutorMessage, SafeFileHandle?)?> ReceiveOrCancelled(ExecutorChannel channel, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await channel.ReceiveAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (cancellationToken.IsCancellationRequested && e is ObjectDisposedException or OperationCanceledException or System.Net.Sockets.SocketException)
+        {
+            channel.Reap();
+            throw new OperationCanceledException(cancellationToken);
+        }
+    }
+
+    private static ContainerStartException Describe(LaunchPlan plan, ExecutorMessage message)
+    {
+        var step = plan.Describe(message.Step);
+        return step is null
+            ? new ContainerStartException(message.Step, "executor", message.Errno == Errno.ECHILD ? "the container's init died during setup" : "launch plan", message.Errno)
+            : new ContainerStartException(message.Step, step.Syscall, step.Subject, message.Errno);
+    }
+
+    private static void OpenJoinedNamespaces(NamespaceSet namespaces, LaunchInputs inputs)
+    {
+        var errors = new List<SpecError>();
+        foreach (var (kind, setting) in namespaces.Settings)
+        {
+            if (setting is not NamespaceSetting.JoinNamespace join)
+                continue;
+            var field = $"namespaces.{kind.ToString().ToLowerInvariant()}";
+            var fd = Libc.Open(join.Path, Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
+            if (fd < 0)
+            {
+                errors.Add(new SpecError(field, $"open({join.Path}): {Errno.Name(Marshal.GetLastPInvokeError())}"));
+                continue;
+            }
+            var handle = new SafeFileHandle(fd, ownsHandle: true);
+            var type = Libc.Ioctl(fd, Libc.NS_GET_NSTYPE, 0);
+            var actual = type < 0 ? null : NamespaceFlags.FromCloneFlag((ulong)type);
+            if (actual != kind)
+            {
+                handle.Dispose();
+                errors.Add(new SpecError(field, type < 0
+                    ? $"'{join.Path}' is not a namespace file"
+                    : $"'{join.Path}' is a {actual?.ToString().ToLowerInvariant() ?? "unknown"} namespace, not a {kind.ToString().ToLowerInvariant()} namespace"));
+                continue;
+            }
+            inputs.JoinedNamespaces[kind] = handle;
+        }
+        if (errors.Count > 0)
+        {
+            DisposeInputs(inputs);
+            throw new ContainerSpecException(errors);
+        }
+    }
+
+    private static void OpenStartFifo(string path, LaunchInputs inputs)
+    {
+        var fd = Libc.Open(path, Libc.O_PATH | Libc.O_CLOEXEC, 0);
+        if (fd < 0)
+            throw new ContainerSpecException([new SpecError("startFifo", $"open({path}): {Errno.Name(Marshal.GetLastPInvokeError())}")]);
+        inputs.StartFifo = new SafeFileHandle(fd, ownsHandle: true);
+        inputs.StartFifoPath = path;
+    }
+
+    private static void DisposeInputs(LaunchInputs inputs)
+    {
+        inputs.StartFifo?.Dispose();
+        foreach (var h in inputs.Owned)
+            h.Dispose();
+        inputs.Owned.Clear();
+        foreach (var h in inputs.JoinedNamespaces.Values)
+            h.Dispose();
+        inputs.JoinedNamespaces.Clear();
+    }
+}

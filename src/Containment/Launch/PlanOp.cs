@@ -1,0 +1,55 @@
+namespace Containment.Launch;
+
+/// <summary>The executor's operations. Mirrors src/native/executor/protocol.h: change both together.</summary>
+internal enum PlanOp : uint
+{
+    SetNs = 1,
+    Clone = 2,
+    WritePid = 3,
+    WriteChildProc = 4,
+    Release = 5,
+    WaitRelease = 20,
+    Mount = 21,
+    Mknod = 22,
+    Symlink = 23,
+    OpenRoot = 24,
+    PivotRoot = 25,
+    SetHostname = 26,
+    SetDomainname = 27,
+    LinkUp = 28,
+    Chdir = 29,
+    WriteFile = 30,
+    SetRlimit = 31,
+    Prctl = 32,
+    MountSetattr = 33,
+    Unshare = 34,
+    Sync = 35,
+    FdLayout = 36,
+    CloseFds = 37,
+    SetGroups = 38,
+    SetResGid = 39,
+    SetResUid = 40,
+    Umask = 41,
+    Caps = 42,
+    Seccomp = 43,
+    Exec = 44,
+    Umount = 45,
+    Ready = 46,
+    WaitFifo = 47,
+    TestFail = 99,
+}
+
+/// <summary>How OP_MOUNT finds its target: a host path, or a path resolved beneath the container's root.</summary>
+internal enum MountTarget : uint
+{
+    Host = 0,
+    InRoot = 1,
+}
+
+/// <summary>What OP_MOUNT creates when its target is missing.</summary>
+internal enum CreateTarget : uint
+{
+    None = 0,
+    Directory = 1,
+    File = 2,
+}

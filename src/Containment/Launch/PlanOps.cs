@@ -1,0 +1,99 @@
+namespace Containment.Launch;
+
+/// <summary>Typed writers for each executor op, so the compiler reads as a list of steps.</summary>
+internal static class PlanOps
+{
+    public static void SetNs(this LaunchPlan plan, int fdIndex, ulong type, string path) =>
+        plan.Op(PlanOp.SetNs, "setns", path).U32((uint)fdIndex).U32((uint)type).End();
+
+    public static void Clone(this LaunchPlan plan, ulong flags, int cgroupFdIndex, bool detached, string what) =>
+        plan.Op(PlanOp.Clone, "clone3", what).U64(flags).I32(cgroupFdIndex).U32(detached ? 1u : 0u).End();
+
+    public static void WritePid(this LaunchPlan plan, int fdIndex, string file) =>
+        plan.Op(PlanOp.WritePid, "write", file).U32((uint)fdIndex).End();
+
+    public static void WriteChildProc(this LaunchPlan plan, string relative, string content) =>
+        plan.Op(PlanOp.WriteChildProc, "write", "/proc/<pid>/" + relative).Str(relative).Str(content).End();
+
+    public static void Release(this LaunchPlan plan) =>
+        plan.Op(PlanOp.Release, "send", "release").End();
+
+    public static void WaitRelease(this LaunchPlan plan) =>
+        plan.Op(PlanOp.WaitRelease, "recv", "release").End();
+
+    public static void Mount(this LaunchPlan plan, string source, string target, string fstype, ulong flags, string data,
+        MountTarget kind, CreateTarget create = CreateTarget.None, uint mode = 0, string? what = null) =>
+        plan.Op(PlanOp.Mount, "mount", what ?? $"{(fstype.Length > 0 ? fstype : source)} on {target}")
+            .Str(source).Str(target).Str(fstype).U64(flags).Str(data).U32((uint)kind).U32((uint)create).U32(mode).End();
+
+    public static void MountSetattr(this LaunchPlan plan, string path, MountTarget kind, uint flags, ulong set, ulong clear, ulong propagation) =>
+        plan.Op(PlanOp.MountSetattr, "mount_setattr", path).Str(path).U32((uint)kind).U32(flags).U64(set).U64(clear).U64(propagation).End();
+
+    public static void Umount(this LaunchPlan plan, string path, uint flags) =>
+        plan.Op(PlanOp.Umount, "umount2", path).Str(path).U32(flags).End();
+
+    public static void Mknod(this LaunchPlan plan, string path, uint mode, ulong device) =>
+        plan.Op(PlanOp.Mknod, "mknod", path).Str(path).U32(mode).U64(device).End();
+
+    public static void Symlink(this LaunchPlan plan, string target, string link) =>
+        plan.Op(PlanOp.Symlink, "symlink", $"{link} -> {target}").Str(target).Str(link).End();
+
+    public static void OpenRoot(this LaunchPlan plan, string path) =>
+        plan.Op(PlanOp.OpenRoot, "open", path).Str(path).End();
+
+    public static void PivotRoot(this LaunchPlan plan, string root, bool noPivot) =>
+        plan.Op(PlanOp.PivotRoot, noPivot ? "chroot" : "pivot_root", root).U32(noPivot ? 1u : 0u).End();
+
+    public static void SetHostname(this LaunchPlan plan, string name) =>
+        plan.Op(PlanOp.SetHostname, "sethostname", name).Str(name).End();
+
+    public static void SetDomainname(this LaunchPlan plan, string name) =>
+        plan.Op(PlanOp.SetDomainname, "setdomainname", name).Str(name).End();
+
+    public static void LinkUp(this LaunchPlan plan, string name) =>
+        plan.Op(PlanOp.LinkUp, "ioctl(SIOCSIFFLAGS)", name).Str(name).End();
+
+    public static void Chdir(this LaunchPlan plan, string path) =>
+        plan.Op(PlanOp.Chdir, "chdir", path).Str(path).End();
+
+    public static void WriteFile(this LaunchPlan plan, string path, string content) =>
+        plan.Op(PlanOp.WriteFile, "write", path).Str(path).Str(content).End();
+
+    public static void SetRlimit(this LaunchPlan plan, uint resource, ulong soft, ulong hard, string name) =>
+        plan.Op(PlanOp.SetRlimit, "setrlimit", name).U32(resource).U64(soft).U64(hard).End();
+
+    public static void Prctl(this LaunchPlan plan, uint option, ulong a2, string what) =>
+        plan.Op(PlanOp.Prctl, "prctl", what).U32(option).U64(a2).U64(0).U64(0).U64(0).End();
+
+    public static void Unshare(this LaunchPlan plan, ulong flags, string what) =>
+        plan.Op(PlanOp.Unshare, "unshare", what).U64(flags).End();
+
+    public static void Sync(this LaunchPlan plan, uint tag, string what) =>
+        plan.Op(PlanOp.Sync, "sync", what).U32(tag).End();
+
+    public static void FdLayout(this LaunchPlan plan, IReadOnlyList<int> sources)
+    {
+        var w = plan.Op(PlanOp.FdLayout, "dup2", "standard streams").U32((uint)sources.Count);
+        foreach (var s in sources)
+            w.I32(s);
+        w.End();
+    }
+
+    public static void CloseFds(this LaunchPlan plan, uint first) =>
+        plan.Op(PlanOp.CloseFds, "close_range", $"{first}..").U32(first).End();
+
+    public static void Exec(this LaunchPlan plan, IReadOnlyCollection<string> candidates, IReadOnlyCollection<string> argv, IReadOnlyCollection<string> env) =>
+        plan.Op(PlanOp.Exec, "execve", candidates.Count == 1 ? candidates.First() : argv.First()).StrV(candidates).StrV(argv).StrV(env).End();
+
+    public static void TestFail(this LaunchPlan plan, int errno) =>
+        plan.Op(PlanOp.TestFail, "test-fail", "injected").U32((uint)errno).End();
+
+    public static void Umask(this LaunchPlan plan, uint mask) =>
+        plan.Op(PlanOp.Umask, "umask", Convert.ToString(mask, 8)).U32(mask).End();
+
+    public static void Ready(this LaunchPlan plan) =>
+        plan.Op(PlanOp.Ready, "send", "ready").End();
+
+    public static void WaitFifo(this LaunchPlan plan, int fdIndex, string path) =>
+        plan.Op(PlanOp.WaitFifo, "open", path).U32((uint)fdIndex).End();
+}

@@ -1,0 +1,43 @@
+namespace Containment.IntegrationTests.Support;
+
+/// <summary>What a launch could leak on the host: this process's fds, its children, and the host's mounts.</summary>
+public sealed record HostSnapshot(IReadOnlyList<string> Fds, IReadOnlyList<int> Children, IReadOnlyList<string> Mounts)
+{
+    public static HostSnapshot Take() => new(OpenFds(), ChildPids(), MountPoints());
+
+    public static IReadOnlyList<string> OpenFds() =>
+        Directory.GetFiles("/proc/self/fd").Select(f =>
+        {
+            try { return $"{Path.GetFileName(f)} -> {File.ResolveLinkTarget(f, false)?.FullName ?? new FileInfo(f).LinkTarget}"; }
+            catch (IOException) { return Path.GetFileName(f); }
+        }).Order().ToList();
+
+    /// <summary>Every child of every thread of this process.</summary>
+    public static IReadOnlyList<int> ChildPids() =>
+        Directory.GetDirectories("/proc/self/task")
+            .SelectMany(t => File.ReadAllText(Path.Combine(t, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Select(int.Parse).Order().ToList();
+
+    public static IReadOnlyList<string> MountPoints() =>
+        File.ReadAllLines("/proc/self/mountinfo").Select(l => l.Split(' ')[4]).Order().ToList();
+
+    /// <summary>Waits briefly for transient state (an executor being reaped) to settle, then compares.</summary>
+    public static async Task AssertUnchangedSince(HostSnapshot before)
+    {
+        HostSnapshot after = Take();
+        for (var i = 0; i < 50 && !Same(before, after); i++)
+        {
+            await Task.Delay(20);
+            after = Take();
+        }
+        Assert.Multiple(() =>
+        {
+            Assert.That(after.Children, Is.EquivalentTo(before.Children), "child processes left behind");
+            Assert.That(after.Mounts, Is.EquivalentTo(before.Mounts), "mounts left behind");
+            Assert.That(after.Fds, Is.EquivalentTo(before.Fds), "file descriptors left behind");
+        });
+    }
+
+    private static bool Same(HostSnapshot a, HostSnapshot b) =>
+        a.Children.SequenceEqual(b.Children) && a.Mounts.SequenceEqual(b.Mounts) && a.Fds.SequenceEqual(b.Fds);
+}

@@ -1,0 +1,119 @@
+using Containment.Launch;
+using Containment.Namespaces;
+
+namespace Containment.Tests.Launch;
+
+public class PlanCompilerTests
+{
+    private static List<string> Steps(ContainerSpec spec, LaunchInputs? inputs = null) =>
+        PlanCompiler.Compile(spec, inputs ?? new LaunchInputs(), () => ["/", "/proc", "/sys", "/sys/fs/cgroup", "/dev/pts", "/home"])
+            .Steps.Select(s => s.ToString()).ToList();
+
+    private static ContainerSpec Spec => ContainerSpec.FromRootfs("/srv/rootfs").WithHostname("box").WithProcess(p => p.Args("sh"));
+
+    [Test]
+    public void The_clone_comes_first_and_the_exec_last()
+    {
+        var steps = Steps(Spec);
+        Assert.That(steps[0], Does.StartWith("clone3("));
+        Assert.That(steps[^1], Does.StartWith("execve("));
+    }
+
+    [Test]
+    public void The_child_waits_for_release_before_any_setup()
+    {
+        var steps = Steps(Spec);
+        var release = steps.IndexOf("send(release)");
+        var wait = steps.IndexOf("recv(release)");
+        var firstMount = steps.FindIndex(s => s.StartsWith("mount("));
+        Assert.That(release, Is.GreaterThan(0));
+        Assert.That(wait, Is.GreaterThan(release));
+        Assert.That(firstMount, Is.GreaterThan(wait));
+    }
+
+    [Test]
+    public void Root_propagation_is_made_private_before_the_rootfs_is_bound_and_pivoted_into()
+    {
+        var steps = Steps(Spec);
+        var priv = steps.IndexOf("mount(make / rprivate)");
+        var bind = steps.IndexOf("mount(bind rootfs /srv/rootfs)");
+        var pivot = steps.IndexOf("pivot_root(/srv/rootfs)");
+        Assert.That(priv, Is.GreaterThanOrEqualTo(0));
+        Assert.That(bind, Is.GreaterThan(priv));
+        Assert.That(pivot, Is.GreaterThan(bind));
+        Assert.That(steps.FindLastIndex(s => s.StartsWith("mount(")), Is.LessThan(pivot), "every mount happens before pivot_root");
+    }
+
+    [Test]
+    public void Hostname_loopback_and_chdir_follow_the_pivot()
+    {
+        var steps = Steps(Spec);
+        var pivot = steps.IndexOf("pivot_root(/srv/rootfs)");
+        Assert.That(steps.IndexOf("sethostname(box)"), Is.GreaterThan(pivot));
+        Assert.That(steps.IndexOf("ioctl(SIOCSIFFLAGS)(lo)"), Is.GreaterThan(pivot));
+        Assert.That(steps.IndexOf("chdir(/)"), Is.GreaterThan(pivot));
+    }
+
+    [Test]
+    public void Descriptors_are_closed_just_before_exec()
+    {
+        var steps = Steps(Spec);
+        Assert.That(steps[^2], Is.EqualTo("close_range(3..)"));
+        Assert.That(steps[^3], Is.EqualTo("dup2(standard streams)"));
+    }
+
+    [Test]
+    public void Without_a_network_namespace_lo_is_left_alone()
+    {
+        var steps = Steps(Spec.WithNamespaces(n => n.Without(NamespaceKind.Network)));
+        Assert.That(steps, Has.None.StartsWith("ioctl(SIOCSIFFLAGS)"));
+    }
+
+    [Test]
+    public void Cgroup_and_time_namespaces_are_unshared_by_the_child_not_cloned()
+    {
+        var spec = Spec.WithNamespaces(n => n.With(NamespaceKind.Time));
+        var flags = PlanCompiler.CloneFlags(spec.Namespaces);
+        Assert.That(flags & NamespaceFlags.CLONE_NEWCGROUP, Is.Zero);
+        Assert.That(flags & NamespaceFlags.CLONE_NEWTIME, Is.Zero);
+        Assert.That(flags & NamespaceFlags.CLONE_NEWPID, Is.Not.Zero);
+        var steps = Steps(spec);
+        Assert.That(steps.IndexOf("unshare(cgroup namespace)"), Is.GreaterThan(steps.IndexOf("recv(release)")));
+        Assert.That(steps, Does.Contain("unshare(time namespace)"));
+    }
+
+    [Test]
+    public void A_host_read_only_view_detaches_the_hosts_pseudo_filesystems()
+    {
+        var steps = Steps(ContainerSpec.HostReadOnly().WithProcess(p => p.Args("sh")));
+        Assert.That(steps, Does.Contain("umount2(/tmp/proc)"));
+        Assert.That(steps, Does.Contain("umount2(/tmp/sys)"));
+        Assert.That(steps, Does.Contain("umount2(/tmp/dev/pts)"));
+        Assert.That(steps, Does.Not.Contain("umount2(/tmp/sys/fs/cgroup)"), "detached with /sys");
+        Assert.That(steps, Does.Not.Contain("umount2(/tmp/home)"));
+        Assert.That(steps.IndexOf("mount_setattr(/tmp)"), Is.LessThan(steps.IndexOf("umount2(/tmp/proc)")));
+    }
+
+    [Test]
+    public void A_detached_child_gets_no_parent_death_signal()
+    {
+        Assert.That(Steps(Spec), Does.Contain("prctl(PR_SET_PDEATHSIG)"));
+        Assert.That(Steps(Spec, new LaunchInputs { Detached = true }), Does.Not.Contain("prctl(PR_SET_PDEATHSIG)"));
+    }
+
+    [Test]
+    public void An_injected_failure_takes_the_place_of_its_step()
+    {
+        var steps = Steps(Spec, new LaunchInputs { FailAtStep = 4 });
+        Assert.That(steps[4], Is.EqualTo("test-fail(injected)"));
+    }
+
+    [TestCase("/bin/sh", "PATH=/x", new[] { "/bin/sh" })]
+    [TestCase("sh", "PATH=/usr/bin:/bin", new[] { "/usr/bin/sh", "/bin/sh" })]
+    [TestCase("sh", "PATH=/a/:", new[] { "/a/sh", "./sh" })]
+    public void The_program_is_looked_up_like_execvp(string program, string path, string[] expected)
+    {
+        var process = new ProcessSpec { Args = [program], Env = [path] };
+        Assert.That(PlanCompiler.ExecCandidates(process), Is.EqualTo(expected));
+    }
+}
