@@ -1,9 +1,16 @@
 using BenchmarkDotNet.Running;
 using Containment.Benchmarks;
+using Containment.Benchmarks.Seccomp;
 
 // Containment.Benchmarks                   BenchmarkDotNet (pass its usual arguments, e.g. --filter '*')
 // Containment.Benchmarks compare ...       side-by-side start latency against crun, runc and unshare
+// Containment.Benchmarks seccomp-rules     the default seccomp profile as rules for benchmarks/seccomp/export-libseccomp.c
+// Containment.Benchmarks seccomp-count F   BPF instructions executed per call: libseccomp's program F vs ours
 if (args.Length > 0 && args[0] == "compare")
     return await SideBySide.RunAsync(args[1..]);
+if (args is ["seccomp-rules"])
+    return SeccompInstructionCount.WriteRules(Console.Out);
+if (args is ["seccomp-count", var libseccompProgram])
+    return SeccompInstructionCount.Compare(libseccompProgram);
 BenchmarkSwitcher.FromAssembly(typeof(StartBenchmarks).Assembly).Run(args);
 return 0;

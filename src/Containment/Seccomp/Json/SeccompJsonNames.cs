@@ -1,0 +1,84 @@
+namespace Containment.Seccomp.Json;
+
+/// <summary>The OCI spellings of actions, operators and flags.</summary>
+internal static class SeccompJsonNames
+{
+    public static string Action(SeccompAction action) => action switch
+    {
+        SeccompAction.KillProcess => "SCMP_ACT_KILL_PROCESS",
+        SeccompAction.KillThread => "SCMP_ACT_KILL_THREAD",
+        SeccompAction.Trap => "SCMP_ACT_TRAP",
+        SeccompAction.Errno => "SCMP_ACT_ERRNO",
+        SeccompAction.Trace => "SCMP_ACT_TRACE",
+        SeccompAction.Allow => "SCMP_ACT_ALLOW",
+        SeccompAction.Log => "SCMP_ACT_LOG",
+        SeccompAction.Notify => "SCMP_ACT_NOTIFY",
+        _ => $"action {(int)action}",
+    };
+
+    public static bool TryParseAction(string? text, out SeccompAction action)
+    {
+        switch (text)
+        {
+            case "SCMP_ACT_KILL_PROCESS": action = SeccompAction.KillProcess; return true;
+            case "SCMP_ACT_KILL" or "SCMP_ACT_KILL_THREAD": action = SeccompAction.KillThread; return true;
+            case "SCMP_ACT_TRAP": action = SeccompAction.Trap; return true;
+            case "SCMP_ACT_ERRNO": action = SeccompAction.Errno; return true;
+            case "SCMP_ACT_TRACE": action = SeccompAction.Trace; return true;
+            case "SCMP_ACT_ALLOW": action = SeccompAction.Allow; return true;
+            case "SCMP_ACT_LOG": action = SeccompAction.Log; return true;
+            case "SCMP_ACT_NOTIFY": action = SeccompAction.Notify; return true;
+            default: action = default; return false;
+        }
+    }
+
+    private static readonly (SeccompArgOperator Op, string Name)[] Operators =
+    [
+        (SeccompArgOperator.NotEqual, "SCMP_CMP_NE"), (SeccompArgOperator.LessThan, "SCMP_CMP_LT"),
+        (SeccompArgOperator.LessOrEqual, "SCMP_CMP_LE"), (SeccompArgOperator.Equal, "SCMP_CMP_EQ"),
+        (SeccompArgOperator.GreaterOrEqual, "SCMP_CMP_GE"), (SeccompArgOperator.GreaterThan, "SCMP_CMP_GT"),
+        (SeccompArgOperator.MaskedEqual, "SCMP_CMP_MASKED_EQ"),
+    ];
+
+    public static string Operator(SeccompArgOperator op) => Operators.First(o => o.Op == op).Name;
+
+    public static bool TryParseOperator(string? text, out SeccompArgOperator op)
+    {
+        foreach (var (o, name) in Operators)
+        {
+            if (name == text)
+            {
+                op = o;
+                return true;
+            }
+        }
+        op = default;
+        return false;
+    }
+
+    private static readonly (SeccompFilterFlags Flag, string Name)[] FlagNames =
+    [
+        (SeccompFilterFlags.Tsync, "SECCOMP_FILTER_FLAG_TSYNC"), (SeccompFilterFlags.Log, "SECCOMP_FILTER_FLAG_LOG"),
+        (SeccompFilterFlags.SpecAllow, "SECCOMP_FILTER_FLAG_SPEC_ALLOW"),
+        (SeccompFilterFlags.NewListener, "SECCOMP_FILTER_FLAG_NEW_LISTENER"),
+        (SeccompFilterFlags.TsyncEsrch, "SECCOMP_FILTER_FLAG_TSYNC_ESRCH"),
+        (SeccompFilterFlags.WaitKillableRecv, "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"),
+    ];
+
+    public static IEnumerable<string> Flags(SeccompFilterFlags flags) =>
+        FlagNames.Where(f => (flags & f.Flag) != 0).Select(f => f.Name);
+
+    public static bool TryParseFlag(string? text, out SeccompFilterFlags flag)
+    {
+        foreach (var (f, name) in FlagNames)
+        {
+            if (name == text)
+            {
+                flag = f;
+                return true;
+            }
+        }
+        flag = default;
+        return false;
+    }
+}

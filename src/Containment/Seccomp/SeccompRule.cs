@@ -1,0 +1,81 @@
+namespace Containment.Seccomp;
+
+/// <summary>
+/// One entry of a profile's <c>syscalls[]</c>: the system calls it names, the action taken when all its argument
+/// conditions hold, and (as in Docker's profile format) optional conditions on the container's capabilities and the
+/// machine's architecture that decide whether the rule is part of the filter at all.
+/// </summary>
+public sealed record SeccompRule
+{
+    /// <summary>Creates a rule.</summary>
+    /// <param name="names">The system calls, by name (for example <c>openat</c>).</param>
+    /// <param name="action">The action taken when every condition in <paramref name="args"/> holds.</param>
+    /// <param name="errnoRet">For <see cref="SeccompAction.Errno"/>: the errno (EPERM when null); for
+    /// <see cref="SeccompAction.Trace"/>: the message number given to the tracer.</param>
+    /// <param name="args">Argument conditions, all of which must hold.</param>
+    public SeccompRule(IEnumerable<string> names, SeccompAction action, uint? errnoRet = null,
+        IEnumerable<SeccompArgCondition>? args = null)
+    {
+        Names = names.ToArray();
+        Action = action;
+        ErrnoRet = errnoRet;
+        Args = args?.ToArray() ?? [];
+    }
+
+    /// <summary>The system calls this rule applies to.</summary>
+    public IReadOnlyList<string> Names { get; init; }
+
+    /// <summary>The action taken when every argument condition holds.</summary>
+    public SeccompAction Action { get; init; }
+
+    /// <summary>The errno for <see cref="SeccompAction.Errno"/> (EPERM when null), or the tracer's message
+    /// number for <see cref="SeccompAction.Trace"/>.</summary>
+    public uint? ErrnoRet { get; init; }
+
+    /// <summary>Argument conditions; the rule matches a call when all of them hold (always when empty).</summary>
+    public IReadOnlyList<SeccompArgCondition> Args { get; init; }
+
+    /// <summary>The rule is used only when the container has every one of these capabilities (<c>CAP_…</c> names).</summary>
+    public IReadOnlyList<string> IncludedCapabilities { get; init; } = [];
+
+    /// <summary>The rule is used only when the container has none of these capabilities.</summary>
+    public IReadOnlyList<string> ExcludedCapabilities { get; init; } = [];
+
+    /// <summary>The rule is used only on machines of one of these native architectures (empty: any).</summary>
+    public IReadOnlyList<SeccompArchitecture> IncludedArchitectures { get; init; } = [];
+
+    /// <summary>The rule is not used on machines of these native architectures.</summary>
+    public IReadOnlyList<SeccompArchitecture> ExcludedArchitectures { get; init; } = [];
+
+    /// <summary>Whether the rule depends on capabilities or architecture (and so is not plain OCI).</summary>
+    public bool IsConditional => IncludedCapabilities.Count + ExcludedCapabilities.Count
+        + IncludedArchitectures.Count + ExcludedArchitectures.Count > 0;
+
+    /// <summary>Whether the rule is part of the filter for a container with <paramref name="capabilities"/> on a
+    /// machine whose native architecture is <paramref name="native"/>.</summary>
+    public bool AppliesTo(IReadOnlySet<string> capabilities, SeccompArchitecture native) =>
+        IncludedCapabilities.All(capabilities.Contains)
+        && !ExcludedCapabilities.Any(capabilities.Contains)
+        && (IncludedArchitectures.Count == 0 || IncludedArchitectures.Contains(native))
+        && !ExcludedArchitectures.Contains(native);
+
+    /// <summary>Whether every argument condition holds for these argument values (missing ones read as 0).</summary>
+    public bool MatchesArgs(IReadOnlyList<ulong> args)
+    {
+        foreach (var c in Args)
+            if (!c.Matches(c.Index < args.Count ? args[c.Index] : 0))
+                return false;
+        return true;
+    }
+
+    /// <summary>The kernel return value (SECCOMP_RET_*) of this rule's action.</summary>
+    internal uint ReturnValue => SeccompReturn.Of(Action, ErrnoRet);
+
+    /// <inheritdoc />
+    public override string ToString()
+    {
+        var action = Action is SeccompAction.Errno or SeccompAction.Trace && ErrnoRet is { } e ? $"{Action}({e})" : Action.ToString();
+        var args = Args.Count == 0 ? "" : " if " + string.Join(" && ", Args);
+        return $"{action} {string.Join(",", Names)}{args}";
+    }
+}
