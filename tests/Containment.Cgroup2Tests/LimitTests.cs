@@ -51,8 +51,10 @@ public class LimitTests
 
         Assert.That(await Container.Eventually(() => Key(leaf, "pids.events", "max") >= 1), Is.True, "pids.events counts a refused fork");
         var current = long.Parse(Read(leaf, "pids.current"));
-        await c.Cgroup.KillAllAsync(cts.Token);
+        var exit = await c.WaitForExitAsync(cts.Token); // the shell reports the failed fork and gives up
+        await c.Cgroup.KillAllAsync(cts.Token);          // the sleeps it did start
         Assert.That(current, Is.InRange(1, 4));
+        Assert.That(exit.ExitCode, Is.Not.Zero);
         Assert.That(await stderr, Does.Contain("fork").IgnoreCase.Or.Contain("Resource temporarily unavailable"));
     }
 
