@@ -36,6 +36,20 @@ public class PlacementTests
     }
 
     [Test]
+    public void The_first_process_is_cloned_straight_into_its_leaf()
+    {
+        // pids.max 0 refuses every fork charged to the leaf. Moving a process in through cgroup.procs is not
+        // refused, so the launch fails only because clone3 itself creates the child in the leaf (CLONE_INTO_CGROUP).
+        var leaves = Leaves();
+        var e = Assert.ThrowsAsync<ContainerStartException>(() => ContainerProcess.StartAsync(Container.Shell("true", c => c.Unified("pids.max", "0"))));
+        Assert.That(e!.Syscall, Is.EqualTo("clone3"), e.Message);
+        Assert.That(e.ErrnoName, Is.EqualTo("EAGAIN"));
+        Assert.That(Leaves(), Is.EqualTo(leaves), "the failed launch removed its leaf");
+    }
+
+    private static int Leaves() => Directory.Exists($"{Root}/containment") ? Directory.GetDirectories($"{Root}/containment").Length : 0;
+
+    [Test]
     public async Task A_new_cgroup_namespace_is_rooted_at_the_containers_leaf()
     {
         var (exit, stdout, _) = await Container.RunToCompletion(Container.Shell("cat /proc/self/cgroup", c => c.PidsMax(64)));
