@@ -152,9 +152,12 @@ EOF
 
 # --- Boot ---------------------------------------------------------------------------------------------------
 # Emulation (TCG): nested KVM, where /dev/kvm exists at all, hangs this kernel early in boot.
+# qemu is this script's own child (its pid is qemu's), and dies with the script (PR_SET_PDEATHSIG through setpriv).
 say "booting Linux $version (${minutes} min limit)"
 boot_started=$(date +%s)
-timeout --signal=KILL "${minutes}m" qemu-system-x86_64 \
+deathsig=()
+setpriv --pdeathsig KILL -- true 2>/dev/null && deathsig=(setpriv --pdeathsig KILL --)
+"${deathsig[@]}" qemu-system-x86_64 \
   -m 4096 -smp 2 -accel tcg -cpu max -nographic -no-reboot \
   -kernel "$kernel/vmlinuz" -initrd "$work/initrd.gz" \
   -append "console=ttyS0 quiet panic=-1 cgroup_no_v1=all" \
@@ -162,10 +165,18 @@ timeout --signal=KILL "${minutes}m" qemu-system-x86_64 \
   -virtfs "local,path=$results,mount_tag=results,security_model=passthrough,id=results" \
   </dev/null >"$work/console.log" 2>&1 &
 qemu_pid=$!
-# A boot that has not reached the init script after boot_limit seconds is not going to.
+# The watchdog: the whole run gets $minutes; a boot that has not reached the init script after $boot_limit s
+# is not going to.
+killed=
 while kill -0 "$qemu_pid" 2>/dev/null; do
-  if [ $(($(date +%s) - boot_started)) -gt "$boot_limit" ] && ! grep -q "vm-init: up" "$work/console.log"; then
-    say "the guest did not reach its init in $boot_limit s; stopping it"
+  ran=$(($(date +%s) - boot_started))
+  if [ "$ran" -gt $((minutes * 60)) ]; then
+    killed="the VM was still running after $minutes min"
+  elif [ "$ran" -gt "$boot_limit" ] && ! grep -q "vm-init: up" "$work/console.log"; then
+    killed="the guest did not reach its init in $boot_limit s"
+  fi
+  if [ -n "$killed" ]; then
+    say "$killed; stopping it"
     kill -KILL "$qemu_pid" 2>/dev/null || true
     break
   fi
@@ -181,7 +192,7 @@ say "VM ran $(($(date +%s) - boot_started)) s (qemu exit $qemu_status)"
 if [ ! -f "$results/exit" ]; then
   say "no result came back; the VM console says:"
   tail -n 40 "$work/console.log" >&2
-  [ "$qemu_status" -eq 137 ] && die "the VM was killed (time limit: $minutes min, boot limit: $boot_limit s)"
+  [ -n "$killed" ] && die "$killed"
   die "the VM stopped without a result (qemu exit $qemu_status)"
 fi
 status=$(cat "$results/exit")
