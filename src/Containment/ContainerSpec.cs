@@ -47,6 +47,25 @@ public sealed record ContainerSpec
     /// <summary>A container that sees the host's filesystem read-only, with fresh <c>/proc</c>, <c>/dev</c>, <c>/sys</c>, <c>/tmp</c> and <c>/run</c>.</summary>
     public static ContainerSpec HostReadOnly() => new(new RootfsSpec.HostReadOnly());
 
+    /// <summary>
+    /// A process that joins a running container (the OCI <c>exec</c>): every namespace of <paramref name="pid"/>
+    /// that differs from the host's, its root, and its cgroup. Nothing is mounted.
+    /// </summary>
+    public static ContainerSpec JoinRunning(int pid)
+    {
+        var namespaces = NamespaceSet.Host;
+        foreach (var kind in Enum.GetValues<NamespaceKind>())
+        {
+            var name = NamespaceFlags.ProcName(kind);
+            var theirs = new FileInfo($"/proc/{pid}/ns/{name}").LinkTarget;
+            if (theirs is null)
+                throw new ContainmentException($"process {pid} does not exist or its namespaces cannot be read");
+            if (theirs != new FileInfo($"/proc/self/ns/{name}").LinkTarget)
+                namespaces = namespaces.Join(kind, $"/proc/{pid}/ns/{name}");
+        }
+        return new ContainerSpec(new RootfsSpec.Joined(pid)) { Namespaces = namespaces };
+    }
+
     /// <summary>Sets the namespaces.</summary>
     public ContainerSpec WithNamespaces(NamespaceSet namespaces) => this with { Namespaces = namespaces };
 

@@ -19,6 +19,14 @@ public sealed record ContainerStartOptions
     /// </summary>
     public bool Detached { get; init; }
 
+    /// <summary>
+    /// The OCI create/start split: the container's first process finishes its setup, then waits to exec
+    /// until some process opens this FIFO (an existing one, see <see cref="ContainerStartGate"/>) for reading.
+    /// <see cref="ContainerProcess.StartAsync(ContainerSpec, ContainerStartOptions, CancellationToken)"/> returns once
+    /// the setup is done. Needs <see cref="Detached"/>.
+    /// </summary>
+    public string? StartFifo { get; init; }
+
     /// <summary>Test-only fault injection: the launch fails at this step with <see cref="InjectedErrno"/>.</summary>
     internal int? FailAtStep { get; init; }
 

@@ -14,4 +14,8 @@ public abstract record RootfsSpec
     /// empty writable <c>/tmp</c> and <c>/run</c>: runs host programs with no image to download.
     /// </summary>
     public sealed record HostReadOnly : RootfsSpec;
+
+    /// <summary>The root of a running container whose mount namespace is joined (see <see cref="ContainerSpec.JoinRunning"/>).</summary>
+    /// <param name="Pid">The running container's first process.</param>
+    public sealed record Joined(int Pid) : RootfsSpec;
 }

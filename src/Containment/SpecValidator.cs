@@ -19,8 +19,11 @@ internal static class SpecValidator
             else if (Path.GetFullPath(dir.Path) == "/")
                 Add("rootfs", "the host's / cannot be the rootfs; use ContainerSpec.HostReadOnly()");
         }
-        if (!spec.Namespaces.IsNew(NamespaceKind.Mount))
+        var joined = spec.Rootfs is RootfsSpec.Joined;
+        if (!joined && !spec.Namespaces.IsNew(NamespaceKind.Mount))
             Add("namespaces.mount", "a container with its own root filesystem needs a new mount namespace");
+        if (joined && spec.Namespaces.Settings.Values.Any(s => s is NamespaceSetting.NewNamespace))
+            Add("namespaces", "a process joining a running container cannot create namespaces");
 
         foreach (var (kind, setting) in spec.Namespaces.Settings)
         {
@@ -34,9 +37,11 @@ internal static class SpecValidator
         }
         if (spec.Namespaces.IsNew(NamespaceKind.User))
             Add("namespaces.user", "a new user namespace needs uid/gid mappings, which this version cannot set yet; join one by path instead");
-        if (spec.Namespaces[NamespaceKind.Mount] is NamespaceSetting.JoinNamespace)
+        if (!joined && spec.Namespaces[NamespaceKind.Mount] is NamespaceSetting.JoinNamespace)
             Add("namespaces.mount", "joining a mount namespace is not supported for a container with its own root; it needs a new one");
 
+        if (joined && (spec.Hostname ?? spec.Domainname) is not null)
+            Add("hostname", "a process joining a running container keeps the container's names");
         ValidateName(spec.Hostname, "hostname", spec, errors);
         ValidateName(spec.Domainname, "domainname", spec, errors);
         ValidateProcess(spec.Process, errors);

@@ -13,5 +13,6 @@ internal enum MessageKind
     ExecOk = 3,
     Error = 4,
     Exit = 5,
+    Ready = 6,
     Continue = 16,
 }

@@ -21,8 +21,14 @@ internal sealed class LaunchInputs
     /// <summary>The monitor leaves once the child has exec'd; the container outlives its host.</summary>
     public bool Detached { get; init; }
 
-    /// <summary>Stop after setup and wait for the host before exec (the OCI create/start split).</summary>
-    public bool WaitBeforeExec { get; init; }
+    /// <summary>Descriptors opened only for this launch, closed once the plan is sent.</summary>
+    public List<SafeHandle> Owned { get; } = [];
+
+    /// <summary>The OCI start FIFO (an O_PATH descriptor), or null to exec as soon as setup is done.</summary>
+    public SafeHandle? StartFifo { get; set; }
+
+    /// <summary>The FIFO's path, for messages.</summary>
+    public string? StartFifoPath { get; set; }
 
     /// <summary>Test-only: fail at this step with <see cref="FailErrno"/>.</summary>
     public int? FailAtStep { get; init; }

@@ -17,6 +17,8 @@ internal static class Launcher
         cancellationToken.ThrowIfCancellationRequested();
         var logger = options.Logger ?? NullLogger.Instance;
         var errors = new List<SpecError>(spec.Validate());
+        if (options.StartFifo is not null && !options.Detached)
+            errors.Add(new SpecError("startFifo", "a container waiting for a start signal must be started detached"));
         if (options.Detached)
             foreach (var (stdio, name) in new[] { (spec.Process.StandardInput, "stdin"), (spec.Process.StandardOutput, "stdout"), (spec.Process.StandardError, "stderr") })
                 if (stdio is Stdio.PipeStdio)
@@ -34,11 +36,18 @@ internal static class Launcher
         try
         {
             OpenJoinedNamespaces(spec.Namespaces, inputs);
-            if (spec.Cgroup is not null)
+            if (options.StartFifo is not null)
+                OpenStartFifo(options.StartFifo, inputs);
+            if (spec.Rootfs is RootfsSpec.Joined joined)
+                CgroupJoin.OpenOf(joined.Pid, inputs);
+            else if (spec.Cgroup is not null)
             {
                 cgroup = CgroupManager.Detect(logger).Create(spec.Cgroup, id, spec.CgroupsPath);
-                inputs.CgroupProcs.AddRange(cgroup.ProcsFiles);
-                inputs.CgroupDirectory = cgroup.Directory;
+                // Pure v2: clone3 puts the child in its cgroup; otherwise the monitor writes its pid.
+                if (cgroup.Directory is not null)
+                    inputs.CgroupDirectory = cgroup.Directory;
+                else
+                    inputs.CgroupProcs.AddRange(cgroup.ProcsFiles);
             }
             streams = LaunchStreams.Open(spec.Process, inputs);
             var plan = PlanCompiler.Compile(spec, inputs);
@@ -64,7 +73,7 @@ internal static class Launcher
                 fd?.Dispose();
                 if (message.Kind == MessageKind.Error)
                     failure ??= Describe(plan, message);
-                else if (message.Kind == MessageKind.ExecOk && failure is null)
+                else if ((message.Kind == MessageKind.ExecOk || (message.Kind == MessageKind.Ready && inputs.StartFifo is not null)) && failure is null)
                 {
                     logger.LogDebug("Container pid {Pid} started in {Ms:F2} ms", pid, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                     var process = new ContainerProcess(id, channel, pid, pidfd, streams, cgroup, options.Detached, logger);
@@ -164,8 +173,21 @@ internal static class Launcher
         }
     }
 
+    private static void OpenStartFifo(string path, LaunchInputs inputs)
+    {
+        var fd = Libc.Open(path, Libc.O_PATH | Libc.O_CLOEXEC, 0);
+        if (fd < 0)
+            throw new ContainerSpecException([new SpecError("startFifo", $"open({path}): {Errno.Name(Marshal.GetLastPInvokeError())}")]);
+        inputs.StartFifo = new SafeFileHandle(fd, ownsHandle: true);
+        inputs.StartFifoPath = path;
+    }
+
     private static void DisposeInputs(LaunchInputs inputs)
     {
+        inputs.StartFifo?.Dispose();
+        foreach (var h in inputs.Owned)
+            h.Dispose();
+        inputs.Owned.Clear();
         foreach (var h in inputs.JoinedNamespaces.Values)
             h.Dispose();
         inputs.JoinedNamespaces.Clear();

@@ -10,9 +10,6 @@ namespace Containment.Launch;
 /// </summary>
 internal static class PlanCompiler
 {
-    /// <summary>The sync tag the child reports when setup is done and it waits to exec.</summary>
-    public const uint SyncBeforeExec = 1;
-
     public static LaunchPlan Compile(ContainerSpec spec, LaunchInputs inputs, Func<IReadOnlyList<string>>? hostMountPoints = null)
     {
         var plan = new LaunchPlan(inputs.FailAtStep, inputs.FailErrno);
@@ -34,24 +31,31 @@ internal static class PlanCompiler
         if (ns.IsNew(NamespaceKind.Time))
             plan.Unshare(NamespaceFlags.CLONE_NEWTIME, "time namespace");
 
-        plan.Umask(0);
-        var root = RootfsPlanner.EnterRootfs(plan, spec, hostMountPoints ?? (() => HostMounts.MountPoints()));
-        RootfsPlanner.MountDefaults(plan, spec);
-        plan.PivotRoot(root, spec.NoPivotRoot);
+        // A process joining a running container is already in its root: setns(mnt) moved the monitor there.
+        if (spec.Rootfs is not RootfsSpec.Joined)
+        {
+            plan.Umask(0);
+            var root = RootfsPlanner.EnterRootfs(plan, spec, hostMountPoints ?? (() => HostMounts.MountPoints()));
+            RootfsPlanner.MountDefaults(plan, spec);
+            plan.PivotRoot(root, spec.NoPivotRoot);
 
-        if (spec.Hostname is not null)
-            plan.SetHostname(spec.Hostname);
-        if (spec.Domainname is not null)
-            plan.SetDomainname(spec.Domainname);
-        if (ns.IsNew(NamespaceKind.Network))
-            plan.LinkUp("lo");
+            if (spec.Hostname is not null)
+                plan.SetHostname(spec.Hostname);
+            if (spec.Domainname is not null)
+                plan.SetDomainname(spec.Domainname);
+            if (ns.IsNew(NamespaceKind.Network))
+                plan.LinkUp("lo");
+        }
         plan.Chdir(spec.Process.WorkingDirectory);
         plan.Umask(0x12); // 022
 
         plan.FdLayout(inputs.Stdio.Select(h => h is null ? -1 : plan.AddFd(h)).ToArray());
         plan.CloseFds(3);
-        if (inputs.WaitBeforeExec)
-            plan.Sync(SyncBeforeExec, "before exec");
+        if (inputs.StartFifo is not null)
+        {
+            plan.Ready();
+            plan.WaitFifo(plan.AddFd(inputs.StartFifo), inputs.StartFifoPath ?? "start fifo");
+        }
         plan.Exec(ExecCandidates(spec.Process), spec.Process.Args, spec.Process.Env);
         return plan;
     }

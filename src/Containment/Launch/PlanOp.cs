@@ -34,6 +34,8 @@ internal enum PlanOp : uint
     Seccomp = 43,
     Exec = 44,
     Umount = 45,
+    Ready = 46,
+    WaitFifo = 47,
     TestFail = 99,
 }
 

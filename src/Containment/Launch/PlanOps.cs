@@ -90,4 +90,10 @@ internal static class PlanOps
 
     public static void Umask(this LaunchPlan plan, uint mask) =>
         plan.Op(PlanOp.Umask, "umask", Convert.ToString(mask, 8)).U32(mask).End();
+
+    public static void Ready(this LaunchPlan plan) =>
+        plan.Op(PlanOp.Ready, "send", "ready").End();
+
+    public static void WaitFifo(this LaunchPlan plan, int fdIndex, string path) =>
+        plan.Op(PlanOp.WaitFifo, "open", path).U32((uint)fdIndex).End();
 }

@@ -245,6 +245,23 @@ static int do_exec(struct reader *a)
     return -1;
 }
 
+static int do_wait_fifo(struct executor *x, struct reader *a)
+{
+    uint32_t index = rd_u32(a);
+    if (!a->ok || index >= (uint32_t)x->nfds)
+        return BAD_PLAN();
+    char path[32];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", x->fds[index]);
+    int fd;
+    do
+        fd = open(path, O_WRONLY | O_CLOEXEC);
+    while (fd < 0 && errno == EINTR);
+    if (fd < 0)
+        return -1;
+    ssize_t w = write(fd, "0", 1);
+    return close_keep_errno(fd, w == 1 ? 0 : -1);
+}
+
 static int wait_continue(struct executor *x)
 {
     struct msg m;
@@ -358,6 +375,10 @@ static int run_op(struct executor *x, struct op *op)
         uint32_t flags = rd_u32(a);
         return a->ok ? umount2(path, (int)flags) : BAD_PLAN();
     }
+    case OP_READY:
+        return send_msg(x->channel, MSG_READY, (int)op->index, 0, 0, -1) < 0 ? BAD_PLAN() : 0;
+    case OP_WAIT_FIFO:
+        return do_wait_fifo(x, a);
     case OP_TEST_FAIL:
         errno = (int)rd_u32(a);
         return -1;

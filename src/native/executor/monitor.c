@@ -196,6 +196,11 @@ static void wait_loop(struct executor *x)
             }
             if (r > 0 && m.kind == MSG_SYNC) {
                 relay_sync(x, &m);
+            } else if (r > 0 && m.kind == MSG_READY) {
+                send_msg(x->control, MSG_READY, m.step, 0, 0, -1);
+                /* A detached child now waits for its start signal on its own. */
+                if (x->detached)
+                    _exit(0);
             } else if (r > 0 && m.kind == MSG_ERROR) {
                 failed = 1;
                 send_msg(x->control, MSG_ERROR, m.step, m.err, 0, -1);

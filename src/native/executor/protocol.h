@@ -47,6 +47,9 @@ enum op_code {
     OP_SECCOMP = 43,       /* u32 flags, u32 count, bytes filter[count * 8], i32 listener_fd_index */
     OP_EXEC = 44,          /* strv candidates, strv argv, strv envp */
     OP_UMOUNT = 45,        /* str path (in root), u32 flags */
+    OP_READY = 46,         /* tell the host setup is done; a detached monitor leaves here */
+    OP_WAIT_FIFO = 47,     /* u32 fd_index: open that FIFO (an O_PATH fd) for writing, write one byte:
+                            * blocks until another process opens it to read (the OCI start) */
     OP_TEST_FAIL = 99,     /* u32 errno: fails with that errno (fault-injection tests) */
 };
 
@@ -62,6 +65,7 @@ enum msg_kind {
     MSG_EXEC_OK = 3, /* the child's exec succeeded */
     MSG_ERROR = 4,   /* step, err */
     MSG_EXIT = 5,    /* value: the child's wait status */
+    MSG_READY = 6,   /* the child finished setup and waits for its start signal */
     /* host -> executor, executor -> child */
     MSG_CONTINUE = 16,
 };

@@ -11,6 +11,10 @@ public sealed record OciProcess
     /// <inheritdoc />
     public override int GetHashCode() => OciEquality.Hash(this, OciJsonContext.Default.OciProcess);
 
+    /// <summary>Parses a process object alone (what <c>exec --process</c> reads).</summary>
+    /// <exception cref="OciConfigException">The JSON is malformed.</exception>
+    public static OciProcess Parse(string json) => OciJson.Deserialize(json, OciJsonContext.Default.OciProcess, source: null);
+
     /// <summary>Whether a pseudo-terminal is attached to the process.</summary>
     public bool? Terminal { get; init; }
 

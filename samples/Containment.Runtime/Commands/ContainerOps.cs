@@ -1,0 +1,83 @@
+using Containment.Oci;
+
+namespace Containment.Runtime.Commands;
+
+/// <summary>Operations on a container's processes and cgroup that several commands share.</summary>
+internal static class ContainerOps
+{
+    /// <summary>The container's cgroup directories, as recorded at create.</summary>
+    public static IReadOnlyList<string> CgroupPaths(ContainerRecord record) =>
+        record.RuntimeData?.GetValueOrDefault("cgroupPaths")?.Split('\n', StringSplitOptions.RemoveEmptyEntries) ?? [];
+
+    /// <summary>Every process in the container's cgroups.</summary>
+    public static IReadOnlyList<int> Processes(ContainerRecord record) =>
+        CgroupPaths(record)
+            .Select(p => Path.Combine(p, "cgroup.procs"))
+            .Where(File.Exists)
+            .SelectMany(File.ReadAllLines)
+            .Where(l => l.Length > 0)
+            .Select(int.Parse)
+            .Distinct()
+            .Order()
+            .ToList();
+
+    /// <summary>Sends a signal to the container's init, never to a recycled pid.</summary>
+    public static bool Signal(ContainerRecord record, int signal)
+    {
+        if (record.Process is not { } init || !init.IsAlive())
+            return false;
+        return Interop.Kill(init.Pid, signal) == 0;
+    }
+
+    /// <summary>Kills everything in the container and waits until init is gone (or a zombie its reaper has not collected).</summary>
+    public static async Task KillAllAndWaitAsync(ContainerRecord record, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 500; attempt++)
+        {
+            var alive = record.Process is { } init && init.IsAlive();
+            var others = Processes(record);
+            if (!alive && others.Count == 0)
+                return;
+            if (alive)
+                Signal(record, 9);
+            foreach (var pid in others)
+                Interop.Kill(pid, 9);
+            await Task.Delay(10, cancellationToken);
+        }
+        throw new CliException($"container \"{record.Id}\": processes survived SIGKILL");
+    }
+
+    /// <summary>Removes the container's cgroup directories (deepest first), once they are empty.</summary>
+    public static void RemoveCgroups(ContainerRecord record, Log log)
+    {
+        foreach (var path in CgroupPaths(record).OrderByDescending(p => p.Length))
+        {
+            for (var attempt = 0; Directory.Exists(path); attempt++)
+            {
+                try
+                {
+                    Directory.Delete(path);
+                }
+                catch (IOException) when (attempt < 100)
+                {
+                    Thread.Sleep(10);
+                }
+                catch (IOException e)
+                {
+                    log.Warning($"cannot remove cgroup {path}: {e.Message}");
+                    break;
+                }
+            }
+        }
+    }
+
+    public static async Task WritePidFileAsync(string? path, int pid)
+    {
+        if (path is null)
+            return;
+        var full = Path.GetFullPath(path);
+        var temp = full + ".tmp-" + Environment.ProcessId;
+        await File.WriteAllTextAsync(temp, pid.ToString());
+        File.Move(temp, full, overwrite: true);
+    }
+}

@@ -1,0 +1,89 @@
+using Containment.Oci;
+
+namespace Containment.Runtime.Commands;
+
+/// <summary>
+/// <c>create</c>: sets the container up and leaves its init waiting on the start FIFO. When this returns,
+/// init's monitor has exited, so init is a child of the caller's subreaper (conmon, containerd-shim).
+/// </summary>
+internal static class CreateCommand
+{
+    public static async Task<int> RunAsync(Runtime runtime, IReadOnlyList<string> args, CancellationToken cancellationToken)
+    {
+        var a = Args.Parse(args, ["bundle|b", "pid-file", "console-socket", "preserve-fds"], ["no-pivot", "no-new-keyring", "detach|d"]);
+        var id = a.Id("create");
+        await CreateAsync(runtime, a, id, cancellationToken);
+        return 0;
+    }
+
+    /// <summary>Creates the container; returns its record (status created).</summary>
+    public static async Task<ContainerRecord> CreateAsync(Runtime runtime, Args a, string id, CancellationToken cancellationToken)
+    {
+        var bundle = Path.GetFullPath(a.Value("bundle") ?? ".");
+        var (config, spec) = LoadBundle(bundle, a);
+        if (runtime.Store.Exists(id))
+            throw new CliException($"container with id \"{id}\" already exists");
+
+        var record = new ContainerRecord
+        {
+            Id = id,
+            Bundle = bundle,
+            Status = OciStatus.Creating,
+            Created = DateTimeOffset.UtcNow,
+            Annotations = config.Annotations,
+        };
+        using var guard = runtime.Store.Create(record);
+        ContainerProcess? container = null;
+        try
+        {
+            var fifo = runtime.FifoOf(id);
+            ContainerStartGate.Create(fifo);
+            container = await ContainerProcess.StartAsync(spec, new ContainerStartOptions { Detached = true, StartFifo = fifo, Id = id }, cancellationToken);
+            record = record.WithProcess(container.Pid) with
+            {
+                Status = OciStatus.Created,
+                RuntimeData = new Dictionary<string, string> { ["cgroupPaths"] = string.Join('\n', container.Cgroup?.Paths ?? []) },
+            };
+            guard.Save(record);
+            var state = Runtime.StateJson(record);
+            await Hooks.RunAsync("prestart", config.Hooks?.Prestart, state, cancellationToken);
+            await Hooks.RunAsync("createRuntime", config.Hooks?.CreateRuntime, state, cancellationToken);
+            await ContainerOps.WritePidFileAsync(a.Value("pid-file"), container.Pid);
+            await container.DisposeAsync();
+            return record;
+        }
+        catch
+        {
+            // Nothing is left behind: not the process, not its cgroup, not the state folder.
+            if (container is not null)
+            {
+                container.Kill();
+                container.Cgroup?.Destroy();
+                await container.DisposeAsync();
+            }
+            guard.Delete();
+            throw;
+        }
+    }
+
+    private static (OciConfig Config, ContainerSpec Spec) LoadBundle(string bundle, Args a)
+    {
+        OciConfig config;
+        try
+        {
+            config = OciConfig.LoadBundle(bundle);
+        }
+        catch (OciConfigException e)
+        {
+            throw new CliException(e.Message);
+        }
+        if (a.Value("console-socket") is not null || config.Process?.Terminal == true)
+            throw new CliException("process.terminal / --console-socket: terminals are not supported by this version");
+        if (int.TryParse(a.Value("preserve-fds"), out var preserved) && preserved > 0)
+            throw new CliException("--preserve-fds: passing extra descriptors is not supported by this version");
+        var spec = OciSpecConverter.ToContainerSpec(config, bundle);
+        if (a.Has("no-pivot"))
+            spec = spec.WithNoPivotRoot();
+        return (config, spec);
+    }
+}

@@ -1,0 +1,47 @@
+namespace Containment.Runtime.Commands;
+
+/// <summary>
+/// <c>run</c>: create + start. Detached, it returns once the container runs; otherwise it waits for init to
+/// exit, deletes the container and exits with init's code.
+/// </summary>
+internal static class RunCommand
+{
+    public static async Task<int> RunAsync(Runtime runtime, IReadOnlyList<string> args, CancellationToken cancellationToken)
+    {
+        var a = Args.Parse(args, ["bundle|b", "pid-file", "console-socket", "preserve-fds"], ["detach|d", "no-pivot", "no-new-keyring", "keep"]);
+        var id = a.Id("run");
+        if (!a.Has("detach"))
+            Interop.BecomeSubreaper();
+        var record = await CreateCommand.CreateAsync(runtime, a, id, cancellationToken);
+        try
+        {
+            await StartCommand.StartAsync(runtime, id, cancellationToken);
+        }
+        catch
+        {
+            await DeleteCommand.DeleteAsync(runtime, id, force: true, CancellationToken.None);
+            throw;
+        }
+        if (a.Has("detach"))
+            return 0;
+        // Not our child (its monitor left at create): wait for it to go, as runc's non-detached run would.
+        var exit = await WaitForExitAsync(record.Pid, cancellationToken);
+        if (!a.Has("keep"))
+            await DeleteCommand.DeleteAsync(runtime, id, force: true, CancellationToken.None);
+        return exit;
+    }
+
+    private static async Task<int> WaitForExitAsync(int pid, CancellationToken cancellationToken)
+    {
+        // As a subreaper we inherited init when its monitor left: its exit status is ours to collect.
+        while (true)
+        {
+            var status = Interop.WaitPid(pid);
+            if (status is { } s)
+                return ContainerExit.FromWaitStatus(s).ShellCode;
+            if (!Directory.Exists($"/proc/{pid}"))
+                return 0;
+            await Task.Delay(5, cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+using Containment.Oci;
+
+namespace Containment.Runtime.Commands;
+
+/// <summary><c>start</c>: opens the created container's start FIFO; its init execs the user's process.</summary>
+internal static class StartCommand
+{
+    public static async Task<int> RunAsync(Runtime runtime, IReadOnlyList<string> args, CancellationToken cancellationToken)
+    {
+        var a = Args.Parse(args, [], []);
+        var id = a.Id("start");
+        await StartAsync(runtime, id, cancellationToken);
+        return 0;
+    }
+
+    public static async Task StartAsync(Runtime runtime, string id, CancellationToken cancellationToken)
+    {
+        ContainerRecord record;
+        using (var guard = runtime.Lock(id))
+        {
+            record = guard.Load();
+            var status = Runtime.StatusOf(record);
+            if (status != OciStatus.Created)
+                throw new CliException($"cannot start a container that has {(status == OciStatus.Stopped ? "stopped" : "already started")}");
+            await ContainerStartGate.OpenAsync(runtime.FifoOf(id), record.Pid, cancellationToken);
+            record = record with { Status = OciStatus.Running };
+            guard.Save(record);
+        }
+        var config = OciConfig.LoadBundle(record.Bundle);
+        try
+        {
+            await Hooks.RunAsync("poststart", config.Hooks?.Poststart, Runtime.StateJson(record), cancellationToken);
+        }
+        catch (CliException e)
+        {
+            runtime.Log.Warning(e.Message);
+        }
+    }
+}

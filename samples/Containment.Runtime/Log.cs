@@ -1,0 +1,58 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Containment.Runtime;
+
+/// <summary>
+/// The runtime's log: errors go to stderr and, with <c>--log</c>, to a file in text or JSON lines (the form
+/// containerd's shim and conmon read: <c>{"level":"error","msg":"...","time":"..."}</c>).
+/// </summary>
+internal sealed class Log(string? path, bool json, bool debug)
+{
+    public void Error(string message)
+    {
+        Console.Error.WriteLine($"containment: {message}");
+        Write("error", message);
+    }
+
+    public void Warning(string message)
+    {
+        Console.Error.WriteLine($"containment: warning: {message}");
+        Write("warning", message);
+    }
+
+    public void Debug(string message)
+    {
+        if (debug)
+            Write("debug", message);
+    }
+
+    private void Write(string level, string message)
+    {
+        if (path is null)
+            return;
+        string line;
+        if (json)
+        {
+            using var buffer = new MemoryStream();
+            using (var w = new Utf8JsonWriter(buffer))
+            {
+                w.WriteStartObject();
+                w.WriteString("level", level);
+                w.WriteString("msg", message);
+                w.WriteString("time", DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ"));
+                w.WriteEndObject();
+            }
+            line = Encoding.UTF8.GetString(buffer.ToArray());
+        }
+        else
+            line = $"time=\"{DateTimeOffset.UtcNow:O}\" level={level} msg=\"{message.Replace("\"", "\\\"")}\"";
+        try
+        {
+            File.AppendAllText(path, line + "\n");
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

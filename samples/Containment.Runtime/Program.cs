@@ -1,0 +1,69 @@
+using Containment;
+using Containment.Oci;
+using Containment.Runtime;
+using Containment.Runtime.Commands;
+
+// containment [global options] COMMAND [options] [ID] [...]: an OCI runtime with runc's command line.
+GlobalOptions globals;
+List<string> rest;
+try
+{
+    globals = Args.ParseGlobals(args, out rest);
+}
+catch (CliException e)
+{
+    Console.Error.WriteLine($"containment: {e.Message}");
+    return 1;
+}
+var log = new Log(globals.Log, globals.LogFormat == "json", globals.Debug);
+if (rest.Count == 0 || rest[0] is "help" or "--help" or "-h")
+{
+    Console.WriteLine(Usage.Text);
+    return rest.Count == 0 ? 1 : 0;
+}
+if (rest[0] is "--version" or "-v" or "version")
+{
+    Console.WriteLine($"containment version {typeof(ContainerSpec).Assembly.GetName().Version}\nspec: {OciConfig.CurrentVersion}");
+    return 0;
+}
+var runtime = new Runtime(globals.Root, log);
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
+try
+{
+    if (globals.SystemdCgroup)
+        throw new CliException("--systemd-cgroup: the systemd cgroup driver is not available in this version; use cgroupfs");
+    var commandArgs = rest.Skip(1).ToList();
+    return rest[0] switch
+    {
+        "create" => await CreateCommand.RunAsync(runtime, commandArgs, cancel.Token),
+        "start" => await StartCommand.RunAsync(runtime, commandArgs, cancel.Token),
+        "run" => await RunCommand.RunAsync(runtime, commandArgs, cancel.Token),
+        "state" => StateCommand.State(runtime, commandArgs),
+        "list" => StateCommand.List(runtime, commandArgs),
+        "ps" => StateCommand.Ps(runtime, commandArgs),
+        "kill" => await KillCommand.RunAsync(runtime, commandArgs, cancel.Token),
+        "delete" => await DeleteCommand.RunAsync(runtime, commandArgs, cancel.Token),
+        "exec" => await ExecCommand.RunAsync(runtime, commandArgs, cancel.Token),
+        "pause" => await FreezeCommand.RunAsync(runtime, commandArgs, frozen: true, cancel.Token),
+        "resume" => await FreezeCommand.RunAsync(runtime, commandArgs, frozen: false, cancel.Token),
+        "spec" => SpecCommand.Spec(commandArgs),
+        "features" => SpecCommand.Features(),
+        var other => throw new CliException($"unknown command \"{other}\" (see containment --help)"),
+    };
+}
+catch (CliException e)
+{
+    log.Error(e.Message);
+    return e.ExitCode;
+}
+catch (ContainmentException e)
+{
+    log.Error(e.Message);
+    return 1;
+}
+catch (OperationCanceledException)
+{
+    log.Error("interrupted");
+    return 130;
+}

@@ -1,0 +1,44 @@
+using Containment.Oci;
+
+namespace Containment.Runtime;
+
+/// <summary>What every command shares: the global options, the state store and the log.</summary>
+internal sealed class Runtime
+{
+    public const string FifoName = "exec.fifo";
+    public const string CgroupsPathKey = "cgroupsPath";
+    public const string HooksKey = "hooks";
+
+    public Runtime(string? root, Log log)
+    {
+        Store = new ContainerStateStore(root);
+        Log = log;
+    }
+
+    public ContainerStateStore Store { get; }
+
+    public Log Log { get; }
+
+    public string FifoOf(string id) => Path.Combine(Store.DirectoryOf(id), FifoName);
+
+    /// <summary>Loads a container, or fails the way managers expect (<c>container "x" does not exist</c>).</summary>
+    public ContainerRecord Load(string id)
+    {
+        if (!Store.Exists(id))
+            throw new CliException($"container \"{id}\" does not exist");
+        return Store.Load(id);
+    }
+
+    public ContainerLock Lock(string id)
+    {
+        if (!Store.Exists(id))
+            throw new CliException($"container \"{id}\" does not exist");
+        return Store.Lock(id, TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>The live status: stopped when the recorded process is gone; paused when its cgroup is frozen.</summary>
+    public static OciStatus StatusOf(ContainerRecord record) => ContainerStateStore.GetStatus(record);
+
+    /// <summary>The OCI state document of a container, as <c>state</c> prints it and hooks read it.</summary>
+    public static string StateJson(ContainerRecord record) => ContainerStateStore.ToOciState(record with { Status = StatusOf(record) }).ToJson();
+}

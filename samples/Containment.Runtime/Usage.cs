@@ -1,0 +1,31 @@
+namespace Containment.Runtime;
+
+internal static class Usage
+{
+    public const string Text = """
+        containment: an OCI runtime (runc's command line), built on the Containment library
+
+        usage: containment [global options] COMMAND [options] [ID] [args...]
+
+        global options:
+          --root DIR            state directory (default /run/containment)
+          --log FILE            also write errors to FILE
+          --log-format text|json
+          --debug               log debug lines
+          --systemd-cgroup      (not available: cgroupfs only)
+
+        commands:
+          create [--bundle DIR] [--pid-file F] [--console-socket S] [--no-pivot] [--no-new-keyring] [--preserve-fds N] ID
+          start ID              run the created container's process
+          run [--bundle DIR] [--pid-file F] [--detach] ID     create + start (+ wait and delete unless detached)
+          state ID              print the OCI state
+          list [--format table|json]
+          ps [--format table|json] ID
+          kill [--all] ID [SIGNAL]    (names or numbers; default TERM)
+          delete [--force] ID
+          exec [--process F | -- ARGS] [--detach] [--pid-file F] [--cwd DIR] [--env K=V] ID [ARGS...]
+          pause ID, resume ID
+          spec [--rootless] [--bundle DIR]
+          features
+        """;
+}

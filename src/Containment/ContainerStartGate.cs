@@ -1,0 +1,54 @@
+using System.Runtime.InteropServices;
+using Containment.Interop;
+using Microsoft.Win32.SafeHandles;
+
+namespace Containment;
+
+/// <summary>
+/// The FIFO through which a created container is started (the OCI <c>create</c>/<c>start</c> split): the
+/// container's first process waits, set up, until another process opens the FIFO to read.
+/// </summary>
+public static class ContainerStartGate
+{
+    /// <summary>Creates the FIFO (mode 0600) at <paramref name="path"/>.</summary>
+    public static void Create(string path)
+    {
+        if (Libc.Mkfifo(path, 0x180) < 0)
+            throw SyscallException.FromLastError("mkfifo", path);
+    }
+
+    /// <summary>
+    /// Opens the gate: the waiting process execs. Fails if the process <paramref name="pid"/> dies before it
+    /// takes the signal. The FIFO is removed once used.
+    /// </summary>
+    public static async Task OpenAsync(string path, int pid, CancellationToken cancellationToken = default)
+    {
+        var fd = Libc.Open(path, Libc.O_RDONLY | Libc.O_NONBLOCK | Libc.O_CLOEXEC, 0);
+        if (fd < 0)
+            throw SyscallException.FromLastError("open", path);
+        using var handle = new SafeFileHandle(fd, ownsHandle: true);
+        var buffer = new byte[1];
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var n = Read(fd, buffer);
+            if (n == 1)
+                break;
+            if (!Directory.Exists($"/proc/{pid}"))
+                throw new ContainmentException($"the container's process {pid} exited before it was started");
+            await Task.Delay(1, cancellationToken).ConfigureAwait(false);
+        }
+        File.Delete(path);
+    }
+
+    private static unsafe int Read(int fd, byte[] buffer)
+    {
+        fixed (byte* p = buffer)
+        {
+            var n = Libc.Read(fd, p, 1);
+            if (n < 0 && Marshal.GetLastPInvokeError() is not (Errno.EAGAIN or Errno.EINTR))
+                throw SyscallException.FromLastError("read", "start fifo");
+            return (int)n;
+        }
+    }
+}

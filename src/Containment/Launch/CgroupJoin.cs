@@ -1,0 +1,74 @@
+using System.Runtime.InteropServices;
+using Containment.Interop;
+using Microsoft.Win32.SafeHandles;
+
+namespace Containment.Launch;
+
+/// <summary>Joins the cgroups of a running process (the OCI <c>exec</c>): reads /proc/PID/cgroup and opens each one's target.</summary>
+internal static class CgroupJoin
+{
+    public static void OpenOf(int pid, LaunchInputs inputs)
+    {
+        var mounts = CgroupMounts();
+        foreach (var line in File.ReadAllLines($"/proc/{pid}/cgroup"))
+        {
+            // hierarchy-id:controllers:path
+            var parts = line.Split(':', 3);
+            if (parts.Length != 3)
+                continue;
+            var (controllers, path) = (parts[1], parts[2]);
+            if (controllers.Length == 0)
+            {
+                // v2: clone straight into the directory when the unified hierarchy is the only one; in hybrid
+                // mode, write the pid like for v1.
+                if (mounts.V2 is null || path == "/")
+                    continue;
+                var dir = Path.Join(mounts.V2, path);
+                if (mounts.V1.Count == 0)
+                    inputs.CgroupDirectory = Own(inputs, Open(dir, Libc.O_PATH | Libc.O_DIRECTORY | Libc.O_CLOEXEC));
+                else
+                    inputs.CgroupProcs.Add(Own(inputs, Open(Path.Join(dir, "cgroup.procs"), Libc.O_WRONLY | Libc.O_CLOEXEC)));
+                continue;
+            }
+            var key = controllers.StartsWith("name=", StringComparison.Ordinal) ? controllers : controllers.Split(',')[0];
+            if (path != "/" && mounts.V1.TryGetValue(key, out var mount))
+                inputs.CgroupProcs.Add(Own(inputs, Open(Path.Join(mount, path, "cgroup.procs"), Libc.O_WRONLY | Libc.O_CLOEXEC)));
+        }
+    }
+
+    private static SafeFileHandle Own(LaunchInputs inputs, SafeFileHandle handle)
+    {
+        inputs.Owned.Add(handle);
+        return handle;
+    }
+
+    private static SafeFileHandle Open(string path, int flags)
+    {
+        var fd = Libc.Open(path, flags | Libc.O_NOFOLLOW, 0);
+        if (fd < 0)
+            throw new SyscallException("open", path, Marshal.GetLastPInvokeError(), "joining the container's cgroup");
+        return new SafeFileHandle(fd, ownsHandle: true);
+    }
+
+    /// <summary>v1 mount points by controller (and <c>name=...</c>), and the cgroup2 mount point.</summary>
+    private static (Dictionary<string, string> V1, string? V2) CgroupMounts()
+    {
+        var v1 = new Dictionary<string, string>();
+        string? v2 = null;
+        foreach (var line in File.ReadLines("/proc/self/mountinfo"))
+        {
+            var dash = line.IndexOf(" - ", StringComparison.Ordinal);
+            if (dash < 0)
+                continue;
+            var fields = line[..dash].Split(' ');
+            var tail = line[(dash + 3)..].Split(' ');
+            if (tail[0] == "cgroup2")
+                v2 ??= fields[4];
+            else if (tail[0] == "cgroup" && tail.Length > 2)
+                foreach (var opt in tail[2].Split(','))
+                    if (opt is not ("rw" or "ro") && !opt.Contains("relatime") && !opt.StartsWith("nosuid") && !opt.StartsWith("nodev") && !opt.StartsWith("noexec"))
+                        v1.TryAdd(opt, fields[4]);
+        }
+        return (v1, v2);
+    }
+}
