@@ -71,7 +71,9 @@ fi
 [ -n "$package" ] || die "cannot resolve linux-image-amd64 to a kernel package (apt-cache depends linux-image-amd64)"
 version=${package#linux-image-}
 kernel=$cache/$version
-if [ ! -f "$kernel/vmlinuz" ]; then
+complete=yes
+for f in vmlinuz "${modules[@]/%/.ko}"; do [ -f "$kernel/$f" ] || complete=; done
+if [ -z "$complete" ]; then
   mkdir -p "$cache"
   deb=$(ls "$cache/${package}"_*.deb 2>/dev/null | tail -n 1 || true)
   if [ -z "$deb" ]; then
