@@ -41,8 +41,13 @@ internal static class RootfsPlanner
         const ulong hardened = MS_NOSUID | MS_NODEV | MS_NOEXEC;
         plan.Mount("proc", "/proc", "proc", hardened, "", MountTarget.InRoot, CreateTarget.Directory, 0x16d);
         plan.Mount("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k", MountTarget.InRoot, CreateTarget.Directory, 0x1ed);
+        // In a user namespace mknod of a device is refused: bind the host's nodes instead.
+        var bindDevices = spec.Namespaces[NamespaceKind.User] is not null;
         foreach (var (name, major, minor) in DefaultDevices)
-            plan.Mknod("/dev/" + name, S_IFCHR | 0x1b6, MakeDev(major, minor));
+            if (bindDevices)
+                plan.Mount("/dev/" + name, "/dev/" + name, "", MS_BIND, "", MountTarget.InRoot, CreateTarget.File, 0x1b6, $"bind /dev/{name}");
+            else
+                plan.Mknod("/dev/" + name, S_IFCHR | 0x1b6, MakeDev(major, minor));
         plan.Mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620", MountTarget.InRoot, CreateTarget.Directory, 0x1ed);
         plan.Symlink("pts/ptmx", "/dev/ptmx");
         plan.Mount("shm", "/dev/shm", "tmpfs", hardened, "mode=1777,size=65536k", MountTarget.InRoot, CreateTarget.Directory, 0x3ff);
