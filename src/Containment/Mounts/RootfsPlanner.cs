@@ -27,8 +27,11 @@ internal static class RootfsPlanner
             case RootfsSpec.HostReadOnly:
                 plan.Mount("/", HostStage, "", MS_BIND | MS_REC, "", MountTarget.Host, what: $"bind host / on {HostStage}");
                 plan.MountSetattr(HostStage, MountTarget.Host, AT_RECURSIVE, MOUNT_ATTR_RDONLY, 0, 0);
-                foreach (var m in HostMounts.OutermostBeneath(hostMountPoints(), HostPseudoTrees))
-                    plan.Umount(HostStage + m, MNT_DETACH);
+                // In a user namespace the host's mounts arrive locked together: they cannot be detached one by one,
+                // only covered, and the fresh /proc, /dev, /sys, /tmp and /run mounted below cover them.
+                if (spec.Namespaces[NamespaceKind.User] is null)
+                    foreach (var m in HostMounts.OutermostBeneath(hostMountPoints(), HostPseudoTrees))
+                        plan.Umount(HostStage + m, MNT_DETACH);
                 plan.OpenRoot(HostStage);
                 return HostStage;
             default:
