@@ -53,10 +53,10 @@ internal static class PlanCompiler
         IdentityPlanner.KernelSettings(plan, spec);
         plan.Chdir(spec.Process.WorkingDirectory);
         plan.Umask(spec.Process.Umask);
+        IdentityPlanner.SwitchUser(plan, spec, inputs);
 
         plan.FdLayout(inputs.Stdio.Select(h => h is null ? -1 : plan.AddFd(h)).ToArray());
         plan.CloseFds(3);
-        IdentityPlanner.SwitchUser(plan, spec, inputs);
         if (inputs.StartFifo is not null)
         {
             plan.Ready();
