@@ -56,7 +56,14 @@ internal static class RootfsPlanner
         plan.Mount("shm", "/dev/shm", "tmpfs", hardened, "mode=1777,size=65536k", MountTarget.InRoot, CreateTarget.Directory, 0x3ff);
         if (spec.Namespaces.IsNew(NamespaceKind.Ipc))
             plan.Mount("mqueue", "/dev/mqueue", "mqueue", hardened, "", MountTarget.InRoot, CreateTarget.Directory, 0x1ed);
-        plan.Mount("sysfs", "/sys", "sysfs", hardened | MS_RDONLY, "", MountTarget.InRoot, CreateTarget.Directory, 0x16d);
+        if (bindDevices && !spec.Namespaces.IsNew(NamespaceKind.Network))
+        {
+            // sysfs may only be mounted by the user namespace that owns the network namespace: bind the host's, read-only.
+            plan.Mount("/sys", "/sys", "", MS_BIND | MS_REC, "", MountTarget.InRoot, CreateTarget.Directory, 0x16d, "bind /sys");
+            plan.MountSetattr("/sys", MountTarget.InRoot, AT_RECURSIVE, MOUNT_ATTR_RDONLY, 0, 0);
+        }
+        else
+            plan.Mount("sysfs", "/sys", "sysfs", hardened | MS_RDONLY, "", MountTarget.InRoot, CreateTarget.Directory, 0x16d);
         foreach (var (link, target) in DefaultLinks)
             plan.Symlink(target, link);
         if (spec.Rootfs is RootfsSpec.HostReadOnly)

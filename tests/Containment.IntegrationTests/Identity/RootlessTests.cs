@@ -67,12 +67,15 @@ public class RootlessTests
     }
 
     /// <summary>Runs the test host as the unprivileged user; returns everything it printed.</summary>
-    private async Task<string> RunAsUser(string? userns, bool ownRootfs, string script)
+    private async Task<string> RunAsUser(string? userns, bool ownRootfs, string script) => (await RunAsUserWithLog(userns, ownRootfs, script)).Output;
+
+    /// <summary>Runs the test host as the unprivileged user; returns the container's output and the host's stderr.</summary>
+    private async Task<(string Output, string Stderr)> RunAsUserWithLog(string? userns, bool ownRootfs, string script, string? pidsMax = null)
     {
         var psi = new ProcessStartInfo("setpriv") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { "--reuid", _uid.ToString(), "--regid", _gid.ToString(), "--init-groups", "--reset-env",
                      "env", $"HOME={_home}", "DOTNET_NOLOGO=1", "DOTNET_CLI_TELEMETRY_OPTOUT=1",
-                     $"CONTAINMENT_TESTHOST_USERNS={userns}", $"CONTAINMENT_TESTHOST_ROOTFS={(ownRootfs ? _rootfs!.Path : "")}",
+                     $"CONTAINMENT_TESTHOST_USERNS={userns}", $"CONTAINMENT_TESTHOST_ROOTFS={(ownRootfs ? _rootfs!.Path : "")}", $"CONTAINMENT_TESTHOST_PIDS_MAX={pidsMax}",
                      "/usr/bin/dotnet", Path.Combine(_hostDir, "Containment.TestHost.dll"), "/bin/sh", "-c", script })
             psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
@@ -81,11 +84,12 @@ public class RootlessTests
         var stderr = p.StandardError.ReadToEndAsync(cts.Token);
         await p.WaitForExitAsync(cts.Token);
         var output = await stdout;
-        Assert.That(p.ExitCode, Is.EqualTo(0), $"{output}\n{await stderr}");
+        var errors = await stderr;
+        Assert.That(p.ExitCode, Is.EqualTo(0), $"{output}\n{errors}");
         // The host's own lines race with the container's output: check them, then keep only the container's.
         Assert.That(output, Does.Match(@"(^|\n)pid \d+\n"));
         Assert.That(output, Does.EndWith("exit 0\n"));
-        return string.Concat(output.Split('\n').Where(l => l.Length > 0 && !l.StartsWith("pid ") && !l.StartsWith("exit ")).Select(l => l + "\n"));
+        return (string.Concat(output.Split('\n').Where(l => l.Length > 0 && !l.StartsWith("pid ") && !l.StartsWith("exit ")).Select(l => l + "\n")), errors);
     }
 
     private static string[] Lines(string s) => s.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => string.Join(' ', l.Split(' ', StringSplitOptions.RemoveEmptyEntries))).ToArray();
@@ -128,5 +132,14 @@ public class RootlessTests
         // The id 1000 inside is host uid SubStart + 999: only reachable through the subordinate range.
         var output = await RunAsUser("subids", ownRootfs: false, "touch /tmp/x; chown 1000:1000 /tmp/x && stat -c %u:%g /tmp/x");
         Assert.That(output, Is.EqualTo("1000:1000\n"));
+    }
+
+    [Test]
+    public async Task Without_a_delegated_cgroup_the_container_runs_without_one_and_the_log_says_so()
+    {
+        var (output, log) = await RunAsUserWithLog(null, ownRootfs: false, "echo ran", pidsMax: "10");
+        Assert.That(output, Is.EqualTo("ran\n"));
+        Assert.That(log, Does.Contain($"log Warning: Rootless: no cgroup was delegated to uid {_uid}"));
+        Assert.That(log, Does.Contain($"log Information: Rootless: the container gets a user namespace mapping uid {_uid}"));
     }
 }

@@ -100,4 +100,15 @@ public class UserNamespaceTests
         var r = await Run.Shell("cd /proc && echo [0-9]*; touch /tmp/x && echo tmp-ok; touch /etc/x 2>/dev/null || echo etc-ro", Mapped);
         Assert.That(r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(new[] { "1", "tmp-ok", "etc-ro" }), r.Stderr);
     }
+
+    [Test]
+    public async Task Sharing_the_host_network_in_a_user_namespace_binds_the_hosts_sys_read_only()
+    {
+        var hostInterfaces = Directory.GetFileSystemEntries("/sys/class/net").Select(Path.GetFileName).Order().ToArray();
+        var r = await Run.Shell("ls /sys/class/net; touch /sys/x 2>/dev/null || echo sys-ro", s => Mapped(s).WithNamespaces(n => n.Without(NamespaceKind.Network)));
+        Assert.That(r.Exit.ExitCode, Is.EqualTo(0), r.Stderr);
+        var lines = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines[..^1].Order(), Is.EqualTo(hostInterfaces));
+        Assert.That(lines[^1], Is.EqualTo("sys-ro"));
+    }
 }
