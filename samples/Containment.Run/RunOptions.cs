@@ -1,3 +1,6 @@
+using System.Globalization;
+using Containment.Capabilities;
+using Containment.Identity;
 using Containment.Namespaces;
 
 namespace Containment.Run;
@@ -14,6 +17,14 @@ internal sealed class RunOptions
           --net host|none      share the host's network, or a private one with only lo (default: none)
           --share NS           keep a namespace of the host: pid, mount, uts, ipc, network, cgroup (repeatable)
           --join-ns TYPE:PATH  join an existing namespace, e.g. network:/proc/1234/ns/net (repeatable)
+          --user UID[:GID]     run as this user (and group; default: the uid) inside the container
+          --userns             a user namespace: root inside is 100000.. on the host (as root), or the caller
+                               plus its /etc/subuid and /etc/subgid ranges (as another user)
+          --cap-add CAP        add a capability to the default set, e.g. NET_ADMIN (repeatable)
+          --cap-drop CAP|ALL   drop a capability, or every one (repeatable)
+          --no-new-privileges  no exec in the container can gain privileges
+          --rlimit NAME=SOFT[:HARD]  a resource limit, e.g. nofile=1024:4096 (repeatable)
+          --sysctl K=V         a namespaced sysctl, e.g. net.ipv4.ip_unprivileged_port_start=0 (repeatable)
         """;
 
     public string? Rootfs { get; private set; }
@@ -23,6 +34,12 @@ internal sealed class RunOptions
     public NamespaceSet Namespaces { get; private set; } = NamespaceSet.Isolated;
     public string[] Command { get; private set; } = [];
     public bool ShowHelp { get; private set; }
+    public (uint Uid, uint Gid)? User { get; private set; }
+    public bool UserNamespace { get; private set; }
+    public List<(bool Add, Capability? Capability)> CapabilityChanges { get; } = [];
+    public bool NoNewPrivileges { get; private set; }
+    public List<Rlimit> Rlimits { get; } = [];
+    public List<(string Key, string Value)> Sysctls { get; } = [];
 
     public static RunOptions Parse(string[] args)
     {
@@ -68,6 +85,27 @@ internal sealed class RunOptions
                         throw new ArgumentException($"--join-ns {spec}: expected TYPE:PATH");
                     o.Namespaces = o.Namespaces.Join(ParseKind(spec[..colon]), spec[(colon + 1)..]);
                     break;
+                case "--user":
+                    o.User = ParseUser(Next(a));
+                    break;
+                case "--userns": o.UserNamespace = true; break;
+                case "--no-new-privileges": o.NoNewPrivileges = true; break;
+                case "--cap-add":
+                    o.CapabilityChanges.Add((true, ParseCapability(Next(a), allowAll: false)));
+                    break;
+                case "--cap-drop":
+                    o.CapabilityChanges.Add((false, ParseCapability(Next(a), allowAll: true)));
+                    break;
+                case "--rlimit":
+                    o.Rlimits.Add(ParseRlimit(Next(a)));
+                    break;
+                case "--sysctl":
+                    var sysctl = Next(a);
+                    var at = sysctl.IndexOf('=');
+                    if (at <= 0)
+                        throw new ArgumentException($"--sysctl {sysctl}: expected K=V");
+                    o.Sysctls.Add((sysctl[..at], sysctl[(at + 1)..]));
+                    break;
                 default:
                     if (a.StartsWith('-'))
                         throw new ArgumentException($"unknown option {a}");
@@ -79,6 +117,39 @@ internal sealed class RunOptions
         if (o.Command.Length == 0 && !o.ShowHelp)
             throw new ArgumentException("no command given");
         return o;
+    }
+
+    private static (uint, uint) ParseUser(string value)
+    {
+        var parts = value.Split(':');
+        if (parts.Length > 2 || !uint.TryParse(parts[0], CultureInfo.InvariantCulture, out var uid))
+            throw new ArgumentException($"--user {value}: expected UID[:GID] (numbers)");
+        var gid = uid;
+        if (parts.Length == 2 && !uint.TryParse(parts[1], CultureInfo.InvariantCulture, out gid))
+            throw new ArgumentException($"--user {value}: expected UID[:GID] (numbers)");
+        return (uid, gid);
+    }
+
+    /// <summary>A capability name (null for ALL when allowed).</summary>
+    private static Capability? ParseCapability(string name, bool allowAll)
+    {
+        if (allowAll && name.Equals("ALL", StringComparison.OrdinalIgnoreCase))
+            return null;
+        return CapabilityNames.TryParse(name, out var c) ? c : throw new ArgumentException($"'{name}' is not a capability");
+    }
+
+    private static Rlimit ParseRlimit(string value)
+    {
+        var eq = value.IndexOf('=');
+        if (eq <= 0 || !Rlimit.TryParse(value[..eq], out var resource))
+            throw new ArgumentException($"--rlimit {value}: expected NAME=SOFT[:HARD] with a resource name such as nofile");
+        var limits = value[(eq + 1)..].Split(':');
+        static ulong Limit(string v) => v is "unlimited" or "-1" ? Rlimit.Unlimited
+            : ulong.TryParse(v, CultureInfo.InvariantCulture, out var n) ? n : throw new ArgumentException($"'{v}' is not a limit");
+        if (limits.Length > 2)
+            throw new ArgumentException($"--rlimit {value}: expected NAME=SOFT[:HARD]");
+        var soft = Limit(limits[0]);
+        return new Rlimit(resource.Value, soft, limits.Length == 2 ? Limit(limits[1]) : soft);
     }
 
     private static NamespaceKind ParseKind(string name) => name.ToLowerInvariant() switch
@@ -100,6 +171,26 @@ internal sealed class RunOptions
         spec = spec.WithNamespaces(Namespaces);
         if (Hostname is not null)
             spec = spec.WithHostname(Hostname);
+        if (UserNamespace)
+            spec = spec.WithUserNamespace(u =>
+            {
+                if (Environment.UserName == "root")
+                    u.MapUser(0, 100000, 65536).MapGroup(0, 100000, 65536);
+                else
+                    u.MapCurrentUserWithSubordinateIds();
+            });
+        foreach (var (key, value) in Sysctls)
+            spec = spec.WithSysctl(key, value);
+        foreach (var (add, capability) in CapabilityChanges)
+            spec = spec.WithCapabilities(c =>
+            {
+                if (add)
+                    c.Add(capability!.Value);
+                else if (capability is null)
+                    c.DropAll();
+                else
+                    c.Drop(capability.Value);
+            });
         return spec.WithProcess(p =>
         {
             p.Args(Command).InheritStdio();
@@ -107,6 +198,12 @@ internal sealed class RunOptions
                 p.Env(name, value);
             if (Cwd is not null)
                 p.WorkingDirectory(Cwd);
+            if (User is { } user)
+                p.User(user.Uid, user.Gid);
+            if (NoNewPrivileges)
+                p.NoNewPrivileges();
+            foreach (var r in Rlimits)
+                p.Rlimit(r.Resource, r.Soft, r.Hard);
         });
     }
 }

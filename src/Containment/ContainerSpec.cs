@@ -1,4 +1,7 @@
+using System.Collections.Immutable;
+using Containment.Capabilities;
 using Containment.Cgroups;
+using Containment.Identity;
 using Containment.Namespaces;
 
 namespace Containment;
@@ -40,6 +43,18 @@ public sealed record ContainerSpec
 
     /// <summary>Enter the root with <c>MS_MOVE</c> and <c>chroot</c> instead of <c>pivot_root</c> (for roots on ramfs).</summary>
     public bool NoPivotRoot { get; private init; }
+
+    /// <summary>The id mappings of the container's new user namespace, or null when it has none (or joins one).</summary>
+    public UserNamespaceSpec? UserNamespace { get; private init; }
+
+    /// <summary>Namespaced sysctls to set (<c>net.*</c>, IPC and UTS ones), by name.</summary>
+    public ImmutableSortedDictionary<string, string> Sysctls { get; private init; } = ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal);
+
+    /// <summary>The execution domain, or null to keep the host's.</summary>
+    public Personality? Personality { get; private init; }
+
+    /// <summary>The clock offsets of the container's new time namespace, or null.</summary>
+    public TimeOffsets? TimeOffsets { get; private init; }
 
     /// <summary>A container whose root is the directory <paramref name="path"/> (absolute).</summary>
     public static ContainerSpec FromRootfs(string path) => new(new RootfsSpec.Directory(path));
@@ -100,6 +115,38 @@ public sealed record ContainerSpec
 
     /// <summary>Enters the root with <c>MS_MOVE</c> + <c>chroot</c> rather than <c>pivot_root</c>.</summary>
     public ContainerSpec WithNoPivotRoot(bool noPivot = true) => this with { NoPivotRoot = noPivot };
+
+    /// <summary>
+    /// Gives the container a new user namespace with these id mappings, e.g.
+    /// <c>u => u.MapUser(0, 100000, 65536).MapGroup(0, 100000, 65536)</c>. Container uid and gid 0 must be mapped.
+    /// </summary>
+    public ContainerSpec WithUserNamespace(Action<UserNamespaceBuilder> build)
+    {
+        var builder = new UserNamespaceBuilder(UserNamespace ?? UserNamespaceSpec.Empty);
+        build(builder);
+        return WithUserNamespace(builder.Spec);
+    }
+
+    /// <summary>Gives the container a new user namespace with these id mappings.</summary>
+    public ContainerSpec WithUserNamespace(UserNamespaceSpec userNamespace) =>
+        this with { UserNamespace = userNamespace, Namespaces = Namespaces.With(NamespaceKind.User) };
+
+    /// <summary>Sets a namespaced sysctl (e.g. <c>net.ipv4.ip_unprivileged_port_start</c>); system-wide ones are refused at validation.</summary>
+    public ContainerSpec WithSysctl(string key, string value) => this with { Sysctls = Sysctls.SetItem(key, value) };
+
+    /// <summary>Sets the execution domain (<c>personality(2)</c>).</summary>
+    public ContainerSpec WithPersonality(Personality personality) => this with { Personality = personality };
+
+    /// <summary>Gives the container a new time namespace whose clocks are offset from the host's.</summary>
+    public ContainerSpec WithTimeOffsets(TimeSpan monotonic, TimeSpan boottime) =>
+        this with { TimeOffsets = new TimeOffsets(monotonic, boottime), Namespaces = Namespaces.With(NamespaceKind.Time) };
+
+    /// <summary>Sets the process's capabilities to <paramref name="set"/> (bounding, effective, permitted; no inheritable or ambient ones).</summary>
+    public ContainerSpec WithCapabilities(CapabilitySet set) => this with { Process = Process with { Capabilities = CapabilitySpec.Of(set) } };
+
+    /// <summary>Changes the process's capability sets, starting from the current ones (by default the common container set).</summary>
+    public ContainerSpec WithCapabilities(Action<CapabilitiesBuilder> build) =>
+        this with { Process = Process with { Capabilities = Process.Capabilities.With(build) } };
 
     /// <summary>Every problem with this spec; empty when it can be started.</summary>
     public IReadOnlyList<SpecError> Validate() => SpecValidator.Validate(this);

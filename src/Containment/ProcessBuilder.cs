@@ -1,3 +1,6 @@
+using Containment.Capabilities;
+using Containment.Identity;
+
 namespace Containment;
 
 /// <summary>Describes a container's process: see <see cref="ContainerSpec.WithProcess(Action{ProcessBuilder})"/>.</summary>
@@ -64,4 +67,54 @@ public sealed class ProcessBuilder
 
     /// <summary>Passes all three streams through from the host.</summary>
     public ProcessBuilder InheritStdio() => StandardInput(Stdio.Inherit).StandardOutput(Stdio.Inherit).StandardError(Stdio.Inherit);
+
+    /// <summary>Runs the process as <paramref name="uid"/>:<paramref name="gid"/> with these supplementary groups (ids inside the user namespace).</summary>
+    public ProcessBuilder User(uint uid, uint gid, params uint[] additionalGids)
+    {
+        Spec = Spec with { User = new ProcessUser(uid, gid, [.. additionalGids]) };
+        return this;
+    }
+
+    /// <summary>Sets the file mode creation mask, e.g. <c>0x3f</c> (<c>077</c>).</summary>
+    public ProcessBuilder Umask(uint mask)
+    {
+        Spec = Spec with { Umask = mask };
+        return this;
+    }
+
+    /// <summary>Sets <c>no_new_privs</c>: no exec in the container can gain privileges.</summary>
+    public ProcessBuilder NoNewPrivileges(bool enabled = true)
+    {
+        Spec = Spec with { NoNewPrivileges = enabled };
+        return this;
+    }
+
+    /// <summary>Changes the capability sets, starting from the current ones (by default the common container set).</summary>
+    public ProcessBuilder Capabilities(Action<CapabilitiesBuilder> build)
+    {
+        Spec = Spec with { Capabilities = Spec.Capabilities.With(build) };
+        return this;
+    }
+
+    /// <summary>Sets the capability sets.</summary>
+    public ProcessBuilder Capabilities(CapabilitySpec capabilities)
+    {
+        Spec = Spec with { Capabilities = capabilities };
+        return this;
+    }
+
+    /// <summary>Sets a resource limit (replacing an earlier one for the same resource).</summary>
+    public ProcessBuilder Rlimit(ResourceLimit resource, ulong soft, ulong hard)
+    {
+        var limit = new Rlimit(resource, soft, hard);
+        Spec = Spec with { Rlimits = [.. Spec.Rlimits.Where(r => r.Resource != resource), limit] };
+        return this;
+    }
+
+    /// <summary>Sets the process's <c>oom_score_adj</c> (-1000 … 1000).</summary>
+    public ProcessBuilder OomScoreAdj(int value)
+    {
+        Spec = Spec with { OomScoreAdj = value };
+        return this;
+    }
 }

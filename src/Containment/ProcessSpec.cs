@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using Containment.Capabilities;
+using Containment.Identity;
 
 namespace Containment;
 
@@ -22,6 +24,24 @@ public sealed record ProcessSpec
 
     /// <summary>Standard error. Default: <see cref="Stdio.Pipe"/>; read it, or the container blocks once the pipe is full.</summary>
     public Stdio StandardError { get; init; } = Stdio.Pipe;
+
+    /// <summary>The user, group and supplementary groups the process runs as (inside its user namespace). Default: root.</summary>
+    public ProcessUser User { get; init; } = ProcessUser.Root;
+
+    /// <summary>The file mode creation mask the program starts with. Default: <c>022</c>.</summary>
+    public uint Umask { get; init; } = 0x12;
+
+    /// <summary>Sets <c>no_new_privs</c>: exec can never grant privileges (set-user-ID bits, file capabilities are ignored).</summary>
+    public bool NoNewPrivileges { get; init; }
+
+    /// <summary>The capability sets. Default: <see cref="CapabilitySpec.Default"/>, the common container set.</summary>
+    public CapabilitySpec Capabilities { get; init; } = CapabilitySpec.Default;
+
+    /// <summary>Resource limits, applied in order.</summary>
+    public ImmutableArray<Rlimit> Rlimits { get; init; } = [];
+
+    /// <summary>The process's <c>oom_score_adj</c> (-1000 … 1000), or null to inherit the host's. Lowering it needs <c>CAP_SYS_RESOURCE</c>.</summary>
+    public int? OomScoreAdj { get; init; }
 
     /// <summary>The value of an environment variable, or null.</summary>
     public string? GetEnv(string name)

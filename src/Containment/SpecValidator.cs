@@ -35,8 +35,6 @@ internal static class SpecValidator
                     Add($"namespaces.{kind.ToString().ToLowerInvariant()}", $"'{join.Path}' does not exist");
             }
         }
-        if (spec.Namespaces.IsNew(NamespaceKind.User))
-            Add("namespaces.user", "a new user namespace needs uid/gid mappings, which this version cannot set yet; join one by path instead");
         if (!joined && spec.Namespaces[NamespaceKind.Mount] is NamespaceSetting.JoinNamespace)
             Add("namespaces.mount", "joining a mount namespace is not supported for a container with its own root; it needs a new one");
 
@@ -45,6 +43,7 @@ internal static class SpecValidator
         ValidateName(spec.Hostname, "hostname", spec, errors);
         ValidateName(spec.Domainname, "domainname", spec, errors);
         ValidateProcess(spec.Process, errors);
+        errors.AddRange(Identity.IdentityValidator.Validate(spec));
         if (spec.Cgroup is not null)
             errors.AddRange(spec.Cgroup.Validate());
         else if (spec.CgroupsPath is not null)

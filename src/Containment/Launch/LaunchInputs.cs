@@ -30,6 +30,9 @@ internal sealed class LaunchInputs
     /// <summary>The FIFO's path, for messages.</summary>
     public string? StartFifoPath { get; set; }
 
+    /// <summary>How the new user namespace's id maps are written (decided from the host's privileges).</summary>
+    public Identity.IdMapWriter IdMapWriter { get; set; } = Identity.IdMapWriter.Monitor;
+
     /// <summary>Test-only: fail at this step with <see cref="FailErrno"/>.</summary>
     public int? FailAtStep { get; init; }
 

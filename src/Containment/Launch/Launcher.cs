@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Containment.Cgroups;
+using Containment.Identity;
 using Containment.Interop;
 using Containment.Namespaces;
 using Microsoft.Extensions.Logging;
@@ -16,7 +17,9 @@ internal static class Launcher
     {
         cancellationToken.ThrowIfCancellationRequested();
         var logger = options.Logger ?? NullLogger.Instance;
+        spec = Rootless.Adapt(spec, logger);
         var errors = new List<SpecError>(spec.Validate());
+        var mapWriter = Rootless.ChooseMapWriter(spec, errors);
         if (options.StartFifo is not null && !options.Detached)
             errors.Add(new SpecError("startFifo", "a container waiting for a start signal must be started detached"));
         if (options.Detached)
@@ -28,7 +31,7 @@ internal static class Launcher
 
         var started = Stopwatch.GetTimestamp();
         var id = options.Id ?? Guid.NewGuid().ToString("N")[..16];
-        var inputs = new LaunchInputs { Detached = options.Detached, FailAtStep = options.FailAtStep, FailErrno = options.InjectedErrno };
+        var inputs = new LaunchInputs { Detached = options.Detached, FailAtStep = options.FailAtStep, FailErrno = options.InjectedErrno, IdMapWriter = mapWriter };
         LaunchStreams? streams = null;
         ExecutorChannel? channel = null;
         SafeFileHandle? pidfd = null;
@@ -42,11 +45,11 @@ internal static class Launcher
                 CgroupJoin.OpenOf(joined.Pid, inputs);
             else if (spec.Cgroup is not null)
             {
-                cgroup = CgroupManager.Detect(logger).Create(spec.Cgroup, id, spec.CgroupsPath);
+                cgroup = Rootless.IsRootless ? TryCreateDelegatedCgroup(spec, id, logger) : CgroupManager.Detect(logger).Create(spec.Cgroup, id, spec.CgroupsPath);
                 // Pure v2: clone3 puts the child in its cgroup; otherwise the monitor writes its pid.
-                if (cgroup.Directory is not null)
+                if (cgroup?.Directory is not null)
                     inputs.CgroupDirectory = cgroup.Directory;
-                else
+                else if (cgroup is not null)
                     inputs.CgroupProcs.AddRange(cgroup.ProcsFiles);
             }
             streams = LaunchStreams.Open(spec.Process, inputs);
@@ -71,6 +74,12 @@ internal static class Launcher
                     continue;
                 }
                 fd?.Dispose();
+                if (message.Kind == MessageKind.Sync && message.Value == unchecked((int)IdentityPlanner.SyncIdMaps) && spec.UserNamespace is not null)
+                {
+                    await IdMapHelpers.WriteAsync(pid, spec.UserNamespace, cancellationToken).ConfigureAwait(false);
+                    channel.Continue();
+                    continue;
+                }
                 if (message.Kind == MessageKind.Error)
                     failure ??= Describe(plan, message);
                 else if ((message.Kind == MessageKind.ExecOk || (message.Kind == MessageKind.Ready && inputs.StartFifo is not null)) && failure is null)
@@ -115,6 +124,23 @@ internal static class Launcher
         finally
         {
             cgroup.Dispose();
+        }
+    }
+
+    /// <summary>A rootless host gets a cgroup only where one was delegated to it; otherwise it runs without (and says so).</summary>
+    private static CgroupHandle? TryCreateDelegatedCgroup(ContainerSpec spec, string id, ILogger logger)
+    {
+        try
+        {
+            var handle = CgroupManager.Detect(logger).Create(spec.Cgroup!, id, spec.CgroupsPath);
+            logger.LogInformation("Rootless: using the delegated cgroup {Paths}", string.Join(", ", handle.Paths));
+            return handle;
+        }
+        catch (Exception e) when (e is ContainmentException or UnauthorizedAccessException or IOException)
+        {
+            logger.LogWarning("Rootless: no cgroup was delegated to uid {Uid}, so the container runs without its cgroup limits ({Reason})",
+                HostCredentials.EffectiveUid, e.Message);
+            return null;
         }
     }
 

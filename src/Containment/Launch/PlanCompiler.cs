@@ -1,3 +1,4 @@
+using Containment.Identity;
 using Containment.Namespaces;
 using Containment.Mounts;
 using static Containment.Launch.LinuxConstants;
@@ -20,16 +21,19 @@ internal static class PlanCompiler
         plan.Clone(CloneFlags(ns), cgroupIndex, inputs.Detached, ns.ToString());
         foreach (var procs in inputs.CgroupProcs)
             plan.WritePid(plan.AddFd(procs), "cgroup.procs");
+        IdentityPlanner.MapIds(plan, spec, inputs);
         plan.Release();
 
         if (!inputs.Detached)
             plan.Prctl(PR_SET_PDEATHSIG, SIGKILL, "PR_SET_PDEATHSIG");
         plan.WaitRelease();
+        IdentityPlanner.BecomeRoot(plan, spec, inputs);
         // Unshared after the cgroup join, so the namespace's root is the container's own cgroup.
         if (ns.IsNew(NamespaceKind.Cgroup))
             plan.Unshare(NamespaceFlags.CLONE_NEWCGROUP, "cgroup namespace");
         if (ns.IsNew(NamespaceKind.Time))
             plan.Unshare(NamespaceFlags.CLONE_NEWTIME, "time namespace");
+        IdentityPlanner.TimeOffsets(plan, spec);
 
         // A process joining a running container is already in its root: setns(mnt) moved the monitor there.
         if (spec.Rootfs is not RootfsSpec.Joined)
@@ -46,8 +50,10 @@ internal static class PlanCompiler
             if (ns.IsNew(NamespaceKind.Network))
                 plan.LinkUp("lo");
         }
+        IdentityPlanner.KernelSettings(plan, spec);
         plan.Chdir(spec.Process.WorkingDirectory);
-        plan.Umask(0x12); // 022
+        plan.Umask(spec.Process.Umask);
+        IdentityPlanner.SwitchUser(plan, spec, inputs);
 
         plan.FdLayout(inputs.Stdio.Select(h => h is null ? -1 : plan.AddFd(h)).ToArray());
         plan.CloseFds(3);

@@ -36,6 +36,10 @@ internal enum PlanOp : uint
     Umount = 45,
     Ready = 46,
     WaitFifo = 47,
+    HostSync = 60,
+    CapsBounding = 61,
+    WriteProc = 62,
+    Personality = 63,
     TestFail = 99,
 }
 

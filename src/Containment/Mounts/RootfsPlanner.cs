@@ -27,8 +27,11 @@ internal static class RootfsPlanner
             case RootfsSpec.HostReadOnly:
                 plan.Mount("/", HostStage, "", MS_BIND | MS_REC, "", MountTarget.Host, what: $"bind host / on {HostStage}");
                 plan.MountSetattr(HostStage, MountTarget.Host, AT_RECURSIVE, MOUNT_ATTR_RDONLY, 0, 0);
-                foreach (var m in HostMounts.OutermostBeneath(hostMountPoints(), HostPseudoTrees))
-                    plan.Umount(HostStage + m, MNT_DETACH);
+                // In a user namespace the host's mounts arrive locked together: they cannot be detached one by one,
+                // only covered, and the fresh /proc, /dev, /sys, /tmp and /run mounted below cover them.
+                if (spec.Namespaces[NamespaceKind.User] is null)
+                    foreach (var m in HostMounts.OutermostBeneath(hostMountPoints(), HostPseudoTrees))
+                        plan.Umount(HostStage + m, MNT_DETACH);
                 plan.OpenRoot(HostStage);
                 return HostStage;
             default:
@@ -41,14 +44,26 @@ internal static class RootfsPlanner
         const ulong hardened = MS_NOSUID | MS_NODEV | MS_NOEXEC;
         plan.Mount("proc", "/proc", "proc", hardened, "", MountTarget.InRoot, CreateTarget.Directory, 0x16d);
         plan.Mount("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k", MountTarget.InRoot, CreateTarget.Directory, 0x1ed);
+        // In a user namespace mknod of a device is refused: bind the host's nodes instead.
+        var bindDevices = spec.Namespaces[NamespaceKind.User] is not null;
         foreach (var (name, major, minor) in DefaultDevices)
-            plan.Mknod("/dev/" + name, S_IFCHR | 0x1b6, MakeDev(major, minor));
+            if (bindDevices)
+                plan.Mount("/dev/" + name, "/dev/" + name, "", MS_BIND, "", MountTarget.InRoot, CreateTarget.File, 0x1b6, $"bind /dev/{name}");
+            else
+                plan.Mknod("/dev/" + name, S_IFCHR | 0x1b6, MakeDev(major, minor));
         plan.Mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620", MountTarget.InRoot, CreateTarget.Directory, 0x1ed);
         plan.Symlink("pts/ptmx", "/dev/ptmx");
         plan.Mount("shm", "/dev/shm", "tmpfs", hardened, "mode=1777,size=65536k", MountTarget.InRoot, CreateTarget.Directory, 0x3ff);
         if (spec.Namespaces.IsNew(NamespaceKind.Ipc))
             plan.Mount("mqueue", "/dev/mqueue", "mqueue", hardened, "", MountTarget.InRoot, CreateTarget.Directory, 0x1ed);
-        plan.Mount("sysfs", "/sys", "sysfs", hardened | MS_RDONLY, "", MountTarget.InRoot, CreateTarget.Directory, 0x16d);
+        if (bindDevices && !spec.Namespaces.IsNew(NamespaceKind.Network))
+        {
+            // sysfs may only be mounted by the user namespace that owns the network namespace: bind the host's, read-only.
+            plan.Mount("/sys", "/sys", "", MS_BIND | MS_REC, "", MountTarget.InRoot, CreateTarget.Directory, 0x16d, "bind /sys");
+            plan.MountSetattr("/sys", MountTarget.InRoot, AT_RECURSIVE, MOUNT_ATTR_RDONLY, 0, 0);
+        }
+        else
+            plan.Mount("sysfs", "/sys", "sysfs", hardened | MS_RDONLY, "", MountTarget.InRoot, CreateTarget.Directory, 0x16d);
         foreach (var (link, target) in DefaultLinks)
             plan.Symlink(target, link);
         if (spec.Rootfs is RootfsSpec.HostReadOnly)

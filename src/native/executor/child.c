@@ -4,7 +4,6 @@
 #include "sys.h"
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <net/if.h>
 #include <sched.h>
 #include <stdio.h>
@@ -12,13 +11,10 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
-#include <linux/capability.h>
 
 #define BAD_PLAN() (errno = EBADMSG, -1)
 
@@ -179,33 +175,6 @@ static int do_fd_layout(struct executor *x, struct reader *a)
     return 0;
 }
 
-static int do_caps(struct reader *a)
-{
-    uint64_t bounding = rd_u64(a), effective = rd_u64(a), permitted = rd_u64(a);
-    uint64_t inheritable = rd_u64(a), ambient = rd_u64(a);
-    if (!a->ok)
-        return BAD_PLAN();
-    for (int cap = 0; cap < 64; cap++) {
-        if (bounding & (1ULL << cap))
-            continue;
-        if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
-            return -1;
-    }
-    struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
-    struct __user_cap_data_struct d[2] = {
-        { (uint32_t)effective, (uint32_t)permitted, (uint32_t)inheritable },
-        { (uint32_t)(effective >> 32), (uint32_t)(permitted >> 32), (uint32_t)(inheritable >> 32) },
-    };
-    if (syscall(SYS_capset, &h, d) < 0)
-        return -1;
-    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
-        return -1;
-    for (int cap = 0; cap < 64; cap++)
-        if ((ambient & (1ULL << cap)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
-            return -1;
-    return 0;
-}
-
 static int do_seccomp(struct executor *x, struct reader *a)
 {
     uint32_t flags = rd_u32(a), count = rd_u32(a);
@@ -310,16 +279,6 @@ static int run_op(struct executor *x, struct op *op)
     }
     case OP_WRITE_FILE:
         return do_write_file(a);
-    case OP_SETRLIMIT: {
-        uint32_t resource = rd_u32(a);
-        struct rlimit rl = { rd_u64(a), rd_u64(a) };
-        return a->ok ? setrlimit((int)resource, &rl) : BAD_PLAN();
-    }
-    case OP_PRCTL: {
-        uint32_t option = rd_u32(a);
-        uint64_t a2 = rd_u64(a), a3 = rd_u64(a), a4 = rd_u64(a), a5 = rd_u64(a);
-        return a->ok ? prctl((int)option, a2, a3, a4, a5) : BAD_PLAN();
-    }
     case OP_MOUNT_SETATTR:
         return do_mount_setattr(x, a);
     case OP_UNSHARE: {
@@ -338,34 +297,6 @@ static int run_op(struct executor *x, struct op *op)
         uint32_t first = rd_u32(a);
         return a->ok ? (int)syscall(SYS_close_range, first, ~0U, X_CLOSE_RANGE_CLOEXEC) : BAD_PLAN();
     }
-    case OP_SETGROUPS: {
-        uint32_t count = rd_u32(a);
-        if (!a->ok || count > 65536)
-            return BAD_PLAN();
-        const uint8_t *gids = rd_bytes(a, (size_t)count * 4);
-        if (!gids)
-            return BAD_PLAN();
-        gid_t list[count ? count : 1];
-        memcpy(list, gids, (size_t)count * 4);
-        return (int)syscall(SYS_setgroups, count, list);
-    }
-    case OP_SETRESGID: {
-        uint32_t g = rd_u32(a);
-        return a->ok ? (int)syscall(SYS_setresgid, g, g, g) : BAD_PLAN();
-    }
-    case OP_SETRESUID: {
-        uint32_t u = rd_u32(a);
-        return a->ok ? (int)syscall(SYS_setresuid, u, u, u) : BAD_PLAN();
-    }
-    case OP_UMASK: {
-        uint32_t mask = rd_u32(a);
-        if (!a->ok)
-            return BAD_PLAN();
-        umask(mask);
-        return 0;
-    }
-    case OP_CAPS:
-        return do_caps(a);
     case OP_SECCOMP:
         return do_seccomp(x, a);
     case OP_EXEC:
@@ -382,8 +313,10 @@ static int run_op(struct executor *x, struct op *op)
     case OP_TEST_FAIL:
         errno = (int)rd_u32(a);
         return -1;
-    default:
-        return BAD_PLAN();
+    default: {
+        int r = run_identity_op(x, op);
+        return r == 1 ? BAD_PLAN() : r;
+    }
     }
 }
 

@@ -29,10 +29,13 @@ int move_high(int fd);
 static inline int is_monitor_op(const struct executor *x, int i)
 {
     uint32_t code = x->ops[i].code;
-    return i <= x->clone_at || code == OP_WRITE_PID || code == OP_WRITE_CHILD_PROC || code == OP_RELEASE;
+    return i <= x->clone_at || code == OP_WRITE_PID || code == OP_WRITE_CHILD_PROC || code == OP_RELEASE ||
+           code == OP_HOST_SYNC;
 }
 
 _Noreturn void run_child(struct executor *x);
+/* The identity ops (identity.c): returns 0, -1 with errno set, or 1 when op is not one of them. */
+int run_identity_op(struct executor *x, struct op *op);
 _Noreturn void run_monitor(struct executor *x);
 
 /* Resolves path beneath x->rootfd (RESOLVE_IN_ROOT), creating it when asked (CREATE_DIR or

@@ -129,6 +129,26 @@ static int write_pid(struct executor *x, struct op *op)
     return write_all(fd, buf, (size_t)n);
 }
 
+/* Reports a sync point to the host (e.g. "run newuidmap on the child now") and waits for its answer. */
+static int host_sync(struct executor *x, struct op *op)
+{
+    uint32_t tag = rd_u32(&op->args);
+    if (!op->args.ok) {
+        errno = EBADMSG;
+        return -1;
+    }
+    if (send_msg(x->control, MSG_SYNC, (int)op->index, 0, (int)tag, -1) < 0)
+        return -1;
+    struct msg answer;
+    for (;;) {
+        int r = recv_msg(x->control, &answer);
+        if (r <= 0)
+            reap_and_exit(x, 1); /* the host is gone, or gave up on the launch */
+        if (answer.kind == MSG_CONTINUE)
+            return 0;
+    }
+}
+
 static int run_op(struct executor *x, struct op *op)
 {
     switch (op->code) {
@@ -143,6 +163,8 @@ static int run_op(struct executor *x, struct op *op)
         return write_pid(x, op);
     case OP_WRITE_CHILD_PROC:
         return write_child_proc(x, op);
+    case OP_HOST_SYNC:
+        return host_sync(x, op);
     case OP_RELEASE:
         /* A child that already failed has reported why; the wait loop forwards that, not this. */
         send_msg(x->channel, MSG_CONTINUE, 0, 0, 0, -1);

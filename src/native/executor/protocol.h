@@ -39,19 +39,27 @@ enum op_code {
     OP_SYNC = 35,          /* u32 tag: report to the host and wait until it continues */
     OP_FD_LAYOUT = 36,     /* u32 count, i32 src_index[count]: fd i := received[src_index[i]] (-1 keeps fd i) */
     OP_CLOSE_FDS = 37,     /* u32 first: every fd >= first is closed at exec */
-    OP_SETGROUPS = 38,     /* u32 count, u32 gids[count] */
+    OP_SETGROUPS = 38,     /* u32 flags (SETGROUPS_*), u32 count, u32 gids[count] */
     OP_SETRESGID = 39,     /* u32 gid */
     OP_SETRESUID = 40,     /* u32 uid */
     OP_UMASK = 41,         /* u32 mask */
-    OP_CAPS = 42,          /* u64 bounding, u64 effective, u64 permitted, u64 inheritable, u64 ambient */
+    OP_CAPS = 42,          /* u64 effective, u64 permitted, u64 inheritable, u64 ambient: capset, then the ambient set */
     OP_SECCOMP = 43,       /* u32 flags, u32 count, bytes filter[count * 8], i32 listener_fd_index */
     OP_EXEC = 44,          /* strv candidates, strv argv, strv envp */
     OP_UMOUNT = 45,        /* str path (in root), u32 flags */
     OP_READY = 46,         /* tell the host setup is done; a detached monitor leaves here */
     OP_WAIT_FIFO = 47,     /* u32 fd_index: open that FIFO (an O_PATH fd) for writing, write one byte:
                             * blocks until another process opens it to read (the OCI start) */
+    /* Identity and privilege (identity.c; OP_HOST_SYNC is the monitor's). */
+    OP_HOST_SYNC = 60,     /* u32 tag: the monitor reports MSG_SYNC to the host and waits for MSG_CONTINUE */
+    OP_CAPS_BOUNDING = 61, /* u64 keep: drops every other capability from the bounding set */
+    OP_WRITE_PROC = 62,    /* str path, str content: write to a file that must be on procfs (fstatfs) */
+    OP_PERSONALITY = 63,   /* u32 persona */
     OP_TEST_FAIL = 99,     /* u32 errno: fails with that errno (fault-injection tests) */
 };
+
+/* Flags for OP_SETGROUPS. */
+enum { SETGROUPS_IF_ALLOWED = 1 /* skip when /proc/self/setgroups says "deny" (only with count 0) */ };
 
 /* Target kinds for OP_MOUNT. */
 enum { TARGET_HOST = 0, TARGET_IN_ROOT = 1 };

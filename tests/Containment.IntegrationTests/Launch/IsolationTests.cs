@@ -32,7 +32,9 @@ public class IsolationTests
     public async Task A_mount_made_inside_is_invisible_outside()
     {
         var marker = "containment-marker-" + Guid.NewGuid().ToString("N")[..12];
-        var r = await Run.Shell($"mkdir -p /tmp/m && mount -t tmpfs {marker} /tmp/m && grep -c {marker} /proc/self/mountinfo");
+        // Mounting needs CAP_SYS_ADMIN, which the default capability set leaves out.
+        var r = await Run.Shell($"mkdir -p /tmp/m && mount -t tmpfs {marker} /tmp/m && grep -c {marker} /proc/self/mountinfo",
+            s => s.WithCapabilities(c => c.Add(Capabilities.Capability.SysAdmin)));
         Assert.That(r.Stdout.Trim(), Is.EqualTo("1"), r.Stderr);
         Assert.That(File.ReadAllText("/proc/self/mountinfo"), Does.Not.Contain(marker));
     }

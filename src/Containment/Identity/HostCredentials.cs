@@ -1,0 +1,47 @@
+using Containment.Interop;
+
+namespace Containment.Identity;
+
+/// <summary>Who the host process is: its effective ids, and whether it can write any id map itself.</summary>
+internal static class HostCredentials
+{
+    public static uint EffectiveUid => Libc.GetEuid();
+
+    public static uint EffectiveGid => Libc.GetEgid();
+
+    /// <summary>The user's name from /etc/passwd, or null.</summary>
+    public static string? UserName
+    {
+        get
+        {
+            var uid = EffectiveUid.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            try
+            {
+                foreach (var line in File.ReadLines("/etc/passwd"))
+                {
+                    var f = line.Split(':');
+                    if (f.Length > 2 && f[2] == uid)
+                        return f[0];
+                }
+            }
+            catch (IOException)
+            {
+            }
+            return null;
+        }
+    }
+
+    /// <summary>Whether the host holds CAP_SETUID and CAP_SETGID (so the executor may write any id map).</summary>
+    public static bool CanWriteAnyIdMap => HasEffective(Capabilities.Capability.Setuid) && HasEffective(Capabilities.Capability.Setgid);
+
+    /// <summary>Whether the host is root with the capabilities root normally has (not rootless).</summary>
+    public static bool IsPrivileged => EffectiveUid == 0 && HasEffective(Capabilities.Capability.SysAdmin);
+
+    public static bool HasEffective(Capabilities.Capability capability)
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+            if (line.StartsWith("CapEff:", StringComparison.Ordinal))
+                return (Convert.ToUInt64(line[7..].Trim(), 16) & (1UL << (int)capability)) != 0;
+        return false;
+    }
+}

@@ -1,0 +1,176 @@
+/* The identity and privilege ops of the child: who it runs as, what it may do, and its kernel knobs.
+ * The host decided every value and the order; these only perform them. */
+#include "executor.h"
+#include "sys.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <linux/capability.h>
+
+#define BAD_PLAN() (errno = EBADMSG, -1)
+#define X_PROC_SUPER_MAGIC 0x9fa0
+#ifndef SYS_personality
+#define SYS_personality 135 /* x86_64; aarch64 defines it */
+#endif
+
+static int close_keep_errno(int fd, int r)
+{
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return r;
+}
+
+/* Whether /proc/self/setgroups says "deny" (a user namespace whose gid map an unprivileged user wrote). */
+static int setgroups_denied(void)
+{
+    int fd = open("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    char buf[8] = { 0 };
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    return n >= 4 && memcmp(buf, "deny", 4) == 0;
+}
+
+static int do_setgroups(struct reader *a)
+{
+    uint32_t flags = rd_u32(a), count = rd_u32(a);
+    if (!a->ok || count > 65536)
+        return BAD_PLAN();
+    const uint8_t *gids = rd_bytes(a, (size_t)count * 4);
+    if (!gids)
+        return BAD_PLAN();
+    if ((flags & SETGROUPS_IF_ALLOWED) && count == 0 && setgroups_denied())
+        return 0;
+    /* Up to 65536 gids: not on the stack. The executor is single-threaded, so malloc is safe here. */
+    gid_t *list = malloc((count ? count : 1) * sizeof *list);
+    if (!list)
+        return -1;
+    memcpy(list, gids, (size_t)count * 4);
+    int r = (int)syscall(SYS_setgroups, count, list);
+    int saved = errno;
+    free(list);
+    errno = saved;
+    return r;
+}
+
+static int do_caps_bounding(struct reader *a)
+{
+    uint64_t keep = rd_u64(a);
+    if (!a->ok)
+        return BAD_PLAN();
+    for (int cap = 0; cap < 64; cap++) {
+        if (keep & (1ULL << cap))
+            continue;
+        /* EINVAL: a capability beyond the kernel's last one (the host checked those it asked for). */
+        if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+            return -1;
+    }
+    return 0;
+}
+
+/* capset, then the ambient set (each ambient capability must be permitted and inheritable by now). */
+static int do_caps(struct reader *a)
+{
+    uint64_t effective = rd_u64(a), permitted = rd_u64(a), inheritable = rd_u64(a), ambient = rd_u64(a);
+    if (!a->ok)
+        return BAD_PLAN();
+    struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+    struct __user_cap_data_struct d[2] = {
+        { (uint32_t)effective, (uint32_t)permitted, (uint32_t)inheritable },
+        { (uint32_t)(effective >> 32), (uint32_t)(permitted >> 32), (uint32_t)(inheritable >> 32) },
+    };
+    if (syscall(SYS_capset, &h, d) < 0)
+        return -1;
+    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
+        return -1;
+    for (int cap = 0; cap < 64; cap++)
+        if ((ambient & (1ULL << cap)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
+            return -1;
+    return 0;
+}
+
+/* Writes to a file that must be on procfs: a sysctl, oom_score_adj, timens_offsets. A rootfs cannot have
+ * planted something else there (a symlink is refused, a non-procfs file is EXDEV). */
+static int do_write_proc(struct reader *a)
+{
+    const char *path = rd_str(a), *content = rd_str(a);
+    if (!a->ok)
+        return BAD_PLAN();
+    int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+    if (fd < 0)
+        return -1;
+    struct statfs sfs;
+    if (fstatfs(fd, &sfs) < 0)
+        return close_keep_errno(fd, -1);
+    if (sfs.f_type != X_PROC_SUPER_MAGIC) {
+        errno = EXDEV;
+        return close_keep_errno(fd, -1);
+    }
+    size_t n = strlen(content);
+    ssize_t w;
+    do
+        w = write(fd, content, n);
+    while (w < 0 && errno == EINTR);
+    if (w >= 0 && (size_t)w != n) {
+        errno = EIO;
+        w = -1;
+    }
+    return close_keep_errno(fd, w < 0 ? -1 : 0);
+}
+
+int run_identity_op(struct executor *x, struct op *op)
+{
+    (void)x;
+    struct reader *a = &op->args;
+    switch (op->code) {
+    case OP_SETGROUPS:
+        return do_setgroups(a);
+    case OP_SETRESGID: {
+        uint32_t g = rd_u32(a);
+        return a->ok ? (int)syscall(SYS_setresgid, g, g, g) : BAD_PLAN();
+    }
+    case OP_SETRESUID: {
+        uint32_t u = rd_u32(a);
+        return a->ok ? (int)syscall(SYS_setresuid, u, u, u) : BAD_PLAN();
+    }
+    case OP_UMASK: {
+        uint32_t mask = rd_u32(a);
+        if (!a->ok)
+            return BAD_PLAN();
+        umask(mask);
+        return 0;
+    }
+    case OP_CAPS_BOUNDING:
+        return do_caps_bounding(a);
+    case OP_CAPS:
+        return do_caps(a);
+    case OP_SETRLIMIT: {
+        uint32_t resource = rd_u32(a);
+        uint64_t soft = rd_u64(a), hard = rd_u64(a);
+        struct rlimit rl = { (rlim_t)soft, (rlim_t)hard };
+        return a->ok ? setrlimit((int)resource, &rl) : BAD_PLAN();
+    }
+    case OP_PRCTL: {
+        uint32_t option = rd_u32(a);
+        uint64_t a2 = rd_u64(a), a3 = rd_u64(a), a4 = rd_u64(a), a5 = rd_u64(a);
+        return a->ok ? prctl((int)option, a2, a3, a4, a5) : BAD_PLAN();
+    }
+    case OP_WRITE_PROC:
+        return do_write_proc(a);
+    case OP_PERSONALITY: {
+        uint32_t persona = rd_u32(a);
+        if (!a->ok)
+            return BAD_PLAN();
+        return syscall(SYS_personality, (unsigned long)persona) < 0 ? -1 : 0;
+    }
+    default:
+        return 1;
+    }
+}
