@@ -47,6 +47,16 @@ enum op_code {
     OP_SECCOMP = 43,       /* u32 flags, u32 count, bytes filter[count * 8], i32 listener_fd_index */
     OP_EXEC = 44,          /* strv candidates, strv argv, strv envp */
     OP_UMOUNT = 45,        /* str path (in root), u32 flags */
+    /* Mounts (mounts.c). target_flags: CREATE_* in the low bits, TARGET_NO_SYMLINKS. */
+    OP_MOUNT_FS = 46,      /* str fstype, str source, strv options (key or key=value), str target, u32 target_flags,
+                              u32 mode, u64 mount_attrs, u64 propagation, u32 propagation_recursive */
+    OP_BIND = 47,          /* i32 tree_fd_index (a detached tree from open_tree), str target, u32 target_flags, u32 mode,
+                              u64 attr_set, u64 attr_clr, u64 recursive_set, u64 recursive_clr, u64 propagation,
+                              u32 propagation_recursive */
+    OP_OPEN_NULL = 48,     /* str path (in root): the null device masks are bound from; must be char 1:3 */
+    OP_MASK_PATH = 49,     /* str path (in root): /dev/null over a file, read-only tmpfs over a directory */
+    OP_READONLY_PATH = 50, /* str path (in root): recursively read-only bind of the path over itself */
+    OP_TEST_RESOLVE_WALK = 98, /* resolve in-root paths by the O_NOFOLLOW walk, as without openat2 (tests) */
     OP_TEST_FAIL = 99,     /* u32 errno: fails with that errno (fault-injection tests) */
 };
 
@@ -54,6 +64,8 @@ enum op_code {
 enum { TARGET_HOST = 0, TARGET_IN_ROOT = 1 };
 /* Create flags for OP_MOUNT. */
 enum { CREATE_NONE = 0, CREATE_DIR = 1, CREATE_FILE = 2 };
+/* Target flags for OP_MOUNT_FS and OP_BIND. */
+enum { TARGET_CREATE_MASK = 3, TARGET_NO_SYMLINKS = 4 };
 
 enum msg_kind {
     /* executor -> host */

@@ -1,6 +1,11 @@
 /* Path resolution beneath the container's root, through file descriptors only: a symlink or ".."
  * in the image can never lead outside the root, and creation happens relative to an fd that was
- * itself resolved inside the root (no string-joined host paths, no check-then-use window). */
+ * itself resolved inside the root (no string-joined host paths, no check-then-use window).
+ *
+ * openat2(RESOLVE_IN_ROOT) does the work where the kernel has it. Where it does not (ENOSYS), a
+ * component-by-component walk does the same: each component opened with O_NOFOLLOW relative to the
+ * previous one, symlinks read and resolved again from the root (absolute) or the current directory
+ * (relative), ".." clamped at the root, at most 40 links. */
 #include "executor.h"
 #include "sys.h"
 #include <errno.h>
@@ -10,16 +15,118 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int open_in_root(int rootfd, const char *path)
+static int use_walk; /* set when the kernel has no openat2, or by a test */
+
+void resolve_force_walk(void)
 {
-    struct x_open_how how = {
-        .flags = O_PATH | O_CLOEXEC,
-        .resolve = X_RESOLVE_IN_ROOT | X_RESOLVE_NO_MAGICLINKS,
-    };
-    return (int)syscall(SYS_openat2, rootfd, path, &how, sizeof how);
+    use_walk = 1;
 }
 
-int resolve_parent(int rootfd, const char *path, const char **base)
+static int same_inode(int a, int b)
+{
+    struct stat sa, sb;
+    return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+static int walk_in_root(int rootfd, const char *path, int nosymlinks)
+{
+    char rest[PATH_MAX], next_rest[PATH_MAX];
+    if (strlen(path) >= sizeof rest) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    strcpy(rest, path);
+    int cur = openat(rootfd, ".", O_PATH | O_CLOEXEC | O_DIRECTORY);
+    if (cur < 0)
+        return -1;
+    int links = 0;
+    char *p = rest;
+    for (;;) {
+        while (*p == '/')
+            p++;
+        if (!*p)
+            return cur;
+        size_t n = strcspn(p, "/");
+        char name[NAME_MAX + 1];
+        if (n > NAME_MAX) {
+            errno = ENAMETOOLONG;
+            goto fail;
+        }
+        memcpy(name, p, n);
+        name[n] = 0;
+        p += n;
+        if (strcmp(name, ".") == 0)
+            continue;
+        int next;
+        if (strcmp(name, "..") == 0) {
+            if (same_inode(cur, rootfd))
+                continue; /* ".." at the root is the root */
+            next = openat(cur, "..", O_PATH | O_CLOEXEC | O_DIRECTORY);
+        } else {
+            next = openat(cur, name, O_PATH | O_CLOEXEC | O_NOFOLLOW);
+        }
+        if (next < 0)
+            goto fail;
+        struct stat st;
+        if (fstat(next, &st) < 0) {
+            close(next);
+            goto fail;
+        }
+        if (S_ISLNK(st.st_mode)) {
+            char target[PATH_MAX];
+            ssize_t len = nosymlinks || ++links > 40 ? (errno = ELOOP, -1) : readlinkat(next, "", target, sizeof target - 1);
+            close(next);
+            if (len < 0)
+                goto fail;
+            target[len] = 0;
+            if ((size_t)len + strlen(p) >= sizeof next_rest) {
+                errno = ENAMETOOLONG;
+                goto fail;
+            }
+            strcpy(next_rest, target);
+            strcat(next_rest, p);
+            strcpy(rest, next_rest);
+            p = rest;
+            if (target[0] == '/') {
+                close(cur);
+                cur = openat(rootfd, ".", O_PATH | O_CLOEXEC | O_DIRECTORY);
+                if (cur < 0)
+                    return -1;
+            }
+            continue;
+        }
+        if (*p && !S_ISDIR(st.st_mode)) {
+            close(next);
+            errno = ENOTDIR;
+            goto fail;
+        }
+        close(cur);
+        cur = next;
+    }
+fail: {
+        int saved = errno;
+        close(cur);
+        errno = saved;
+        return -1;
+    }
+}
+
+static int open_in_root(int rootfd, const char *path, int nosymlinks)
+{
+    if (!use_walk) {
+        struct x_open_how how = {
+            .flags = O_PATH | O_CLOEXEC,
+            .resolve = X_RESOLVE_IN_ROOT | X_RESOLVE_NO_MAGICLINKS | (nosymlinks ? X_RESOLVE_NO_SYMLINKS : 0),
+        };
+        int fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof how);
+        if (fd >= 0 || errno != ENOSYS)
+            return fd;
+        use_walk = 1;
+    }
+    return walk_in_root(rootfd, path, nosymlinks);
+}
+
+static int resolve_parent_flags(int rootfd, const char *path, const char **base, int nosymlinks)
 {
     const char *slash = strrchr(path, '/');
     if (!slash || slash[1] == 0) {
@@ -35,13 +142,18 @@ int resolve_parent(int rootfd, const char *path, const char **base)
     }
     memcpy(parent, path, n);
     parent[n] = 0;
-    return open_in_root(rootfd, n ? parent : "/");
+    return open_in_root(rootfd, n ? parent : "/", nosymlinks);
 }
 
-static int create_last(int rootfd, const char *path, int create, unsigned mode)
+int resolve_parent(int rootfd, const char *path, const char **base)
+{
+    return resolve_parent_flags(rootfd, path, base, 0);
+}
+
+static int create_last(int rootfd, const char *path, int create, unsigned mode, int nosymlinks)
 {
     const char *base;
-    int parent = resolve_parent(rootfd, path, &base);
+    int parent = resolve_parent_flags(rootfd, path, &base, nosymlinks);
     if (parent < 0)
         return -1;
     int r;
@@ -59,9 +171,9 @@ static int create_last(int rootfd, const char *path, int create, unsigned mode)
     return r < 0 && errno != EEXIST ? -1 : 0;
 }
 
-int resolve_in_root(int rootfd, const char *path, int create, unsigned mode)
+int resolve_in_root_flags(int rootfd, const char *path, int create, unsigned mode, int nosymlinks)
 {
-    int fd = open_in_root(rootfd, path);
+    int fd = open_in_root(rootfd, path, nosymlinks);
     if (fd >= 0 || errno != ENOENT || create == CREATE_NONE)
         return fd;
     /* Create each missing component, each step resolved beneath the root again. */
@@ -79,7 +191,7 @@ int resolve_in_root(int rootfd, const char *path, int create, unsigned mode)
         if (prefix[i - 1] == '/')
             continue;
         int last = i == len;
-        fd = open_in_root(rootfd, prefix);
+        fd = open_in_root(rootfd, prefix, nosymlinks);
         if (fd >= 0) {
             if (!last)
                 close(fd);
@@ -87,10 +199,15 @@ int resolve_in_root(int rootfd, const char *path, int create, unsigned mode)
         }
         if (errno != ENOENT)
             return -1;
-        if (create_last(rootfd, prefix, last ? create : CREATE_DIR, last ? mode : 0755) < 0)
+        if (create_last(rootfd, prefix, last ? create : CREATE_DIR, last ? mode : 0755, nosymlinks) < 0)
             return -1;
         if (last)
-            return open_in_root(rootfd, prefix);
+            return open_in_root(rootfd, prefix, nosymlinks);
     }
     return fd;
+}
+
+int resolve_in_root(int rootfd, const char *path, int create, unsigned mode)
+{
+    return resolve_in_root_flags(rootfd, path, create, mode, 0);
 }
