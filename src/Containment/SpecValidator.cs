@@ -40,6 +40,7 @@ internal static class SpecValidator
         ValidateName(spec.Hostname, "hostname", spec, errors);
         ValidateName(spec.Domainname, "domainname", spec, errors);
         ValidateProcess(spec.Process, errors);
+        Mounts.MountValidator.Validate(spec, errors);
         if (spec.Cgroup is not null)
             errors.AddRange(spec.Cgroup.Validate());
         else if (spec.CgroupsPath is not null)

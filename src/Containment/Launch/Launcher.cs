@@ -26,7 +26,7 @@ internal static class Launcher
 
         var started = Stopwatch.GetTimestamp();
         var id = options.Id ?? Guid.NewGuid().ToString("N")[..16];
-        var inputs = new LaunchInputs { Detached = options.Detached, FailAtStep = options.FailAtStep, FailErrno = options.InjectedErrno };
+        var inputs = new LaunchInputs { Detached = options.Detached, FailAtStep = options.FailAtStep, FailErrno = options.InjectedErrno, ResolveByWalk = options.ResolveByWalk };
         LaunchStreams? streams = null;
         ExecutorChannel? channel = null;
         SafeFileHandle? pidfd = null;
@@ -34,6 +34,7 @@ internal static class Launcher
         try
         {
             OpenJoinedNamespaces(spec.Namespaces, inputs);
+            inputs.MountSources = Mounts.MountSources.Open(spec);
             if (spec.Cgroup is not null)
             {
                 cgroup = CgroupManager.Detect(logger).Create(spec.Cgroup, id, spec.CgroupsPath);
@@ -169,5 +170,7 @@ internal static class Launcher
         foreach (var h in inputs.JoinedNamespaces.Values)
             h.Dispose();
         inputs.JoinedNamespaces.Clear();
+        inputs.MountSources?.Dispose();
+        inputs.MountSources = null;
     }
 }

@@ -35,8 +35,8 @@ internal static class PlanCompiler
             plan.Unshare(NamespaceFlags.CLONE_NEWTIME, "time namespace");
 
         plan.Umask(0);
-        var root = RootfsPlanner.EnterRootfs(plan, spec, hostMountPoints ?? (() => HostMounts.MountPoints()));
-        RootfsPlanner.MountDefaults(plan, spec);
+        var root = RootfsPlanner.EnterRootfs(plan, spec, hostMountPoints ?? (() => HostMounts.MountPoints()), inputs);
+        RootfsPlanner.MountAll(plan, spec, inputs);
         plan.PivotRoot(root, spec.NoPivotRoot);
 
         if (spec.Hostname is not null)

@@ -82,14 +82,17 @@ static int do_mknod(struct executor *x, struct reader *a)
     const char *path = rd_str(a);
     uint32_t mode = rd_u32(a);
     uint64_t dev = rd_u64(a);
+    uint32_t uid = rd_u32(a), gid = rd_u32(a);
     if (!a->ok)
         return BAD_PLAN();
     const char *base;
     int parent = resolve_parent(x->rootfd, path, &base);
     if (parent < 0)
         return -1;
-    if (mknodat(parent, base, mode, (dev_t)dev) == 0)
-        return close_keep_errno(parent, 0);
+    if (mknodat(parent, base, mode, (dev_t)dev) == 0) {
+        int r = (uid || gid) ? fchownat(parent, base, uid, gid, AT_SYMLINK_NOFOLLOW) : 0;
+        return close_keep_errno(parent, r);
+    }
     /* Already there: fine if it is the same node, refused otherwise (never followed, never replaced). */
     if (errno != EEXIST)
         return close_keep_errno(parent, -1);

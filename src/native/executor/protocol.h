@@ -23,7 +23,7 @@ enum op_code {
     /* Run by the child. */
     OP_WAIT_RELEASE = 20,
     OP_MOUNT = 21,         /* str source, str target, str fstype, u64 flags, str data, u32 target_kind, u32 create, u32 mode */
-    OP_MKNOD = 22,         /* str path (in root), u32 mode, u64 dev */
+    OP_MKNOD = 22,         /* str path (in root), u32 mode, u64 dev, u32 uid, u32 gid */
     OP_SYMLINK = 23,       /* str target, str linkpath (in root) */
     OP_OPEN_ROOT = 24,     /* str path: the root later operations resolve inside */
     OP_PIVOT_ROOT = 25,    /* u32 no_pivot */
