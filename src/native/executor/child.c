@@ -86,7 +86,7 @@ static int do_mknod(struct executor *x, struct reader *a)
     if (!a->ok)
         return BAD_PLAN();
     const char *base;
-    int parent = resolve_parent(x->rootfd, path, &base);
+    int parent = resolve_parent_create(x->rootfd, path, &base);
     if (parent < 0)
         return -1;
     if (mknodat(parent, base, mode, (dev_t)dev) == 0) {

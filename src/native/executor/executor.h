@@ -44,5 +44,7 @@ int resolve_in_root_flags(int rootfd, const char *path, int create, unsigned mod
 void resolve_force_walk(void);
 /* Resolves the parent of path beneath rootfd; *base points at its last component. */
 int resolve_parent(int rootfd, const char *path, const char **base);
+/* The same, creating the parent directories (0755) beneath the root when missing. */
+int resolve_parent_create(int rootfd, const char *path, const char **base);
 
 #endif

@@ -211,3 +211,19 @@ int resolve_in_root(int rootfd, const char *path, int create, unsigned mode)
 {
     return resolve_in_root_flags(rootfd, path, create, mode, 0);
 }
+
+int resolve_parent_create(int rootfd, const char *path, const char **base)
+{
+    int parent = resolve_parent(rootfd, path, base);
+    if (parent >= 0 || errno != ENOENT)
+        return parent;
+    char dir[PATH_MAX];
+    size_t n = (size_t)(*base - 1 - path);
+    if (n == 0 || n >= sizeof dir) {
+        errno = ENOENT;
+        return -1;
+    }
+    memcpy(dir, path, n);
+    dir[n] = 0;
+    return resolve_in_root_flags(rootfd, dir, CREATE_DIR, 0755, 0);
+}
