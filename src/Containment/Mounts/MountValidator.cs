@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using Containment.Interop;
 using Containment.Namespaces;
 
 namespace Containment.Mounts;
@@ -73,11 +75,18 @@ internal static class MountValidator
             errors.Add(new SpecError(field, $"bind source '{source}' is not an absolute path"));
             return;
         }
-        if (File.Exists(source) || Directory.Exists(source))
-            return; // both follow symlinks: the final target exists
+        // open(O_PATH) follows every link: it fails only when the final target is missing.
+        var fd = Libc.Open(source!, Libc.O_PATH | Libc.O_CLOEXEC, 0);
+        if (fd >= 0)
+        {
+            Libc.Close(fd);
+            return;
+        }
+        var errno = Marshal.GetLastPInvokeError();
         var link = new FileInfo(source!).LinkTarget;
-        errors.Add(new SpecError(field, link is null
-            ? $"bind source '{source}' does not exist"
+        errors.Add(new SpecError(field,
+            errno != Errno.ENOENT ? $"bind source '{source}' cannot be opened: {Errno.Name(errno)}"
+            : link is null ? $"bind source '{source}' does not exist"
             : $"bind source '{source}' is a dangling symlink (-> {link})"));
     }
 }

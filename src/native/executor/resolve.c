@@ -28,7 +28,11 @@ static int same_inode(int a, int b)
     return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
-static int walk_in_root(int rootfd, const char *path, int nosymlinks)
+/* With create (CREATE_DIR or CREATE_FILE), a missing component is made where the walk stands: a directory,
+ * or for the last component the asked kind; then opened again with O_NOFOLLOW, so a symlink planted in
+ * between is refused rather than followed. Symlinks (dangling ones too) are resolved within the root, so
+ * the directories a link points at are made inside the root. */
+static int walk_in_root(int rootfd, const char *path, int nosymlinks, int create, unsigned mode)
 {
     char rest[PATH_MAX], next_rest[PATH_MAX];
     if (strlen(path) >= sizeof rest) {
@@ -64,6 +68,20 @@ static int walk_in_root(int rootfd, const char *path, int nosymlinks)
             next = openat(cur, "..", O_PATH | O_CLOEXEC | O_DIRECTORY);
         } else {
             next = openat(cur, name, O_PATH | O_CLOEXEC | O_NOFOLLOW);
+            if (next < 0 && errno == ENOENT && create != CREATE_NONE) {
+                int last = p[strspn(p, "/")] == 0;
+                int r;
+                if (!last || create == CREATE_DIR) {
+                    r = mkdirat(cur, name, last ? mode : 0755);
+                } else {
+                    r = openat(cur, name, O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, mode);
+                    if (r >= 0)
+                        close(r);
+                }
+                if (r < 0 && errno != EEXIST)
+                    goto fail;
+                next = openat(cur, name, O_PATH | O_CLOEXEC | O_NOFOLLOW | (last && create == CREATE_FILE ? 0 : O_DIRECTORY));
+            }
         }
         if (next < 0)
             goto fail;
@@ -123,7 +141,7 @@ static int open_in_root(int rootfd, const char *path, int nosymlinks)
             return fd;
         use_walk = 1;
     }
-    return walk_in_root(rootfd, path, nosymlinks);
+    return walk_in_root(rootfd, path, nosymlinks, CREATE_NONE, 0);
 }
 
 static int resolve_parent_flags(int rootfd, const char *path, const char **base, int nosymlinks)
@@ -150,61 +168,13 @@ int resolve_parent(int rootfd, const char *path, const char **base)
     return resolve_parent_flags(rootfd, path, base, 0);
 }
 
-static int create_last(int rootfd, const char *path, int create, unsigned mode, int nosymlinks)
-{
-    const char *base;
-    int parent = resolve_parent_flags(rootfd, path, &base, nosymlinks);
-    if (parent < 0)
-        return -1;
-    int r;
-    if (create == CREATE_DIR) {
-        r = mkdirat(parent, base, mode);
-    } else {
-        /* O_NOFOLLOW|O_EXCL: a symlink planted at the last component is never followed. */
-        r = openat(parent, base, O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, mode);
-        if (r >= 0)
-            close(r);
-    }
-    int saved = errno;
-    close(parent);
-    errno = saved;
-    return r < 0 && errno != EEXIST ? -1 : 0;
-}
-
 int resolve_in_root_flags(int rootfd, const char *path, int create, unsigned mode, int nosymlinks)
 {
     int fd = open_in_root(rootfd, path, nosymlinks);
     if (fd >= 0 || errno != ENOENT || create == CREATE_NONE)
         return fd;
-    /* Create each missing component, each step resolved beneath the root again. */
-    char prefix[PATH_MAX];
-    size_t len = strlen(path);
-    if (len >= sizeof prefix) {
-        errno = ENAMETOOLONG;
-        return -1;
-    }
-    for (size_t i = 1; i <= len; i++) {
-        if (i < len && path[i] != '/')
-            continue;
-        memcpy(prefix, path, i);
-        prefix[i] = 0;
-        if (prefix[i - 1] == '/')
-            continue;
-        int last = i == len;
-        fd = open_in_root(rootfd, prefix, nosymlinks);
-        if (fd >= 0) {
-            if (!last)
-                close(fd);
-            continue;
-        }
-        if (errno != ENOENT)
-            return -1;
-        if (create_last(rootfd, prefix, last ? create : CREATE_DIR, last ? mode : 0755, nosymlinks) < 0)
-            return -1;
-        if (last)
-            return open_in_root(rootfd, prefix, nosymlinks);
-    }
-    return fd;
+    /* Create what is missing, walking from the root one component at a time. */
+    return walk_in_root(rootfd, path, nosymlinks, create, mode);
 }
 
 int resolve_in_root(int rootfd, const char *path, int create, unsigned mode)

@@ -10,9 +10,9 @@ public class MaskedPathTests
     {
         using var rootfs = TestRootfs.Create();
         var r = await Sh(rootfs,
-            "stat -c '%F %t:%T' /proc/kcore /proc/keys; wc -c < /proc/kcore; ls -A /proc/acpi /sys/firmware | wc -l; " +
+            "stat -c '%F %t:%T' /proc/keys /proc/timer_list; wc -c < /proc/keys; ls -A /proc/acpi | wc -l; ls -A /sys/firmware | wc -l; " +
             "touch /proc/acpi/x 2>/dev/null || echo acpi-ro");
-        Assert.That(r.Stdout, Is.EqualTo("character special file 1:3\ncharacter special file 1:3\n0\n2\nacpi-ro\n"), r.Stderr);
+        Assert.That(r.Stdout, Is.EqualTo("character special file 1:3\ncharacter special file 1:3\n0\n0\n0\nacpi-ro\n"), r.Stderr);
     }
 
     [Test]
@@ -29,9 +29,9 @@ public class MaskedPathTests
     public async Task The_masked_and_read_only_lists_can_be_changed()
     {
         using var rootfs = TestRootfs.Create();
-        var r = await Sh(rootfs, "stat -c %F /proc/kcore /etc/marker; echo x > /tmp/f; echo tmp=$?; echo w > /etc/new; echo etc=$?",
+        var r = await Sh(rootfs, "stat -c %F /proc/keys /etc/marker; echo x > /tmp/f; echo tmp=$?; echo w > /etc/new; echo etc=$?",
             s => s.WithMaskedPaths("/etc/marker", "/does/not/exist").WithReadonlyPaths("/tmp"));
-        Assert.That(r.Stdout, Is.EqualTo("regular file\ncharacter special file\ntmp=1\netc=0\n"), r.Stderr);
+        Assert.That(r.Stdout, Is.EqualTo("regular empty file\ncharacter special file\ntmp=1\netc=0\n"), r.Stderr);
     }
 
     [Test]
