@@ -23,8 +23,8 @@ public sealed partial record ContainerSpec
     /// <summary>Adds a device node to the container's <c>/dev</c> (replacing one at the same path).</summary>
     public ContainerSpec WithDevice(DeviceNode device) => this with { Filesystem = Filesystem.WithDevice(device) };
 
-    /// <summary>Adds a device node to the container's <c>/dev</c>: e.g. <c>WithDevice("/dev/fuse", DeviceType.Char, 10, 229)</c>.</summary>
-    public ContainerSpec WithDevice(string path, DeviceType type, uint major, uint minor, uint fileMode = 0x1b6, uint uid = 0, uint gid = 0) =>
+    /// <summary>Adds a device node to the container's <c>/dev</c>: e.g. <c>WithDevice("/dev/fuse", DeviceNodeType.Char, 10, 229)</c>.</summary>
+    public ContainerSpec WithDevice(string path, DeviceNodeType type, uint major, uint minor, uint fileMode = 0x1b6, uint uid = 0, uint gid = 0) =>
         WithDevice(new DeviceNode(path, type, major, minor, fileMode, uid, gid));
 
     /// <summary>Replaces the masked paths (default: runc's list; empty: mask nothing).</summary>

@@ -1,7 +1,7 @@
 namespace Containment.Mounts;
 
 /// <summary>The kind of a device node (OCI <c>linux.devices[].type</c>).</summary>
-public enum DeviceType
+public enum DeviceNodeType
 {
     /// <summary>A character device (<c>c</c>).</summary>
     Char,
@@ -22,14 +22,14 @@ public enum DeviceType
 /// <param name="FileMode">The permission bits, e.g. <c>0x1b6</c> (0666).</param>
 /// <param name="Uid">The owner.</param>
 /// <param name="Gid">The group.</param>
-public sealed record DeviceNode(string Path, DeviceType Type, uint Major, uint Minor, uint FileMode = 0x1b6, uint Uid = 0, uint Gid = 0)
+public sealed record DeviceNode(string Path, DeviceNodeType Type, uint Major, uint Minor, uint FileMode = 0x1b6, uint Uid = 0, uint Gid = 0)
 {
     /// <summary>Parses an OCI device type letter (<c>c</c>, <c>u</c>, <c>b</c>, <c>p</c>); null when unknown.</summary>
-    public static DeviceType? ParseType(string type) => type switch
+    public static DeviceNodeType? ParseType(string type) => type switch
     {
-        "c" or "u" => DeviceType.Char,
-        "b" => DeviceType.Block,
-        "p" => DeviceType.Fifo,
+        "c" or "u" => DeviceNodeType.Char,
+        "b" => DeviceNodeType.Block,
+        "p" => DeviceNodeType.Fifo,
         _ => null,
     };
 }

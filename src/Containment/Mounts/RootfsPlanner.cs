@@ -76,7 +76,7 @@ internal static class RootfsPlanner
                         MountOptions.MS_PRIVATE, false, $"bind host {d.Path}");
                 }
                 else
-                    plan.Mknod(d.Path, TypeBits(d.Type) | d.FileMode, d.Type == DeviceType.Fifo ? 0 : MakeDev(d.Major, d.Minor), d.Uid, d.Gid);
+                    plan.Mknod(d.Path, TypeBits(d.Type) | d.FileMode, d.Type == DeviceNodeType.Fifo ? 0 : MakeDev(d.Major, d.Minor), d.Uid, d.Gid);
             }
             if (fs.Mounts.Any(m => m.Destination.TrimEnd('/') == "/dev/pts" && m.Type == "devpts"))
                 plan.Symlink("pts/ptmx", "/dev/ptmx");
@@ -165,7 +165,7 @@ internal static class RootfsPlanner
     public static IReadOnlyList<DeviceNode> Devices(ContainerSpec spec)
     {
         var extra = spec.Filesystem.Devices;
-        var list = StandardDevices.Select(d => new DeviceNode("/dev/" + d.Name, DeviceType.Char, d.Major, d.Minor))
+        var list = StandardDevices.Select(d => new DeviceNode("/dev/" + d.Name, DeviceNodeType.Char, d.Major, d.Minor))
             .Where(d => !extra.Any(e => e.Path == d.Path)).ToList();
         list.AddRange(extra);
         return list;
@@ -173,13 +173,13 @@ internal static class RootfsPlanner
 
     /// <summary>Whether a host file's type and numbers are those of the device.</summary>
     public static bool Matches(DeviceNode device, uint mode, uint major, uint minor) =>
-        (mode & 0xf000) == TypeBits(device.Type) && (device.Type == DeviceType.Fifo || (major == device.Major && minor == device.Minor));
+        (mode & 0xf000) == TypeBits(device.Type) && (device.Type == DeviceNodeType.Fifo || (major == device.Major && minor == device.Minor));
 
-    private static uint TypeBits(DeviceType type) => type switch
+    private static uint TypeBits(DeviceNodeType type) => type switch
     {
-        DeviceType.Char => S_IFCHR,
-        DeviceType.Block => S_IFBLK,
-        DeviceType.Fifo => S_IFIFO,
+        DeviceNodeType.Char => S_IFCHR,
+        DeviceNodeType.Block => S_IFBLK,
+        DeviceNodeType.Fifo => S_IFIFO,
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, "unknown device type"),
     };
 

@@ -59,7 +59,7 @@ public class BadInputTests
     public async Task Every_problem_is_reported_at_once()
     {
         var e = await Rejected(s => s.WithMounts(m => m.Tmpfs("x").Add("/y", "", "none").Add("/z", "tmpfs", "tmpfs", "idmap"))
-            .WithDevice("dev/bad", DeviceType.Char, 1, 3).WithMaskedPaths("rel"));
+            .WithDevice("dev/bad", DeviceNodeType.Char, 1, 3).WithMaskedPaths("rel"));
         Assert.That(e.Errors.Select(x => x.Field), Is.EquivalentTo(new[] { "mounts[6] (x)", "mounts[7] (/y)", "mounts[8] (/z)", "devices[0] (dev/bad)", "maskedPaths[0]" }));
     }
 }

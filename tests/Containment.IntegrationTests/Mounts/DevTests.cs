@@ -31,8 +31,8 @@ public class DevTests
     {
         using var rootfs = TestRootfs.Create();
         var r = await Sh(rootfs, "stat -c '%F %t:%T %a %u:%g' /dev/mynull /dev/sub/fifo; echo hi > /dev/mynull && echo wrote",
-            s => s.WithDevice("/dev/mynull", DeviceType.Char, 1, 3, 0x180, 1000, 1001)
-                  .WithDevice(new DeviceNode("/dev/sub/fifo", DeviceType.Fifo, 0, 0, 0x1a4)));
+            s => s.WithDevice("/dev/mynull", DeviceNodeType.Char, 1, 3, 0x180, 1000, 1001)
+                  .WithDevice(new DeviceNode("/dev/sub/fifo", DeviceNodeType.Fifo, 0, 0, 0x1a4)));
         Assert.That(r.Stdout, Is.EqualTo("character special file 1:3 600 1000:1001\nfifo 0:0 644 0:0\nwrote\n"), r.Stderr);
     }
 
