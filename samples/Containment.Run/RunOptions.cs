@@ -14,6 +14,11 @@ internal sealed class RunOptions
           --net host|none      share the host's network, or a private one with only lo (default: none)
           --share NS           keep a namespace of the host: pid, mount, uts, ipc, network, cgroup (repeatable)
           --join-ns TYPE:PATH  join an existing namespace, e.g. network:/proc/1234/ns/net (repeatable)
+          --bind SRC:DST[:ro]  bind a host path into the container, read-only with :ro (repeatable)
+          --tmpfs DST[:size=N] mount a tmpfs, N in bytes or with k/m/g (repeatable)
+          --read-only          make the root filesystem read-only
+          --mask PATH          hide a path inside the container, besides the default ones (repeatable)
+          --device PATH        bind the host's device node PATH at the same path (repeatable)
         """;
 
     public string? Rootfs { get; private set; }
@@ -23,6 +28,9 @@ internal sealed class RunOptions
     public NamespaceSet Namespaces { get; private set; } = NamespaceSet.Isolated;
     public string[] Command { get; private set; } = [];
     public bool ShowHelp { get; private set; }
+    public List<Action<Containment.Mounts.MountsBuilder>> Mounts { get; } = [];
+    public List<string> Masks { get; } = [];
+    public bool ReadOnly { get; private set; }
 
     public static RunOptions Parse(string[] args)
     {
@@ -68,6 +76,26 @@ internal sealed class RunOptions
                         throw new ArgumentException($"--join-ns {spec}: expected TYPE:PATH");
                     o.Namespaces = o.Namespaces.Join(ParseKind(spec[..colon]), spec[(colon + 1)..]);
                     break;
+                case "--bind":
+                    var bind = Next(a).Split(':');
+                    if (bind.Length is < 2 or > 3 || (bind.Length == 3 && bind[2] != "ro"))
+                        throw new ArgumentException($"--bind {string.Join(':', bind)}: expected SRC:DST[:ro]");
+                    var readOnly = bind.Length == 3;
+                    o.Mounts.Add(m => m.Bind(Path.GetFullPath(bind[0]), bind[1], readOnly));
+                    break;
+                case "--tmpfs":
+                    var tmpfs = Next(a);
+                    var sizeAt = tmpfs.IndexOf(":size=", StringComparison.Ordinal);
+                    long? size = sizeAt < 0 ? null : ParseSize(tmpfs[(sizeAt + 6)..]);
+                    var dst = sizeAt < 0 ? tmpfs : tmpfs[..sizeAt];
+                    o.Mounts.Add(m => m.Tmpfs(dst, size));
+                    break;
+                case "--read-only": o.ReadOnly = true; break;
+                case "--mask": o.Masks.Add(Next(a)); break;
+                case "--device":
+                    var device = Next(a);
+                    o.Mounts.Add(m => m.Bind(device, device, recursive: false));
+                    break;
                 default:
                     if (a.StartsWith('-'))
                         throw new ArgumentException($"unknown option {a}");
@@ -79,6 +107,14 @@ internal sealed class RunOptions
         if (o.Command.Length == 0 && !o.ShowHelp)
             throw new ArgumentException("no command given");
         return o;
+    }
+
+    private static long ParseSize(string text)
+    {
+        var unit = text.Length > 0 ? char.ToLowerInvariant(text[^1]) : ' ';
+        var shift = unit switch { 'k' => 10, 'm' => 20, 'g' => 30, _ => 0 };
+        var digits = shift == 0 ? text : text[..^1];
+        return long.TryParse(digits, out var n) && n > 0 ? n << shift : throw new ArgumentException($"--tmpfs: bad size '{text}'");
     }
 
     private static NamespaceKind ParseKind(string name) => name.ToLowerInvariant() switch
@@ -100,6 +136,12 @@ internal sealed class RunOptions
         spec = spec.WithNamespaces(Namespaces);
         if (Hostname is not null)
             spec = spec.WithHostname(Hostname);
+        foreach (var mount in Mounts)
+            spec = spec.WithMounts(mount);
+        if (Masks.Count > 0)
+            spec = spec.WithMaskedPaths(spec.Filesystem.MaskedPaths.Concat(Masks));
+        if (ReadOnly)
+            spec = spec.WithReadOnlyRootfs();
         return spec.WithProcess(p =>
         {
             p.Args(Command).InheritStdio();
