@@ -25,6 +25,11 @@ internal sealed class RunOptions
           --no-new-privileges  no exec in the container can gain privileges
           --rlimit NAME=SOFT[:HARD]  a resource limit, e.g. nofile=1024:4096 (repeatable)
           --sysctl K=V         a namespaced sysctl, e.g. net.ipv4.ip_unprivileged_port_start=0 (repeatable)
+          --bind SRC:DST[:ro]  bind a host path into the container, read-only with :ro (repeatable)
+          --tmpfs DST[:size=N] mount a tmpfs, N in bytes or with k/m/g (repeatable)
+          --read-only          make the root filesystem read-only
+          --mask PATH          hide a path inside the container, besides the default ones (repeatable)
+          --device PATH        bind the host's device node PATH at the same path (repeatable)
         """;
 
     public string? Rootfs { get; private set; }
@@ -40,6 +45,9 @@ internal sealed class RunOptions
     public bool NoNewPrivileges { get; private set; }
     public List<Rlimit> Rlimits { get; } = [];
     public List<(string Key, string Value)> Sysctls { get; } = [];
+    public List<Action<Containment.Mounts.MountsBuilder>> Mounts { get; } = [];
+    public List<string> Masks { get; } = [];
+    public bool ReadOnly { get; private set; }
 
     public static RunOptions Parse(string[] args)
     {
@@ -106,6 +114,26 @@ internal sealed class RunOptions
                         throw new ArgumentException($"--sysctl {sysctl}: expected K=V");
                     o.Sysctls.Add((sysctl[..at], sysctl[(at + 1)..]));
                     break;
+                case "--bind":
+                    var bind = Next(a).Split(':');
+                    if (bind.Length is < 2 or > 3 || (bind.Length == 3 && bind[2] != "ro"))
+                        throw new ArgumentException($"--bind {string.Join(':', bind)}: expected SRC:DST[:ro]");
+                    var readOnly = bind.Length == 3;
+                    o.Mounts.Add(m => m.Bind(Path.GetFullPath(bind[0]), bind[1], readOnly));
+                    break;
+                case "--tmpfs":
+                    var tmpfs = Next(a);
+                    var sizeAt = tmpfs.IndexOf(":size=", StringComparison.Ordinal);
+                    long? size = sizeAt < 0 ? null : ParseSize(tmpfs[(sizeAt + 6)..]);
+                    var dst = sizeAt < 0 ? tmpfs : tmpfs[..sizeAt];
+                    o.Mounts.Add(m => m.Tmpfs(dst, size));
+                    break;
+                case "--read-only": o.ReadOnly = true; break;
+                case "--mask": o.Masks.Add(Next(a)); break;
+                case "--device":
+                    var device = Next(a);
+                    o.Mounts.Add(m => m.Bind(device, device, recursive: false));
+                    break;
                 default:
                     if (a.StartsWith('-'))
                         throw new ArgumentException($"unknown option {a}");
@@ -152,6 +180,14 @@ internal sealed class RunOptions
         return new Rlimit(resource.Value, soft, limits.Length == 2 ? Limit(limits[1]) : soft);
     }
 
+    private static long ParseSize(string text)
+    {
+        var unit = text.Length > 0 ? char.ToLowerInvariant(text[^1]) : ' ';
+        var shift = unit switch { 'k' => 10, 'm' => 20, 'g' => 30, _ => 0 };
+        var digits = shift == 0 ? text : text[..^1];
+        return long.TryParse(digits, out var n) && n > 0 ? n << shift : throw new ArgumentException($"--tmpfs: bad size '{text}'");
+    }
+
     private static NamespaceKind ParseKind(string name) => name.ToLowerInvariant() switch
     {
         "pid" => NamespaceKind.Pid,
@@ -191,6 +227,12 @@ internal sealed class RunOptions
                 else
                     c.Drop(capability.Value);
             });
+        foreach (var mount in Mounts)
+            spec = spec.WithMounts(mount);
+        if (Masks.Count > 0)
+            spec = spec.WithMaskedPaths(spec.Filesystem.MaskedPaths.Concat(Masks));
+        if (ReadOnly)
+            spec = spec.WithReadOnlyRootfs();
         return spec.WithProcess(p =>
         {
             p.Args(Command).InheritStdio();

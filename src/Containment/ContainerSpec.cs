@@ -11,7 +11,7 @@ namespace Containment;
 /// hostname and process. Immutable: every <c>With*</c> method returns a changed copy. Validated as a
 /// whole when the container starts, every problem reported at once.
 /// </summary>
-public sealed record ContainerSpec
+public sealed partial record ContainerSpec
 {
     private ContainerSpec(RootfsSpec rootfs) => Rootfs = rootfs;
 

@@ -30,5 +30,8 @@ public sealed record ContainerStartOptions
     /// <summary>Test-only fault injection: the launch fails at this step with <see cref="InjectedErrno"/>.</summary>
     internal int? FailAtStep { get; init; }
 
+    /// <summary>Test-only: the executor resolves in-root paths by its O_NOFOLLOW walk instead of openat2.</summary>
+    internal bool ResolveByWalk { get; init; }
+
     internal int InjectedErrno { get; init; } = Interop.Errno.EIO;
 }

@@ -44,6 +44,7 @@ internal static class SpecValidator
         ValidateName(spec.Domainname, "domainname", spec, errors);
         ValidateProcess(spec.Process, errors);
         errors.AddRange(Identity.IdentityValidator.Validate(spec));
+        Mounts.MountValidator.Validate(spec, errors);
         if (spec.Cgroup is not null)
             errors.AddRange(spec.Cgroup.Validate());
         else if (spec.CgroupsPath is not null)

@@ -33,6 +33,12 @@ internal sealed class LaunchInputs
     /// <summary>How the new user namespace's id maps are written (decided from the host's privileges).</summary>
     public Identity.IdMapWriter IdMapWriter { get; set; } = Identity.IdMapWriter.Monitor;
 
+    /// <summary>The detached trees of the bind mounts (and bound devices), opened on the host side.</summary>
+    public Mounts.MountSources? MountSources { get; set; }
+
+    /// <summary>Test-only: resolve in-root paths by the O_NOFOLLOW walk, as on a kernel without openat2.</summary>
+    public bool ResolveByWalk { get; init; }
+
     /// <summary>Test-only: fail at this step with <see cref="FailErrno"/>.</summary>
     public int? FailAtStep { get; init; }
 

@@ -31,7 +31,11 @@ internal static class Launcher
 
         var started = Stopwatch.GetTimestamp();
         var id = options.Id ?? Guid.NewGuid().ToString("N")[..16];
-        var inputs = new LaunchInputs { Detached = options.Detached, FailAtStep = options.FailAtStep, FailErrno = options.InjectedErrno, IdMapWriter = mapWriter };
+        var inputs = new LaunchInputs
+        {
+            Detached = options.Detached, FailAtStep = options.FailAtStep, FailErrno = options.InjectedErrno, IdMapWriter = mapWriter,
+            ResolveByWalk = options.ResolveByWalk,
+        };
         LaunchStreams? streams = null;
         ExecutorChannel? channel = null;
         SafeFileHandle? pidfd = null;
@@ -43,7 +47,9 @@ internal static class Launcher
                 OpenStartFifo(options.StartFifo, inputs);
             if (spec.Rootfs is RootfsSpec.Joined joined)
                 CgroupJoin.OpenOf(joined.Pid, inputs);
-            else if (spec.Cgroup is not null)
+            else
+                inputs.MountSources = Mounts.MountSources.Open(spec);
+            if (spec.Rootfs is not RootfsSpec.Joined && spec.Cgroup is not null)
             {
                 cgroup = Rootless.IsRootless ? TryCreateDelegatedCgroup(spec, id, logger) : CgroupManager.Detect(logger).Create(spec.Cgroup, id, spec.CgroupsPath);
                 // Pure v2: clone3 puts the child in its cgroup; otherwise the monitor writes its pid.
@@ -217,5 +223,7 @@ internal static class Launcher
         foreach (var h in inputs.JoinedNamespaces.Values)
             h.Dispose();
         inputs.JoinedNamespaces.Clear();
+        inputs.MountSources?.Dispose();
+        inputs.MountSources = null;
     }
 }

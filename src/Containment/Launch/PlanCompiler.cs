@@ -39,8 +39,8 @@ internal static class PlanCompiler
         if (spec.Rootfs is not RootfsSpec.Joined)
         {
             plan.Umask(0);
-            var root = RootfsPlanner.EnterRootfs(plan, spec, hostMountPoints ?? (() => HostMounts.MountPoints()));
-            RootfsPlanner.MountDefaults(plan, spec);
+            var root = RootfsPlanner.EnterRootfs(plan, spec, hostMountPoints ?? (() => HostMounts.MountPoints()), inputs);
+            RootfsPlanner.MountAll(plan, spec, inputs);
             plan.PivotRoot(root, spec.NoPivotRoot);
 
             if (spec.Hostname is not null)
@@ -51,6 +51,8 @@ internal static class PlanCompiler
                 plan.LinkUp("lo");
         }
         IdentityPlanner.KernelSettings(plan, spec);
+        if (spec.Rootfs is not RootfsSpec.Joined)
+            RootfsPlanner.ProtectPaths(plan, spec);
         plan.Chdir(spec.Process.WorkingDirectory);
         plan.Umask(spec.Process.Umask);
         IdentityPlanner.SwitchUser(plan, spec, inputs);

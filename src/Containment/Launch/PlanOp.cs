@@ -34,12 +34,18 @@ internal enum PlanOp : uint
     Seccomp = 43,
     Exec = 44,
     Umount = 45,
-    Ready = 46,
-    WaitFifo = 47,
+    MountFs = 46,
+    Bind = 47,
+    OpenNull = 48,
+    MaskPath = 49,
+    ReadonlyPath = 50,
     HostSync = 60,
     CapsBounding = 61,
     WriteProc = 62,
     Personality = 63,
+    Ready = 70,
+    WaitFifo = 71,
+    TestResolveWalk = 98,
     TestFail = 99,
 }
 
@@ -56,4 +62,11 @@ internal enum CreateTarget : uint
     None = 0,
     Directory = 1,
     File = 2,
+}
+
+/// <summary>Target flags of OP_MOUNT_FS and OP_BIND: a <see cref="CreateTarget"/> in the low bits, plus these.</summary>
+internal static class TargetFlags
+{
+    /// <summary>Any symlink on the way to the target is refused (RESOLVE_NO_SYMLINKS): for /proc and /sys.</summary>
+    public const uint NoSymlinks = 4;
 }

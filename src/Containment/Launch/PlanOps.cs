@@ -32,8 +32,8 @@ internal static class PlanOps
     public static void Umount(this LaunchPlan plan, string path, uint flags) =>
         plan.Op(PlanOp.Umount, "umount2", path).Str(path).U32(flags).End();
 
-    public static void Mknod(this LaunchPlan plan, string path, uint mode, ulong device) =>
-        plan.Op(PlanOp.Mknod, "mknod", path).Str(path).U32(mode).U64(device).End();
+    public static void Mknod(this LaunchPlan plan, string path, uint mode, ulong device, uint uid = 0, uint gid = 0) =>
+        plan.Op(PlanOp.Mknod, "mknod", path).Str(path).U32(mode).U64(device).U32(uid).U32(gid).End();
 
     public static void Symlink(this LaunchPlan plan, string target, string link) =>
         plan.Op(PlanOp.Symlink, "symlink", $"{link} -> {target}").Str(target).Str(link).End();
@@ -90,6 +90,30 @@ internal static class PlanOps
 
     public static void Umask(this LaunchPlan plan, uint mask) =>
         plan.Op(PlanOp.Umask, "umask", Convert.ToString(mask, 8)).U32(mask).End();
+
+    public static void MountFs(this LaunchPlan plan, string fstype, string source, IReadOnlyCollection<string> options, string target,
+        uint targetFlags, uint mode, ulong attrs, ulong propagation, bool propagationRecursive, string? what = null) =>
+        plan.Op(PlanOp.MountFs, "mount", what ?? $"{fstype} on {target}")
+            .Str(fstype).Str(source).StrV(options).Str(target).U32(targetFlags).U32(mode).U64(attrs).U64(propagation)
+            .U32(propagationRecursive ? 1u : 0u).End();
+
+    public static void Bind(this LaunchPlan plan, int treeFdIndex, string target, uint targetFlags, uint mode, ulong set, ulong clear,
+        ulong recursiveSet, ulong recursiveClear, ulong propagation, bool propagationRecursive, string what) =>
+        plan.Op(PlanOp.Bind, "mount", what)
+            .I32(treeFdIndex).Str(target).U32(targetFlags).U32(mode).U64(set).U64(clear).U64(recursiveSet).U64(recursiveClear)
+            .U64(propagation).U32(propagationRecursive ? 1u : 0u).End();
+
+    public static void OpenNull(this LaunchPlan plan, string path) =>
+        plan.Op(PlanOp.OpenNull, "open", $"{path} as the null device (char 1:3)").Str(path).End();
+
+    public static void MaskPath(this LaunchPlan plan, string path) =>
+        plan.Op(PlanOp.MaskPath, "mount", $"mask {path}").Str(path).End();
+
+    public static void ReadonlyPath(this LaunchPlan plan, string path) =>
+        plan.Op(PlanOp.ReadonlyPath, "mount", $"read-only {path}").Str(path).End();
+
+    public static void TestResolveWalk(this LaunchPlan plan) =>
+        plan.Op(PlanOp.TestResolveWalk, "test-resolve-walk", "openat2 disabled").End();
 
     public static void Ready(this LaunchPlan plan) =>
         plan.Op(PlanOp.Ready, "send", "ready").End();

@@ -1,10 +1,15 @@
+using Containment.Cgroups;
 using Containment.Launch;
 using Containment.Namespaces;
 using static Containment.Launch.LinuxConstants;
 
 namespace Containment.Mounts;
 
-/// <summary>The plan steps that build the container's filesystem: the root, and the default mounts in it.</summary>
+/// <summary>
+/// The plan steps that build the container's filesystem, in this order: the root's propagation, the root bind,
+/// the mounts in the spec's order, the device nodes and /dev links, the read-only paths, the masked paths, the
+/// read-only root. Every in-root target is resolved beneath the root by the executor, through descriptors.
+/// </summary>
 internal static class RootfsPlanner
 {
     /// <summary>Where the host's tree is staged for <see cref="RootfsSpec.HostReadOnly"/> (inside the container's own mount namespace).</summary>
@@ -13,11 +18,26 @@ internal static class RootfsPlanner
     /// <summary>Host directories whose mounts are detached from a read-only host view before fresh ones replace them.</summary>
     private static readonly string[] HostPseudoTrees = ["/proc", "/sys", "/dev", "/run", "/tmp"];
 
+    private static readonly (string Name, uint Major, uint Minor)[] StandardDevices =
+    [
+        ("null", 1, 3), ("zero", 1, 5), ("full", 1, 7), ("random", 1, 8), ("urandom", 1, 9), ("tty", 5, 0),
+    ];
+
+    private static readonly (string Link, string Target)[] DefaultLinks =
+    [
+        ("/dev/fd", "/proc/self/fd"), ("/dev/stdin", "/proc/self/fd/0"), ("/dev/stdout", "/proc/self/fd/1"),
+        ("/dev/stderr", "/proc/self/fd/2"), ("/dev/core", "/proc/kcore"),
+    ];
+
     /// <summary>Makes the root a mount of its own, opens it, and returns its host path.</summary>
-    public static string EnterRootfs(LaunchPlan plan, ContainerSpec spec, Func<IReadOnlyList<string>> hostMountPoints)
+    public static string EnterRootfs(LaunchPlan plan, ContainerSpec spec, Func<IReadOnlyList<string>> hostMountPoints, LaunchInputs? inputs = null)
     {
+        if (inputs?.ResolveByWalk == true)
+            plan.TestResolveWalk();
         // Nothing done in the container's mount namespace propagates back to the host.
-        plan.Mount("", "/", "", MS_REC | MS_PRIVATE, "", MountTarget.Host, what: "make / rprivate");
+        var (prop, rec) = MountOptions.Kernel(spec.Filesystem.RootfsPropagation) ?? (MS_PRIVATE, true);
+        var propName = spec.Filesystem.RootfsPropagation == MountPropagation.Default ? "rprivate" : MountOptions.Name(spec.Filesystem.RootfsPropagation);
+        plan.Mount("", "/", "", (rec ? MS_REC : 0) | prop, "", MountTarget.Host, what: $"make / {propName}");
         switch (spec.Rootfs)
         {
             case RootfsSpec.Directory dir:
@@ -39,48 +59,179 @@ internal static class RootfsPlanner
         }
     }
 
-    public static void MountDefaults(LaunchPlan plan, ContainerSpec spec)
+    /// <summary>Every mount and device of the spec; before the pivot.</summary>
+    public static void MountAll(LaunchPlan plan, ContainerSpec spec, LaunchInputs? inputs = null, Func<CgroupLayout>? cgroups = null)
     {
-        const ulong hardened = MS_NOSUID | MS_NODEV | MS_NOEXEC;
-        plan.Mount("proc", "/proc", "proc", hardened, "", MountTarget.InRoot, CreateTarget.Directory, 0x16d);
-        plan.Mount("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k", MountTarget.InRoot, CreateTarget.Directory, 0x1ed);
-        // In a user namespace mknod of a device is refused: bind the host's nodes instead.
-        var bindDevices = spec.Namespaces[NamespaceKind.User] is not null;
-        foreach (var (name, major, minor) in DefaultDevices)
-            if (bindDevices)
-                plan.Mount("/dev/" + name, "/dev/" + name, "", MS_BIND, "", MountTarget.InRoot, CreateTarget.File, 0x1b6, $"bind /dev/{name}");
-            else
-                plan.Mknod("/dev/" + name, S_IFCHR | 0x1b6, MakeDev(major, minor));
-        plan.Mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620", MountTarget.InRoot, CreateTarget.Directory, 0x1ed);
-        plan.Symlink("pts/ptmx", "/dev/ptmx");
-        plan.Mount("shm", "/dev/shm", "tmpfs", hardened, "mode=1777,size=65536k", MountTarget.InRoot, CreateTarget.Directory, 0x3ff);
-        if (spec.Namespaces.IsNew(NamespaceKind.Ipc))
-            plan.Mount("mqueue", "/dev/mqueue", "mqueue", hardened, "", MountTarget.InRoot, CreateTarget.Directory, 0x1ed);
-        if (bindDevices && !spec.Namespaces.IsNew(NamespaceKind.Network))
+        var fs = spec.Filesystem;
+        var sources = inputs?.MountSources;
+        for (var i = 0; i < fs.Mounts.Length; i++)
+            PlanMount(plan, spec, i, fs.Mounts[i], sources, cgroups ?? CgroupLayout.Detect);
+
+        if (!fs.Mounts.Any(m => m.Destination.TrimEnd('/') == "/dev" && m.IsBind))
         {
-            // sysfs may only be mounted by the user namespace that owns the network namespace: bind the host's, read-only.
-            plan.Mount("/sys", "/sys", "", MS_BIND | MS_REC, "", MountTarget.InRoot, CreateTarget.Directory, 0x16d, "bind /sys");
-            plan.MountSetattr("/sys", MountTarget.InRoot, AT_RECURSIVE, MOUNT_ATTR_RDONLY, 0, 0);
+            var byBind = DevicesByBind(spec);
+            foreach (var d in Devices(spec))
+            {
+                if (byBind && sources is { ByPath: true })
+                    BindByPath(plan, d.Path, d.Path, isDir: false, 0x1a4, MountOptions.Parse([]), MountOptions.MS_PRIVATE, $"bind host {d.Path}");
+                else if (byBind)
+                {
+                    var tree = sources?.Device(d.Path);
+                    plan.Bind(tree is null ? -1 : plan.AddFd(tree), d.Path, (uint)CreateTarget.File, 0x1a4, 0, 0, 0, 0,
+                        MountOptions.MS_PRIVATE, false, $"bind host {d.Path}");
+                }
+                else
+                    plan.Mknod(d.Path, TypeBits(d.Type) | d.FileMode, d.Type == DeviceNodeType.Fifo ? 0 : MakeDev(d.Major, d.Minor), d.Uid, d.Gid);
+            }
+            if (fs.Mounts.Any(m => m.Destination.TrimEnd('/') == "/dev/pts" && m.Type == "devpts"))
+                plan.Symlink("pts/ptmx", "/dev/ptmx");
+            foreach (var (link, target) in DefaultLinks)
+                plan.Symlink(target, link);
         }
-        else
-            plan.Mount("sysfs", "/sys", "sysfs", hardened | MS_RDONLY, "", MountTarget.InRoot, CreateTarget.Directory, 0x16d);
-        foreach (var (link, target) in DefaultLinks)
-            plan.Symlink(target, link);
         if (spec.Rootfs is RootfsSpec.HostReadOnly)
         {
-            plan.Mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777", MountTarget.InRoot, CreateTarget.Directory, 0x3ff);
-            plan.Mount("tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=755", MountTarget.InRoot, CreateTarget.Directory, 0x1ed);
+            const ulong attrs = MountOptions.ATTR_NOSUID | MountOptions.ATTR_NODEV;
+            plan.MountFs("tmpfs", "tmpfs", ["mode=1777"], "/tmp", (uint)CreateTarget.Directory, 0x3ff, attrs, 0, false);
+            plan.MountFs("tmpfs", "tmpfs", ["mode=755"], "/run", (uint)CreateTarget.Directory, 0x1ed, attrs, 0, false);
         }
     }
 
-    private static readonly (string Name, uint Major, uint Minor)[] DefaultDevices =
-    [
-        ("null", 1, 3), ("zero", 1, 5), ("full", 1, 7), ("random", 1, 8), ("urandom", 1, 9), ("tty", 5, 0),
-    ];
+    /// <summary>
+    /// Read-only and masked paths, and the read-only root: after the pivot and after the sysctls are written (a
+    /// read-only /proc/sys would refuse them), before the process loses the capability to mount. runc's order.
+    /// </summary>
+    public static void ProtectPaths(LaunchPlan plan, ContainerSpec spec)
+    {
+        var fs = spec.Filesystem;
+        foreach (var path in fs.ReadonlyPaths)
+            plan.ReadonlyPath(path);
+        if (fs.MaskedPaths.Length > 0)
+        {
+            plan.OpenNull("/dev/null");
+            foreach (var path in fs.MaskedPaths)
+                plan.MaskPath(path);
+        }
+        if (fs.ReadOnlyRootfs)
+            plan.MountSetattr("/", MountTarget.InRoot, 0, MOUNT_ATTR_RDONLY, 0, 0);
+    }
 
-    private static readonly (string Link, string Target)[] DefaultLinks =
-    [
-        ("/dev/fd", "/proc/self/fd"), ("/dev/stdin", "/proc/self/fd/0"), ("/dev/stdout", "/proc/self/fd/1"),
-        ("/dev/stderr", "/proc/self/fd/2"), ("/dev/core", "/proc/kcore"),
-    ];
+    private static void PlanMount(LaunchPlan plan, ContainerSpec spec, int index, Mount m, MountSources? sources, Func<CgroupLayout> cgroups)
+    {
+        var o = MountOptions.Parse(m.Options.IsDefault ? [] : m.Options);
+        var dest = m.Destination;
+        var noSymlinks = m.Type is "proc" or "sysfs" || Under(dest, "/proc") || Under(dest, "/sys") ? TargetFlags.NoSymlinks : 0;
+        if (m.IsBind)
+        {
+            var source = sources?.Bind(index);
+            var isDir = source?.IsDirectory ?? !File.Exists(m.Source);
+            var (prop, rec) = MountOptions.Kernel(o.Propagation) ?? MountOptions.Kernel(spec.Filesystem.RootfsPropagation) ?? (MountOptions.MS_PRIVATE, true);
+            if (sources is { ByPath: true })
+            {
+                var isDirectory = Directory.Exists(m.Source);
+                BindByPath(plan, m.Source!, dest, isDirectory, isDirectory ? 0x1edu : 0x1a4u, o, prop, $"bind {m.Source} on {dest}");
+                return;
+            }
+            plan.Bind(source is null ? -1 : plan.AddFd(source.Value.Tree), dest,
+                (uint)(isDir ? CreateTarget.Directory : CreateTarget.File) | noSymlinks, isDir ? 0x1edu : 0x1a4u,
+                o.Set, o.Clear, o.RecursiveSet, o.RecursiveClear, prop, rec, $"bind {m.Source} on {dest}");
+            return;
+        }
+        if (m.Type == "mqueue" && !spec.Namespaces.IsNew(NamespaceKind.Ipc))
+            return; // the host's message queues stay the host's
+        var (fsProp, fsRec) = MountOptions.Kernel(o.Propagation) ?? (0UL, false);
+        if (m.Type == "sysfs" && spec.Namespaces.IsNew(NamespaceKind.User) && !spec.Namespaces.IsNew(NamespaceKind.Network))
+        {
+            // sysfs may only be mounted by the user namespace that owns the network namespace: bind the host's, read-only.
+            plan.Mount("/sys", dest, "", MS_BIND | MS_REC, "", MountTarget.InRoot, CreateTarget.Directory, 0x16d, "bind /sys");
+            plan.MountSetattr(dest, MountTarget.InRoot, AT_RECURSIVE, MOUNT_ATTR_RDONLY, 0, 0);
+            return;
+        }
+        if (m.Type == "cgroup")
+        {
+            PlanCgroup(plan, dest, o, noSymlinks, cgroups());
+            return;
+        }
+        var data = m.Type == "devpts" ? DevptsData(spec, o.Data) : o.Data;
+        plan.MountFs(m.Type, m.Source ?? "", data, dest, (uint)CreateTarget.Directory | noSymlinks, 0x1ed, o.Set, fsProp, fsRec);
+    }
+
+    /// <summary>
+    /// devpts options without a gid= the container's new user namespace does not map: the kernel refuses such a
+    /// mount (EINVAL), and a rootless container maps only the caller's own group. runc's rootless spec drops it too.
+    /// </summary>
+    private static IReadOnlyCollection<string> DevptsData(ContainerSpec spec, IReadOnlyCollection<string> data)
+    {
+        if (!spec.Namespaces.IsNew(NamespaceKind.User) || spec.UserNamespace is not { } userns)
+            return data;
+        return data.Where(d => !d.StartsWith("gid=", StringComparison.Ordinal)
+            || (uint.TryParse(d.AsSpan(4), out var gid) && userns.GidMappings.Any(m => m.MapsContainerId(gid)))).ToArray();
+    }
+
+    /// <summary>
+    /// The container's cgroup view: cgroup2 on a unified host; otherwise a tmpfs holding one mount per v1
+    /// hierarchy (plus links for co-mounted controllers, and the cgroup2 mount on a hybrid host), then made
+    /// read-only when asked. In a new cgroup namespace each mount shows the container's own cgroup as its root.
+    /// </summary>
+    private static void PlanCgroup(LaunchPlan plan, string dest, MountOptions o, uint noSymlinks, CgroupLayout layout)
+    {
+        var create = (uint)CreateTarget.Directory | noSymlinks;
+        if (layout.Mode == CgroupMode.Unified)
+        {
+            plan.MountFs("cgroup2", "cgroup2", o.Data, dest, create, 0x1ed, o.Set, 0, false);
+            return;
+        }
+        var inner = o.Set & ~MountOptions.ATTR_RDONLY;
+        plan.MountFs("tmpfs", "cgroup", ["mode=755"], dest, create, 0x1ed, inner, 0, false);
+        foreach (var h in layout.V1)
+        {
+            var controllers = h.Controllers.Order().ToArray();
+            var name = string.Join(",", controllers);
+            plan.MountFs("cgroup", "cgroup", controllers, $"{dest}/{name}", create, 0x1ed, o.Set, 0, false);
+            if (controllers.Length > 1)
+                foreach (var c in controllers)
+                    plan.Symlink(name, $"{dest}/{c}");
+        }
+        if (layout.Unified is not null)
+            plan.MountFs("cgroup2", "cgroup2", [], $"{dest}/unified", create, 0x1ed, o.Set, 0, false);
+        if ((o.Set & MountOptions.ATTR_RDONLY) != 0)
+            plan.MountSetattr(dest, MountTarget.InRoot, 0, MOUNT_ATTR_RDONLY, 0, 0);
+    }
+
+    /// <summary>A bind by host path in the child (an unprivileged host, see <see cref="MountSources.ByPath"/>), then its attributes.</summary>
+    private static void BindByPath(LaunchPlan plan, string source, string dest, bool isDir, uint mode, MountOptions o, ulong propagation, string what)
+    {
+        plan.Mount(source, dest, "", MS_BIND | (o.Recursive ? MS_REC : 0), "", MountTarget.InRoot,
+            isDir ? CreateTarget.Directory : CreateTarget.File, mode, what);
+        if (o.RecursiveSet != 0 || o.RecursiveClear != 0)
+            plan.MountSetattr(dest, MountTarget.InRoot, AT_RECURSIVE, o.RecursiveSet, o.RecursiveClear, 0);
+        plan.MountSetattr(dest, MountTarget.InRoot, 0, o.Set, o.Clear, propagation);
+    }
+
+    /// <summary>Whether device nodes are bound from the host rather than created (asked for, or a new user namespace).</summary>
+    public static bool DevicesByBind(ContainerSpec spec) =>
+        spec.Filesystem.DevicesByBind || spec.Namespaces[NamespaceKind.User] is not null;
+
+    /// <summary>The standard devices and the spec's, a spec device replacing a standard one at the same path.</summary>
+    public static IReadOnlyList<DeviceNode> Devices(ContainerSpec spec)
+    {
+        var extra = spec.Filesystem.Devices;
+        var list = StandardDevices.Select(d => new DeviceNode("/dev/" + d.Name, DeviceNodeType.Char, d.Major, d.Minor))
+            .Where(d => !extra.Any(e => e.Path == d.Path)).ToList();
+        list.AddRange(extra);
+        return list;
+    }
+
+    /// <summary>Whether a host file's type and numbers are those of the device.</summary>
+    public static bool Matches(DeviceNode device, uint mode, uint major, uint minor) =>
+        (mode & 0xf000) == TypeBits(device.Type) && (device.Type == DeviceNodeType.Fifo || (major == device.Major && minor == device.Minor));
+
+    private static uint TypeBits(DeviceNodeType type) => type switch
+    {
+        DeviceNodeType.Char => S_IFCHR,
+        DeviceNodeType.Block => S_IFBLK,
+        DeviceNodeType.Fifo => S_IFIFO,
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "unknown device type"),
+    };
+
+    private static bool Under(string path, string top) => path == top || path.StartsWith(top + "/", StringComparison.Ordinal);
 }

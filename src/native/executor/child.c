@@ -1,6 +1,7 @@
 /* The child half: becomes the container's init. Runs the plan's steps in order with raw system
  * calls and execs; on any failure it reports (step, errno) and exits before exec. */
 #include "executor.h"
+#include "mounts.h"
 #include "sys.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -77,13 +78,25 @@ static int do_mknod(struct executor *x, struct reader *a)
     const char *path = rd_str(a);
     uint32_t mode = rd_u32(a);
     uint64_t dev = rd_u64(a);
+    uint32_t uid = rd_u32(a), gid = rd_u32(a);
     if (!a->ok)
         return BAD_PLAN();
     const char *base;
-    int parent = resolve_parent(x->rootfd, path, &base);
+    int parent = resolve_parent_create(x->rootfd, path, &base);
     if (parent < 0)
         return -1;
-    return close_keep_errno(parent, mknodat(parent, base, mode, (dev_t)dev));
+    if (mknodat(parent, base, mode, (dev_t)dev) == 0) {
+        int r = (uid || gid) ? fchownat(parent, base, uid, gid, AT_SYMLINK_NOFOLLOW) : 0;
+        return close_keep_errno(parent, r);
+    }
+    /* Already there: fine if it is the same node, refused otherwise (never followed, never replaced). */
+    if (errno != EEXIST)
+        return close_keep_errno(parent, -1);
+    struct stat st;
+    int same = fstatat(parent, base, &st, AT_SYMLINK_NOFOLLOW) == 0 && (st.st_mode & S_IFMT) == (mode & S_IFMT) &&
+               st.st_rdev == (dev_t)dev;
+    errno = EEXIST;
+    return close_keep_errno(parent, same ? 0 : -1);
 }
 
 static int do_symlink(struct executor *x, struct reader *a)
@@ -142,7 +155,8 @@ static int do_write_file(struct reader *a)
     const char *path = rd_str(a), *content = rd_str(a);
     if (!a->ok)
         return BAD_PLAN();
-    int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+    int fd = strncmp(path, "/proc/", 6) == 0 ? open_proc_file(path, O_WRONLY)
+                                              : open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0)
         return -1;
     size_t n = strlen(content);
@@ -306,6 +320,19 @@ static int run_op(struct executor *x, struct op *op)
         uint32_t flags = rd_u32(a);
         return a->ok ? umount2(path, (int)flags) : BAD_PLAN();
     }
+    case OP_MOUNT_FS:
+        return do_mount_fs(x, a);
+    case OP_BIND:
+        return do_bind(x, a);
+    case OP_OPEN_NULL:
+        return do_open_null(x, a);
+    case OP_MASK_PATH:
+        return do_mask_path(x, a);
+    case OP_READONLY_PATH:
+        return do_readonly_path(x, a);
+    case OP_TEST_RESOLVE_WALK:
+        resolve_force_walk();
+        return 0;
     case OP_READY:
         return send_msg(x->channel, MSG_READY, (int)op->index, 0, 0, -1) < 0 ? BAD_PLAN() : 0;
     case OP_WAIT_FIFO:

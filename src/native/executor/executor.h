@@ -41,7 +41,13 @@ _Noreturn void run_monitor(struct executor *x);
 /* Resolves path beneath x->rootfd (RESOLVE_IN_ROOT), creating it when asked (CREATE_DIR or
  * CREATE_FILE, with mode). Returns an O_PATH fd, or -1 with errno set. */
 int resolve_in_root(int rootfd, const char *path, int create, unsigned mode);
+/* The same; with nosymlinks, any symlink on the way fails with ELOOP (RESOLVE_NO_SYMLINKS). */
+int resolve_in_root_flags(int rootfd, const char *path, int create, unsigned mode, int nosymlinks);
+/* Resolves by the component walk from now on, as on a kernel without openat2 (tests). */
+void resolve_force_walk(void);
 /* Resolves the parent of path beneath rootfd; *base points at its last component. */
 int resolve_parent(int rootfd, const char *path, const char **base);
+/* The same, creating the parent directories (0755) beneath the root when missing. */
+int resolve_parent_create(int rootfd, const char *path, const char **base);
 
 #endif

@@ -23,7 +23,7 @@ enum op_code {
     /* Run by the child. */
     OP_WAIT_RELEASE = 20,
     OP_MOUNT = 21,         /* str source, str target, str fstype, u64 flags, str data, u32 target_kind, u32 create, u32 mode */
-    OP_MKNOD = 22,         /* str path (in root), u32 mode, u64 dev */
+    OP_MKNOD = 22,         /* str path (in root), u32 mode, u64 dev, u32 uid, u32 gid */
     OP_SYMLINK = 23,       /* str target, str linkpath (in root) */
     OP_OPEN_ROOT = 24,     /* str path: the root later operations resolve inside */
     OP_PIVOT_ROOT = 25,    /* u32 no_pivot */
@@ -47,14 +47,25 @@ enum op_code {
     OP_SECCOMP = 43,       /* u32 flags, u32 count, bytes filter[count * 8], i32 listener_fd_index */
     OP_EXEC = 44,          /* strv candidates, strv argv, strv envp */
     OP_UMOUNT = 45,        /* str path (in root), u32 flags */
-    OP_READY = 46,         /* tell the host setup is done; a detached monitor leaves here */
-    OP_WAIT_FIFO = 47,     /* u32 fd_index: open that FIFO (an O_PATH fd) for writing, write one byte:
-                            * blocks until another process opens it to read (the OCI start) */
+    /* Mounts (mounts.c). target_flags: CREATE_* in the low bits, TARGET_NO_SYMLINKS. */
+    OP_MOUNT_FS = 46,      /* str fstype, str source, strv options (key or key=value), str target, u32 target_flags,
+                              u32 mode, u64 mount_attrs, u64 propagation, u32 propagation_recursive */
+    OP_BIND = 47,          /* i32 tree_fd_index (a detached tree from open_tree), str target, u32 target_flags, u32 mode,
+                              u64 attr_set, u64 attr_clr, u64 recursive_set, u64 recursive_clr, u64 propagation,
+                              u32 propagation_recursive */
+    OP_OPEN_NULL = 48,     /* str path (in root): the null device masks are bound from; must be char 1:3 */
+    OP_MASK_PATH = 49,     /* str path (in root): /dev/null over a file, read-only tmpfs over a directory */
+    OP_READONLY_PATH = 50, /* str path (in root): recursively read-only bind of the path over itself */
     /* Identity and privilege (identity.c; OP_HOST_SYNC is the monitor's). */
     OP_HOST_SYNC = 60,     /* u32 tag: the monitor reports MSG_SYNC to the host and waits for MSG_CONTINUE */
     OP_CAPS_BOUNDING = 61, /* u64 keep: drops every other capability from the bounding set */
     OP_WRITE_PROC = 62,    /* str path, str content: write to a file that must be on procfs (fstatfs) */
     OP_PERSONALITY = 63,   /* u32 persona */
+    /* Lifecycle (child.c). */
+    OP_READY = 70,         /* tell the host setup is done; a detached monitor leaves here */
+    OP_WAIT_FIFO = 71,     /* u32 fd_index: open that FIFO (an O_PATH fd) for writing, write one byte:
+                            * blocks until another process opens it to read (the OCI start) */
+    OP_TEST_RESOLVE_WALK = 98, /* resolve in-root paths by the O_NOFOLLOW walk, as without openat2 (tests) */
     OP_TEST_FAIL = 99,     /* u32 errno: fails with that errno (fault-injection tests) */
 };
 
@@ -65,6 +76,8 @@ enum { SETGROUPS_IF_ALLOWED = 1 /* skip when /proc/self/setgroups says "deny" (o
 enum { TARGET_HOST = 0, TARGET_IN_ROOT = 1 };
 /* Create flags for OP_MOUNT. */
 enum { CREATE_NONE = 0, CREATE_DIR = 1, CREATE_FILE = 2 };
+/* Target flags for OP_MOUNT_FS and OP_BIND. */
+enum { TARGET_CREATE_MASK = 3, TARGET_NO_SYMLINKS = 4 };
 
 enum msg_kind {
     /* executor -> host */

@@ -21,6 +21,21 @@
 #ifndef SYS_mount_setattr
 #define SYS_mount_setattr 442
 #endif
+#ifndef SYS_open_tree
+#define SYS_open_tree 428
+#endif
+#ifndef SYS_move_mount
+#define SYS_move_mount 429
+#endif
+#ifndef SYS_fsopen
+#define SYS_fsopen 430
+#endif
+#ifndef SYS_fsconfig
+#define SYS_fsconfig 431
+#endif
+#ifndef SYS_fsmount
+#define SYS_fsmount 432
+#endif
 #ifndef SYS_pivot_root
 #define SYS_pivot_root 155
 #endif
@@ -32,6 +47,22 @@
 #define X_RESOLVE_IN_ROOT 0x10
 #define X_AT_RECURSIVE 0x8000
 #define X_AT_EMPTY_PATH 0x1000
+#define X_RESOLVE_NO_SYMLINKS 0x04
+#define X_RESOLVE_BENEATH 0x08
+#define X_OPEN_TREE_CLONE 1
+#define X_OPEN_TREE_CLOEXEC 02000000
+#define X_MOVE_MOUNT_F_EMPTY_PATH 0x04
+#define X_MOVE_MOUNT_T_EMPTY_PATH 0x40
+#define X_FSOPEN_CLOEXEC 1
+#define X_FSMOUNT_CLOEXEC 1
+#define X_FSCONFIG_SET_FLAG 0
+#define X_FSCONFIG_SET_STRING 1
+#define X_FSCONFIG_CMD_CREATE 6
+#define X_MOUNT_ATTR_RDONLY 0x01
+#define X_MOUNT_ATTR_NOSUID 0x02
+#define X_MOUNT_ATTR_NODEV 0x04
+#define X_MOUNT_ATTR_NOEXEC 0x08
+#define X_PROC_SUPER_MAGIC 0x9fa0
 
 struct x_clone_args {
     uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid,

@@ -63,7 +63,7 @@ public class IdentityPlanTests
         Assert.That(steps[release + 2], Is.EqualTo("setresuid(0)"));
         Assert.That(steps[release + 3], Is.EqualTo("prctl(PR_SET_PDEATHSIG)"), "a credential change clears the death signal");
         Assert.That(steps, Has.None.StartsWith("mknod("));
-        Assert.That(steps, Does.Contain("mount(bind /dev/null)"));
+        Assert.That(steps, Does.Contain("mount(bind host /dev/null)"));
         Assert.That(Steps(Spec), Has.Some.StartsWith("mknod(/dev/null"));
     }
 

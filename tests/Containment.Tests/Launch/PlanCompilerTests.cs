@@ -41,7 +41,10 @@ public class PlanCompilerTests
         Assert.That(priv, Is.GreaterThanOrEqualTo(0));
         Assert.That(bind, Is.GreaterThan(priv));
         Assert.That(pivot, Is.GreaterThan(bind));
-        Assert.That(steps.FindLastIndex(s => s.StartsWith("mount(")), Is.LessThan(pivot), "every mount happens before pivot_root");
+        var firstProtected = steps.FindIndex(s => s.StartsWith("mount(read-only ") || s.StartsWith("mount(mask "));
+        Assert.That(steps.Take(firstProtected).ToList().FindLastIndex(s => s.StartsWith("mount(")), Is.LessThan(pivot),
+            "every mount but the read-only and masked paths (which follow the sysctls) happens before pivot_root");
+        Assert.That(firstProtected, Is.GreaterThan(pivot));
     }
 
     [Test]

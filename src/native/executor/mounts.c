@@ -1,0 +1,228 @@
+/* Mounts in the container's root, through file descriptors and the new mount API: a filesystem is
+ * created detached (fsopen/fsconfig/fsmount) with its mount attributes already set, a bind source is a
+ * detached tree the host cloned (open_tree) from a descriptor it opened itself, and either is attached
+ * with move_mount onto a target resolved beneath the root (MOVE_MOUNT_T_EMPTY_PATH). No path through
+ * /proc is used, and no mount is ever visible with weaker attributes than asked for. */
+#include "executor.h"
+#include "mounts.h"
+#include "sys.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#define BAD_PLAN() (errno = EBADMSG, -1)
+
+static int null_fd = -1; /* the container's /dev/null, checked to be char 1:3 (OP_OPEN_NULL) */
+
+static int keep_errno_close(int fd, int r)
+{
+    int saved = errno;
+    if (fd >= 0)
+        close(fd);
+    errno = saved;
+    return r;
+}
+
+static int set_attr(int fd, unsigned flags, uint64_t set, uint64_t clr, uint64_t propagation)
+{
+    if (!set && !clr && !propagation)
+        return 0;
+    struct x_mount_attr attr = { .attr_set = set, .attr_clr = clr, .propagation = propagation };
+    return (int)syscall(SYS_mount_setattr, fd, "", X_AT_EMPTY_PATH | flags, &attr, sizeof attr);
+}
+
+/* Attaches a detached mount onto a target resolved beneath the root, then sets its propagation. */
+static int attach(struct executor *x, int mnt, const char *target, uint32_t tflags, uint32_t mode,
+                  uint64_t propagation, uint32_t propagation_recursive)
+{
+    int t = resolve_in_root_flags(x->rootfd, target, (int)(tflags & TARGET_CREATE_MASK), mode,
+                                  (tflags & TARGET_NO_SYMLINKS) != 0);
+    if (t < 0)
+        return -1;
+    long r = syscall(SYS_move_mount, mnt, "", t, "", X_MOVE_MOUNT_F_EMPTY_PATH | X_MOVE_MOUNT_T_EMPTY_PATH);
+    keep_errno_close(t, 0);
+    if (r < 0)
+        return -1;
+    return set_attr(mnt, propagation_recursive ? X_AT_RECURSIVE : 0, 0, 0, propagation);
+}
+
+static int configure(int fs, const char *option)
+{
+    char key[256];
+    const char *eq = strchr(option, '=');
+    if (!eq)
+        return (int)syscall(SYS_fsconfig, fs, X_FSCONFIG_SET_FLAG, option, NULL, 0);
+    size_t n = (size_t)(eq - option);
+    if (n == 0 || n >= sizeof key) {
+        errno = EINVAL;
+        return -1;
+    }
+    memcpy(key, option, n);
+    key[n] = 0;
+    return (int)syscall(SYS_fsconfig, fs, X_FSCONFIG_SET_STRING, key, eq + 1, 0);
+}
+
+int do_mount_fs(struct executor *x, struct reader *a)
+{
+    const char *fstype = rd_str(a), *source = rd_str(a);
+    char **options = rd_strv(a);
+    const char *target = rd_str(a);
+    uint32_t tflags = rd_u32(a), mode = rd_u32(a);
+    uint64_t attrs = rd_u64(a), propagation = rd_u64(a);
+    uint32_t propagation_recursive = rd_u32(a);
+    if (!a->ok || !options)
+        return BAD_PLAN();
+    int fs = (int)syscall(SYS_fsopen, fstype, X_FSOPEN_CLOEXEC);
+    if (fs < 0)
+        return -1;
+    if (*source && syscall(SYS_fsconfig, fs, X_FSCONFIG_SET_STRING, "source", source, 0) < 0)
+        return keep_errno_close(fs, -1);
+    for (char **o = options; *o; o++)
+        if (configure(fs, *o) < 0)
+            return keep_errno_close(fs, -1);
+    if (syscall(SYS_fsconfig, fs, X_FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+        return keep_errno_close(fs, -1);
+    int mnt = (int)syscall(SYS_fsmount, fs, X_FSMOUNT_CLOEXEC, (unsigned)attrs);
+    keep_errno_close(fs, 0);
+    if (mnt < 0)
+        return -1;
+    return keep_errno_close(mnt, attach(x, mnt, target, tflags, mode, propagation, propagation_recursive));
+}
+
+int do_bind(struct executor *x, struct reader *a)
+{
+    int32_t tree_index = rd_i32(a);
+    const char *target = rd_str(a);
+    uint32_t tflags = rd_u32(a), mode = rd_u32(a);
+    uint64_t set = rd_u64(a), clr = rd_u64(a), rset = rd_u64(a), rclr = rd_u64(a), propagation = rd_u64(a);
+    uint32_t propagation_recursive = rd_u32(a);
+    if (!a->ok)
+        return BAD_PLAN();
+    if (tree_index < 0 || tree_index >= x->nfds) {
+        errno = EBADF;
+        return -1;
+    }
+    int tree = x->fds[tree_index];
+    /* Attributes go on the detached tree: the mount is read-only (nosuid, ...) from its first moment. */
+    if (set_attr(tree, X_AT_RECURSIVE, rset, rclr, 0) < 0 || set_attr(tree, 0, set, clr, 0) < 0)
+        return -1;
+    return attach(x, tree, target, tflags, mode, propagation, propagation_recursive);
+}
+
+int do_open_null(struct executor *x, struct reader *a)
+{
+    const char *path = rd_str(a);
+    if (!a->ok)
+        return BAD_PLAN();
+    /* No symlink anywhere on the way, and the object must be the null device itself (CVE-2025-31133):
+     * a symlink or a regular file planted at /dev/null is refused, never followed or bound. */
+    int fd = resolve_in_root_flags(x->rootfd, path, CREATE_NONE, 0, 1);
+    if (fd < 0)
+        return -1;
+    struct stat st;
+    if (fstat(fd, &st) < 0)
+        return keep_errno_close(fd, -1);
+    if (!S_ISCHR(st.st_mode) || major(st.st_rdev) != 1 || minor(st.st_rdev) != 3) {
+        errno = ENODEV;
+        return keep_errno_close(fd, -1);
+    }
+    if (null_fd >= 0)
+        close(null_fd);
+    null_fd = fd;
+    return 0;
+}
+
+int do_mask_path(struct executor *x, struct reader *a)
+{
+    const char *path = rd_str(a);
+    if (!a->ok)
+        return BAD_PLAN();
+    int fd = resolve_in_root(x->rootfd, path, CREATE_NONE, 0);
+    if (fd < 0)
+        return errno == ENOENT ? 0 : -1; /* nothing there: nothing to hide */
+    struct stat st;
+    if (fstat(fd, &st) < 0)
+        return keep_errno_close(fd, -1);
+    int mnt;
+    if (S_ISDIR(st.st_mode)) {
+        int fs = (int)syscall(SYS_fsopen, "tmpfs", X_FSOPEN_CLOEXEC);
+        if (fs < 0)
+            return keep_errno_close(fd, -1);
+        if (syscall(SYS_fsconfig, fs, X_FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
+            keep_errno_close(fs, 0);
+            return keep_errno_close(fd, -1);
+        }
+        mnt = (int)syscall(SYS_fsmount, fs, X_FSMOUNT_CLOEXEC,
+                           X_MOUNT_ATTR_RDONLY | X_MOUNT_ATTR_NOSUID | X_MOUNT_ATTR_NODEV | X_MOUNT_ATTR_NOEXEC);
+        keep_errno_close(fs, 0);
+    } else {
+        if (null_fd < 0) {
+            errno = EBADFD;
+            return keep_errno_close(fd, -1);
+        }
+        mnt = (int)syscall(SYS_open_tree, null_fd, "", X_OPEN_TREE_CLONE | X_OPEN_TREE_CLOEXEC | X_AT_EMPTY_PATH);
+    }
+    if (mnt < 0)
+        return keep_errno_close(fd, -1);
+    long r = syscall(SYS_move_mount, mnt, "", fd, "", X_MOVE_MOUNT_F_EMPTY_PATH | X_MOVE_MOUNT_T_EMPTY_PATH);
+    keep_errno_close(mnt, 0);
+    return keep_errno_close(fd, (int)r);
+}
+
+int do_readonly_path(struct executor *x, struct reader *a)
+{
+    const char *path = rd_str(a);
+    if (!a->ok)
+        return BAD_PLAN();
+    int fd = resolve_in_root(x->rootfd, path, CREATE_NONE, 0);
+    if (fd < 0)
+        return errno == ENOENT ? 0 : -1;
+    /* A recursive clone of the path, made read-only while detached, then bound over the path itself. */
+    int mnt = (int)syscall(SYS_open_tree, fd, "", X_OPEN_TREE_CLONE | X_OPEN_TREE_CLOEXEC | X_AT_EMPTY_PATH | X_AT_RECURSIVE);
+    if (mnt < 0)
+        return keep_errno_close(fd, -1);
+    long r = set_attr(mnt, X_AT_RECURSIVE, X_MOUNT_ATTR_RDONLY, 0, 0);
+    if (r == 0)
+        r = syscall(SYS_move_mount, mnt, "", fd, "", X_MOVE_MOUNT_F_EMPTY_PATH | X_MOVE_MOUNT_T_EMPTY_PATH);
+    keep_errno_close(mnt, 0);
+    return keep_errno_close(fd, (int)r);
+}
+
+int open_proc_file(const char *path, int flags)
+{
+    /* Writes through /proc go to the real procfs only (CVE-2019-16884): /proc itself and the file
+     * opened beneath it are checked with fstatfs, and no magic link is followed on the way. */
+    int proc = open("/proc", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (proc < 0)
+        return -1;
+    struct statfs sfs;
+    if (fstatfs(proc, &sfs) < 0)
+        return keep_errno_close(proc, -1);
+    if (sfs.f_type != X_PROC_SUPER_MAGIC) {
+        errno = EXDEV;
+        return keep_errno_close(proc, -1);
+    }
+    const char *rel = path + 6;
+    struct x_open_how how = {
+        .flags = (uint64_t)flags | O_NOFOLLOW | O_CLOEXEC,
+        .resolve = X_RESOLVE_BENEATH | X_RESOLVE_NO_MAGICLINKS,
+    };
+    int fd = (int)syscall(SYS_openat2, proc, rel, &how, sizeof how);
+    if (fd < 0 && errno == ENOSYS)
+        fd = openat(proc, rel, flags | O_NOFOLLOW | O_CLOEXEC);
+    keep_errno_close(proc, 0);
+    if (fd < 0)
+        return -1;
+    if (fstatfs(fd, &sfs) < 0)
+        return keep_errno_close(fd, -1);
+    if (sfs.f_type != X_PROC_SUPER_MAGIC) {
+        errno = EXDEV;
+        return keep_errno_close(fd, -1);
+    }
+    return fd;
+}

@@ -1,0 +1,19 @@
+/* Mount operations of the child (mounts.c). Each reads its op's arguments and returns 0, or -1 with errno. */
+#ifndef CONTAINMENT_MOUNTS_H
+#define CONTAINMENT_MOUNTS_H
+#include "executor.h"
+
+/* OP_MOUNT_FS: a new filesystem, configured and mounted detached, attached beneath the root. */
+int do_mount_fs(struct executor *x, struct reader *a);
+/* OP_BIND: a detached tree the host cloned, given its attributes, attached beneath the root. */
+int do_bind(struct executor *x, struct reader *a);
+/* OP_OPEN_NULL: opens the container's /dev/null for masking, refusing anything but char 1:3. */
+int do_open_null(struct executor *x, struct reader *a);
+/* OP_MASK_PATH: /dev/null over a file, a read-only empty tmpfs over a directory; a missing path is skipped. */
+int do_mask_path(struct executor *x, struct reader *a);
+/* OP_READONLY_PATH: a recursive read-only bind of a path over itself; a missing path is skipped. */
+int do_readonly_path(struct executor *x, struct reader *a);
+/* Opens a file beneath the real procfs at /proc (path starts with "/proc/"), or fails with EXDEV. */
+int open_proc_file(const char *path, int flags);
+
+#endif

@@ -1,0 +1,74 @@
+using Containment.IntegrationTests.Support;
+using Containment.Mounts;
+using static Containment.IntegrationTests.Mounts.MountTestSupport;
+
+namespace Containment.IntegrationTests.Mounts;
+
+public class FilesystemMountTests
+{
+    [Test]
+    public async Task A_tmpfs_size_limit_holds_and_its_mode_and_owner_are_set()
+    {
+        using var rootfs = TestRootfs.Create();
+        var r = await Sh(rootfs, "stat -c '%a %u %g' /t; dd if=/dev/zero of=/t/f bs=1024 count=2048 2>&1; echo rc=$?; du -k /t/f",
+            s => s.WithMounts(m => m.Tmpfs("/t", size: 1 << 20, mode: 0x1c0 /* 0700 */, uid: 1234, gid: 4321)));
+        Assert.That(r.Stdout, Does.StartWith("700 1234 4321\n"), r.Stderr);
+        Assert.That(r.Stdout, Does.Contain("No space left on device"));
+        Assert.That(r.Stdout, Does.Contain("rc=1"));
+        Assert.That(r.Stdout.TrimEnd(), Does.EndWith("1024\t/t/f"));
+    }
+
+    [Test]
+    public async Task Proc_sysfs_mqueue_and_devpts_mount_where_asked()
+    {
+        using var rootfs = TestRootfs.Create();
+        var r = await Sh(rootfs,
+            "cut -d' ' -f1 /p/1/stat; test -d /s/class/net && echo sysfs; echo x > /s/x 2>/dev/null || echo sysfs-ro; " +
+            "grep -c ' /mq ' /proc/self/mountinfo; stat -c '%a' /pts/ptmx",
+            s => s.WithMounts(m => m.Proc("/p").Sysfs("/s").Mqueue("/mq").Devpts("/pts", ptmxMode: 0x180 /* 0600 */)));
+        Assert.That(r.Stdout, Is.EqualTo("1\nsysfs\nsysfs-ro\n1\n600\n"), r.Stderr);
+    }
+
+    [Test]
+    public async Task The_cgroup_mount_shows_the_containers_own_cgroup_read_only()
+    {
+        using var rootfs = TestRootfs.Create();
+        var r = await Sh(rootfs, "cat /proc/self/cgroup | grep memory; ls /sys/fs/cgroup; test -f /sys/fs/cgroup/memory/memory.limit_in_bytes && echo memory-ok; " +
+                                 "mkdir /sys/fs/cgroup/memory/x 2>/dev/null || echo read-only",
+            s => s.WithMounts(m => m.Cgroup()));
+        Assert.That(r.Stdout, Does.Contain("memory-ok").And.Contain("read-only"), r.Stderr);
+        Assert.That(r.Stdout.Split('\n')[0], Does.EndWith(":/"), "the namespaced view starts at the container's cgroup");
+    }
+
+    [Test]
+    public async Task An_overlay_writes_to_its_upper_layer()
+    {
+        using var rootfs = TestRootfs.Create();
+        var host = HostDir("overlay");
+        try
+        {
+            foreach (var d in new[] { "lower", "upper", "work" })
+                Directory.CreateDirectory(Path.Combine(host, d));
+            File.WriteAllText(Path.Combine(host, "lower/base"), "lower\n");
+            var r = await Sh(rootfs, "cat /o/base; echo new > /o/added",
+                s => s.WithMounts(m => m.Overlay("/o", [Path.Combine(host, "lower")], Path.Combine(host, "upper"), Path.Combine(host, "work"))));
+            Assert.That(r.Stdout, Is.EqualTo("lower\n"), r.Stderr);
+            Assert.That(File.ReadAllText(Path.Combine(host, "upper/added")), Is.EqualTo("new\n"));
+            Assert.That(File.Exists(Path.Combine(host, "lower/added")), Is.False);
+        }
+        finally
+        {
+            Directory.Delete(host, true);
+        }
+    }
+
+    [Test]
+    public async Task An_OCI_style_entry_passes_unknown_options_to_the_filesystem()
+    {
+        using var rootfs = TestRootfs.Create();
+        var r = await Sh(rootfs, "grep ' /t ' /proc/self/mountinfo",
+            s => s.WithMounts(m => m.Add(new Mount("/t", "tmpfs", "tmpfs", "nosuid", "noexec", "mode=711", "size=65536k", "nr_inodes=1000"))));
+        Assert.That(r.Stdout, Does.Contain("mode=711").And.Contain("nr_inodes=1000").And.Contain("size=65536k"), r.Stderr);
+        Assert.That(MountOptionsIn(r.Stdout, "/t"), Is.SupersetOf(new[] { "nosuid", "noexec" }));
+    }
+}

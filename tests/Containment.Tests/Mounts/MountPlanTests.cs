@@ -1,0 +1,84 @@
+using Containment.Cgroups;
+using Containment.Launch;
+using Containment.Mounts;
+
+namespace Containment.Tests.Mounts;
+
+public class MountPlanTests
+{
+    private static List<string> Steps(ContainerSpec spec) =>
+        PlanCompiler.Compile(spec, new LaunchInputs(), () => ["/", "/proc"]).Steps.Select(s => s.ToString()).ToList();
+
+    private static readonly ContainerSpec Spec = ContainerSpec.FromRootfs("/srv/rootfs").WithProcess(p => p.Args("sh"));
+
+    [Test]
+    public void Mounts_and_devices_before_the_pivot_then_sysctls_read_only_paths_masks_and_the_read_only_root()
+    {
+        var steps = Steps(Spec.WithReadOnlyRootfs().WithMounts(m => m.Tmpfs("/tmp")).WithSysctl("net.ipv4.ip_forward", "1"));
+        int At(string s) => steps.IndexOf(s) is var i and >= 0 ? i : throw new AssertionException($"no step {s} in\n{string.Join("\n", steps)}");
+        var order = new[]
+        {
+            At("mount(bind rootfs /srv/rootfs)"), At("open(/srv/rootfs)"), At("mount(proc on /proc)"), At("mount(tmpfs on /dev)"),
+            At("mount(sysfs on /sys)"), At("mount(tmpfs on /tmp)"), At("mknod(/dev/null)"), At("symlink(/dev/ptmx -> pts/ptmx)"),
+            At("pivot_root(/srv/rootfs)"), At("write(/proc/sys/net/ipv4/ip_forward)"),
+            At("mount(read-only /proc/sys)"), At("open(/dev/null as the null device (char 1:3))"), At("mount(mask /proc/kcore)"),
+            At("mount_setattr(/)"), At("setresuid(0)"),
+        };
+        Assert.That(order, Is.Ordered.Ascending);
+    }
+
+    [Test]
+    public void Without_masked_paths_the_null_device_is_not_opened()
+    {
+        var steps = Steps(Spec.WithMaskedPaths().WithReadonlyPaths());
+        Assert.That(steps, Has.None.Contains("null device").And.None.Contains("mask ").And.None.Contains("read-only /"));
+    }
+
+    [Test]
+    public void Devices_by_bind_replace_mknod()
+    {
+        var steps = Steps(Spec.WithFilesystem(f => f.WithDevicesByBind()).WithDevice("/dev/fuse", DeviceNodeType.Char, 10, 229));
+        Assert.That(steps, Has.None.StartsWith("mknod("));
+        Assert.That(steps, Does.Contain("mount(bind host /dev/null)").And.Contain("mount(bind host /dev/fuse)"));
+    }
+
+    [Test]
+    public void A_bind_over_dev_means_no_device_nodes_or_links_are_made()
+    {
+        var steps = Steps(Spec.WithMounts(m => m.Remove("/dev").Bind("/dev", "/dev")));
+        Assert.That(steps, Has.None.StartsWith("mknod(").And.None.StartsWith("symlink(/dev/"));
+    }
+
+    [Test]
+    public void The_root_propagation_step_names_the_chosen_propagation()
+    {
+        Assert.That(Steps(Spec), Does.Contain("mount(make / rprivate)"));
+        Assert.That(Steps(Spec.WithRootfsPropagation(MountPropagation.RSlave)), Does.Contain("mount(make / rslave)"));
+    }
+
+    [Test]
+    public void A_cgroup_mount_on_a_v1_host_is_a_tmpfs_with_a_mount_per_hierarchy_and_links_for_co_mounted_ones()
+    {
+        var plan = new LaunchPlan();
+        var layout = new CgroupLayout(CgroupMode.Hybrid,
+            [new("/sys/fs/cgroup/cpu,cpuacct", "/", new HashSet<string> { "cpu", "cpuacct" }, false, "/"),
+             new("/sys/fs/cgroup/memory", "/", new HashSet<string> { "memory" }, false, "/")],
+            new("/sys/fs/cgroup/unified", "/", new HashSet<string>(), true, "/"));
+        RootfsPlanner.MountAll(plan, ContainerSpec.FromRootfs("/r").WithMounts(m => m.Clear().Cgroup()).WithMaskedPaths().WithReadonlyPaths(), null, () => layout);
+        var steps = plan.Steps.Select(s => s.ToString()).ToList();
+        Assert.That(steps.Take(7), Is.EqualTo(new[]
+        {
+            "mount(tmpfs on /sys/fs/cgroup)", "mount(cgroup on /sys/fs/cgroup/cpu,cpuacct)",
+            "symlink(/sys/fs/cgroup/cpu -> cpu,cpuacct)", "symlink(/sys/fs/cgroup/cpuacct -> cpu,cpuacct)",
+            "mount(cgroup on /sys/fs/cgroup/memory)", "mount(cgroup2 on /sys/fs/cgroup/unified)", "mount_setattr(/sys/fs/cgroup)",
+        }));
+    }
+
+    [Test]
+    public void Mqueue_is_skipped_when_the_ipc_namespace_is_the_hosts()
+    {
+        var steps = Steps(Spec.WithNamespaces(n => n.Without(Containment.Namespaces.NamespaceKind.Ipc)));
+        Assert.That(steps, Has.None.Contains("mqueue"));
+        Assert.That(Steps(Spec), Does.Contain("mount(mqueue on /dev/mqueue)"));
+    }
+}
