@@ -22,6 +22,7 @@ internal static class PlanCompiler
         foreach (var procs in inputs.CgroupProcs)
             plan.WritePid(plan.AddFd(procs), "cgroup.procs");
         IdentityPlanner.MapIds(plan, spec, inputs);
+        RootfsPlanner.IdmapBinds(plan, spec, inputs);
         plan.Release();
 
         if (!inputs.Detached)

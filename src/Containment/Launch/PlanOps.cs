@@ -85,6 +85,9 @@ internal static class PlanOps
     public static void Exec(this LaunchPlan plan, IReadOnlyCollection<string> candidates, IReadOnlyCollection<string> argv, IReadOnlyCollection<string> env) =>
         plan.Op(PlanOp.Exec, "execve", candidates.Count == 1 ? candidates.First() : argv.First()).StrV(candidates).StrV(argv).StrV(env).End();
 
+    public static void IdmapTree(this LaunchPlan plan, int treeFdIndex, bool recursive, string what) =>
+        plan.Op(PlanOp.IdmapTree, "mount_setattr", $"idmap {what}").U32((uint)treeFdIndex).U32(recursive ? 1u : 0u).End();
+
     public static void TestFail(this LaunchPlan plan, int errno) =>
         plan.Op(PlanOp.TestFail, "test-fail", "injected").U32((uint)errno).End();
 

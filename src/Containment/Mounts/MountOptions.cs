@@ -17,6 +17,9 @@ internal sealed record MountOptions
 
     public bool Bind { get; init; }
     public bool Recursive { get; init; }
+    /// <summary>Id-map the bind with the container's user namespace (<c>idmap</c>; <c>ridmap</c> for every mount beneath too).</summary>
+    public bool Idmap { get; init; }
+    public bool IdmapRecursive { get; init; }
     /// <summary>Attributes set on the mount (for a bind, its top mount).</summary>
     public ulong Set { get; init; }
     /// <summary>Attributes cleared on the mount.</summary>
@@ -63,15 +66,13 @@ internal sealed record MountOptions
     private static readonly Dictionary<string, string> Unsupported = new()
     {
         ["remount"] = "remounting an existing mount is not supported",
-        ["idmap"] = "id-mapped mounts are not supported yet",
-        ["ridmap"] = "id-mapped mounts are not supported yet",
         ["tmpcopyup"] = "tmpcopyup is not supported",
     };
 
     /// <summary>Parses a mount's options, in order; the last of two contradicting options wins.</summary>
     public static MountOptions Parse(IEnumerable<string> options)
     {
-        bool bind = false, recursive = false;
+        bool bind = false, recursive = false, idmap = false, idmapRecursive = false;
         ulong set = 0, clear = 0, rset = 0, rclear = 0;
         var propagation = MountPropagation.Default;
         var data = new List<string>();
@@ -82,6 +83,11 @@ internal sealed record MountOptions
             {
                 bind = true;
                 recursive |= option == "rbind";
+            }
+            else if (option is "idmap" or "ridmap")
+            {
+                idmap = true;
+                idmapRecursive |= option == "ridmap";
             }
             else if (option == "defaults")
             {
@@ -113,7 +119,7 @@ internal sealed record MountOptions
         }
         return new MountOptions
         {
-            Bind = bind, Recursive = recursive, Set = set, Clear = clear, RecursiveSet = rset, RecursiveClear = rclear,
+            Bind = bind, Recursive = recursive, Idmap = idmap, IdmapRecursive = idmapRecursive, Set = set, Clear = clear, RecursiveSet = rset, RecursiveClear = rclear,
             Propagation = propagation, Data = data, Errors = errors,
         };
     }

@@ -34,7 +34,13 @@ internal static class MountValidator
                 foreach (var d in options.Data)
                     Add(field, $"option '{d}' is not a bind mount option (flags, r-flags, propagation)");
                 ValidateSource(m.Source, field, errors);
+                if (options.Idmap && !spec.Namespaces.IsNew(NamespaceKind.User))
+                    Add(field, "an id-mapped mount (idmap, ridmap) needs a new user namespace: its maps are the mount's");
+                else if (options.Idmap && Identity.Rootless.IsRootless)
+                    Add(field, "an unprivileged host cannot id-map a mount (mount_setattr with MOUNT_ATTR_IDMAP needs root over the source's mount)");
             }
+            else if (options.Idmap)
+                Add(field, "idmap and ridmap apply to bind mounts only");
             else if (string.IsNullOrEmpty(m.Type) || m.Type.Contains('\0'))
                 Add(field, "has no filesystem type (and no bind option)");
             else if (m.Type == "cgroup" && !spec.Namespaces.IsNew(NamespaceKind.Cgroup))

@@ -97,6 +97,23 @@ internal static class RootfsPlanner
     }
 
     /// <summary>
+    /// Monitor steps, after the child's id maps are written and before it is released: each id-mapped bind's
+    /// detached tree gets the child's user namespace as its idmapping (it must be set before the tree is attached).
+    /// </summary>
+    public static void IdmapBinds(LaunchPlan plan, ContainerSpec spec, LaunchInputs inputs)
+    {
+        var mounts = spec.Filesystem.Mounts;
+        for (var i = 0; i < mounts.Length; i++)
+        {
+            if (!mounts[i].IsBind || inputs.MountSources?.Bind(i) is not { } source)
+                continue;
+            var o = MountOptions.Parse(mounts[i].Options.IsDefault ? [] : mounts[i].Options);
+            if (o.Idmap)
+                plan.IdmapTree(plan.AddFd(source.Tree), o.IdmapRecursive, $"{mounts[i].Source} on {mounts[i].Destination}");
+        }
+    }
+
+    /// <summary>
     /// Read-only and masked paths, and the read-only root: after the pivot and after the sysctls are written (a
     /// read-only /proc/sys would refuse them), before the process loses the capability to mount. runc's order.
     /// </summary>

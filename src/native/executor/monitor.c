@@ -129,6 +129,31 @@ static int write_pid(struct executor *x, struct op *op)
     return write_all(fd, buf, (size_t)n);
 }
 
+/* Id-maps a detached bind tree with the child's user namespace. The monitor does it: it is privileged over
+ * that namespace (its parent's), and the tree must get its idmapping before it is attached anywhere. */
+static int idmap_tree(struct executor *x, struct op *op)
+{
+    int tree = fd_at(x, rd_u32(&op->args));
+    uint32_t recursive = rd_u32(&op->args);
+    if (!op->args.ok) {
+        errno = EBADMSG;
+        return -1;
+    }
+    if (tree < 0)
+        return -1;
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/ns/user", x->child);
+    int userns = open(path, O_RDONLY | O_CLOEXEC);
+    if (userns < 0)
+        return -1;
+    struct x_mount_attr attr = { .attr_set = X_MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns };
+    long r = syscall(SYS_mount_setattr, tree, "", X_AT_EMPTY_PATH | (recursive ? X_AT_RECURSIVE : 0), &attr, sizeof attr);
+    int saved = errno;
+    close(userns);
+    errno = saved;
+    return (int)r;
+}
+
 /* Reports a sync point to the host (e.g. "run newuidmap on the child now") and waits for its answer. */
 static int host_sync(struct executor *x, struct op *op)
 {
@@ -165,6 +190,8 @@ static int run_op(struct executor *x, struct op *op)
         return write_child_proc(x, op);
     case OP_HOST_SYNC:
         return host_sync(x, op);
+    case OP_IDMAP_TREE:
+        return idmap_tree(x, op);
     case OP_RELEASE:
         /* A child that already failed has reported why; the wait loop forwards that, not this. */
         send_msg(x->channel, MSG_CONTINUE, 0, 0, 0, -1);

@@ -61,6 +61,8 @@ enum op_code {
     OP_CAPS_BOUNDING = 61, /* u64 keep: drops every other capability from the bounding set */
     OP_WRITE_PROC = 62,    /* str path, str content: write to a file that must be on procfs (fstatfs) */
     OP_PERSONALITY = 63,   /* u32 persona */
+    OP_IDMAP_TREE = 64,    /* monitor: u32 tree_fd_index, u32 recursive: id-map a detached bind tree with the
+                            * child's user namespace (after its maps are written, before release) */
     /* Lifecycle (child.c). */
     OP_READY = 70,         /* tell the host setup is done; a detached monitor leaves here */
     OP_WAIT_FIFO = 71,     /* u32 fd_index: open that FIFO (an O_PATH fd) for writing, write one byte:

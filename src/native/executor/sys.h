@@ -62,6 +62,7 @@
 #define X_MOUNT_ATTR_NOSUID 0x02
 #define X_MOUNT_ATTR_NODEV 0x04
 #define X_MOUNT_ATTR_NOEXEC 0x08
+#define X_MOUNT_ATTR_IDMAP 0x100000
 #define X_PROC_SUPER_MAGIC 0x9fa0
 
 struct x_clone_args {

@@ -89,8 +89,6 @@ public class MountOptionsTests
     }
 
     [TestCase("remount")]
-    [TestCase("idmap")]
-    [TestCase("ridmap")]
     [TestCase("tmpcopyup")]
     [TestCase("")]
     [TestCase("a,b")]
@@ -104,5 +102,14 @@ public class MountOptionsTests
     {
         Assert.That(Names(MountFlags.ReadOnly | MountFlags.NoExec | MountFlags.RecursiveReadOnly | MountFlags.NoAtime),
             Is.EqualTo(new[] { "ro", "noexec", "noatime", "rro" }));
+    }
+
+    [Test]
+    public void Idmap_and_ridmap_ask_for_an_id_mapped_bind()
+    {
+        var idmap = Parse(["rbind", "idmap"]);
+        Assert.That((idmap.Idmap, idmap.IdmapRecursive, idmap.Errors.Count), Is.EqualTo((true, false, 0)));
+        var ridmap = Parse(["rbind", "ridmap"]);
+        Assert.That((ridmap.Idmap, ridmap.IdmapRecursive, ridmap.Data.Count), Is.EqualTo((true, true, 0)));
     }
 }
