@@ -58,6 +58,7 @@ internal static class Launcher
                 else if (cgroup is not null)
                     inputs.CgroupProcs.AddRange(cgroup.ProcsFiles);
             }
+            inputs.Seccomp = Seccomp.SeccompSpec.Compile(spec, logger);
             streams = LaunchStreams.Open(spec.Process, inputs);
             var plan = PlanCompiler.Compile(spec, inputs);
             channel = ExecutorChannel.Start(plan.Encode(), plan.Fds);
