@@ -12,6 +12,18 @@ public readonly record struct ContainerExit
     /// <summary>Whether the kernel wrote a core dump.</summary>
     public bool CoreDumped { get; private init; }
 
+    /// <summary>
+    /// Whether the process was killed by the kernel's OOM killer: it died of SIGKILL and its cgroup counted an
+    /// OOM kill. Known only for a container with a cgroup.
+    /// </summary>
+    public bool OomKilled { get; private init; }
+
+    /// <summary>The cgroup's memory limit in bytes when the process was OOM-killed (null when unlimited or unknown).</summary>
+    public long? MemoryLimit { get; private init; }
+
+    /// <summary>This exit, marked as the OOM killer's work under <paramref name="memoryLimit"/>.</summary>
+    internal ContainerExit AsOomKill(long? memoryLimit) => this with { OomKilled = true, MemoryLimit = memoryLimit };
+
     /// <summary>Decodes a wait status as <c>waitpid</c> returns it.</summary>
     public static ContainerExit FromWaitStatus(int status) => (status & 0x7f) == 0
         ? new ContainerExit { ExitCode = (status >> 8) & 0xff }
@@ -27,7 +39,16 @@ public readonly record struct ContainerExit
     public int ShellCode => ExitCode ?? 128 + (int)Signal!.Value;
 
     /// <inheritdoc />
-    public override string ToString() => ExitCode is { } code
-        ? $"exited with code {code}"
+    public override string ToString() => ExitCode is { } code ? $"exited with code {code}"
+        : OomKilled ? $"killed by the OOM killer: memory limit {FormatBytes(MemoryLimit)}"
         : $"killed by SIG{Signal.ToString()!.ToUpperInvariant()}{(CoreDumped ? " (core dumped)" : "")}";
+
+    private static string FormatBytes(long? bytes) => bytes switch
+    {
+        null => "none (the host ran out of memory)",
+        >= Cgroups.ByteSize.GiB when bytes % Cgroups.ByteSize.GiB == 0 => $"{bytes / Cgroups.ByteSize.GiB} GiB",
+        >= Cgroups.ByteSize.MiB when bytes % Cgroups.ByteSize.MiB == 0 => $"{bytes / Cgroups.ByteSize.MiB} MiB",
+        >= Cgroups.ByteSize.KiB when bytes % Cgroups.ByteSize.KiB == 0 => $"{bytes / Cgroups.ByteSize.KiB} KiB",
+        _ => $"{bytes} bytes",
+    };
 }

@@ -106,6 +106,27 @@ public sealed class ContainerProcess : IAsyncDisposable
     /// <summary>Kills the container's first process with SIGKILL (in a pid namespace, every process in it dies too).</summary>
     public void Kill() => SendSignal(Signal.Kill);
 
+    /// <summary>A SIGKILL in a cgroup whose OOM killer has struck is reported as the OOM killer's.</summary>
+    private ContainerExit WithOomKill(ContainerExit exit)
+    {
+        if (exit.Signal != Containment.Signal.Kill || Cgroup is null)
+            return exit;
+        try
+        {
+            var memory = Cgroup.GetStats().Memory;
+            if (memory is { OomKills: > 0 })
+            {
+                _logger.LogWarning("Container pid {Pid} was killed by the OOM killer (memory limit {Limit} bytes)", Pid, memory.Limit);
+                return exit.AsOomKill(memory.Limit);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Cgroups.CgroupException)
+        {
+            _logger.LogDebug(e, "Could not read the OOM-kill count of container pid {Pid}", Pid);
+        }
+        return exit;
+    }
+
     private async Task PumpAsync()
     {
         try
@@ -115,7 +136,7 @@ public sealed class ContainerProcess : IAsyncDisposable
                 received.Fd?.Dispose();
                 if (received.Message.Kind == MessageKind.Exit)
                 {
-                    var exit = ContainerExit.FromWaitStatus(received.Message.Value);
+                    var exit = WithOomKill(ContainerExit.FromWaitStatus(received.Message.Value));
                     _logger.LogDebug("Container pid {Pid} {Exit}", Pid, exit);
                     _exit.TrySetResult(exit);
                 }

@@ -46,16 +46,35 @@ public class CgroupLaunchTests
         var exit = await c.WaitForExitAsync(cts.Token);
         Assert.That(exit.Signal, Is.EqualTo(Signal.Kill));
         Assert.That(c.Cgroup!.GetStats().Memory!.OomKills, Is.GreaterThanOrEqualTo(1));
+        Assert.That(exit.OomKilled, Is.True);
+        Assert.That(exit.MemoryLimit, Is.EqualTo(32 * ByteSize.MiB));
+        Assert.That(exit.ToString(), Is.EqualTo("killed by the OOM killer: memory limit 32 MiB"));
     }
 
     [Test]
-    public async Task Cgroups_are_removed_after_many_lifecycles()
+    public async Task A_kill_from_the_host_is_not_reported_as_the_OOM_killers()
     {
-        var before = Directory.GetDirectories("/sys/fs/cgroup", "*", SearchOption.AllDirectories).Length;
-        for (var i = 0; i < 20; i++)
-            await Run.ToCompletion(Limited("true", c => c.PidsMax(32).MemoryMax(64 * ByteSize.MiB)));
-        var after = Directory.GetDirectories("/sys/fs/cgroup", "*", SearchOption.AllDirectories).Length;
-        Assert.That(after, Is.EqualTo(before));
+        var spec = ContainerSpec.HostReadOnly().WithCgroup(c => c.MemoryMax(64 * ByteSize.MiB)).WithProcess(p => p.Args("/bin/sleep", "60"));
+        using var cts = new CancellationTokenSource(Run.Timeout);
+        await using var c = await ContainerProcess.StartAsync(spec, cts.Token);
+        c.Kill();
+        var exit = await c.WaitForExitAsync(cts.Token);
+        Assert.That((exit.Signal, exit.OomKilled), Is.EqualTo((Signal.Kill, false)));
+    }
+
+    [Test]
+    public async Task A_hundred_lifecycles_leave_no_cgroup_and_no_process()
+    {
+        var prefix = "lifecycle-" + Guid.NewGuid().ToString("N")[..8] + "-";
+        var children = HostSnapshot.ChildPids();
+        await using (var probe = await ContainerProcess.StartAsync(Limited("sleep 60", c => c.PidsMax(32)), new ContainerStartOptions { Id = prefix + "probe" }))
+            Assert.That(Directory.GetDirectories("/sys/fs/cgroup", prefix + "*", SearchOption.AllDirectories), Is.Not.Empty,
+                "a running container's cgroup is found by this search");
+        for (var i = 0; i < 100; i++)
+            await Run.ToCompletion(Limited("true", c => c.PidsMax(32).MemoryMax(64 * ByteSize.MiB)), new ContainerStartOptions { Id = prefix + i });
+        var left = Directory.GetDirectories("/sys/fs/cgroup", prefix + "*", SearchOption.AllDirectories);
+        Assert.That(left, Is.Empty, "cgroup directories of the containers left behind");
+        Assert.That(HostSnapshot.ChildPids(), Is.EquivalentTo(children), "processes left behind");
     }
 
     [Test]
