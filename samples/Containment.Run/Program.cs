@@ -26,6 +26,10 @@ try
 {
     await using var container = await ContainerProcess.StartAsync(options.ToSpec(), cancel.Token);
     var exit = await container.WaitForExitAsync(cancel.Token);
+    if (options.Cgroup.Stats && container.Cgroup is { } cgroup)
+        Console.Error.WriteLine(StatsJson.Format(cgroup.GetStats()));
+    if (exit.Signal is not null)
+        Console.Error.WriteLine($"containment-run: {exit}");
     return exit.ShellCode;
 }
 catch (ContainmentException e)

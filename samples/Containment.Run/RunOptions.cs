@@ -30,7 +30,7 @@ internal sealed class RunOptions
           --read-only          make the root filesystem read-only
           --mask PATH          hide a path inside the container, besides the default ones (repeatable)
           --device PATH        bind the host's device node PATH at the same path (repeatable)
-        """;
+        """ + CgroupOptions.Usage;
 
     public string? Rootfs { get; private set; }
     public string? Hostname { get; private set; }
@@ -48,6 +48,7 @@ internal sealed class RunOptions
     public List<Action<Containment.Mounts.MountsBuilder>> Mounts { get; } = [];
     public List<string> Masks { get; } = [];
     public bool ReadOnly { get; private set; }
+    public CgroupOptions Cgroup { get; } = new();
 
     public static RunOptions Parse(string[] args)
     {
@@ -135,6 +136,8 @@ internal sealed class RunOptions
                     o.Mounts.Add(m => m.Bind(device, device, recursive: false));
                     break;
                 default:
+                    if (o.Cgroup.TryParse(a, Next))
+                        break;
                     if (a.StartsWith('-'))
                         throw new ArgumentException($"unknown option {a}");
                     o.Command = args[i..];
@@ -233,6 +236,7 @@ internal sealed class RunOptions
             spec = spec.WithMaskedPaths(spec.Filesystem.MaskedPaths.Concat(Masks));
         if (ReadOnly)
             spec = spec.WithReadOnlyRootfs();
+        spec = Cgroup.Apply(spec);
         return spec.WithProcess(p =>
         {
             p.Args(Command).InheritStdio();

@@ -1,0 +1,68 @@
+using System.Diagnostics;
+
+namespace Containment.IntegrationTests.Samples;
+
+/// <summary>The main sample, `containment-run`, as README tells a newcomer to run it.</summary>
+public class RunSampleTests
+{
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunSample(params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        psi.ArgumentList.Add(SampleDll());
+        foreach (var a in args)
+            psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        p.StandardInput.Close();
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await p.WaitForExitAsync(cts.Token);
+        return (p.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>The sample as built beside these tests (same configuration and framework).</summary>
+    private static string SampleDll()
+    {
+        var binary = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/'));   // .../bin/Debug/net10.0
+        var root = binary;
+        while (!File.Exists(Path.Combine(root.FullName, "Containment.sln")))
+            root = root.Parent ?? throw new InvalidOperationException("Containment.sln not found above the test binaries");
+        return Path.Combine(root.FullName, "samples/Containment.Run/bin", binary.Parent!.Name, binary.Name, "containment-run.dll");
+    }
+
+    [Test]
+    public async Task The_readme_command_runs_in_its_own_container()
+    {
+        var (code, stdout, stderr) = await RunSample("--hostname", "box", "--", "/bin/sh", "-c", "echo hello from $(hostname), pid $$");
+        Assert.That((code, stdout), Is.EqualTo((0, "hello from box, pid 1\n")), stderr);
+    }
+
+    [Test]
+    public async Task A_memory_limit_ends_in_an_OOM_kill_that_says_so_and_stats_come_as_json()
+    {
+        var (code, _, stderr) = await RunSample("--memory", "32m", "--stats", "--", "/bin/sh", "-c", "x=a; while true; do x=$x$x; done");
+        Assert.That(code, Is.EqualTo(128 + 9));
+        Assert.That(stderr, Does.Contain("killed by the OOM killer: memory limit 32 MiB"));
+        var json = stderr.Split('\n').Single(l => l.StartsWith('{'));
+        var stats = System.Text.Json.Nodes.JsonNode.Parse(json)!;
+        Assert.That((long)stats["memory"]!["oomKills"]!, Is.GreaterThanOrEqualTo(1));
+        Assert.That((long)stats["memory"]!["limit"]!, Is.EqualTo(32L << 20));
+    }
+
+    [Test]
+    public async Task Pids_and_device_limits_hold()
+    {
+        var (code, stdout, stderr) = await RunSample("--pids", "4", "--device-deny", "c:1:3", "--",
+            "/bin/sh", "-c", "for i in 1 2 3 4 5 6; do sleep 2 & done 2>/dev/null; echo x > /dev/null 2>/dev/null || echo null-denied; echo x > /dev/zero && echo zero-ok");
+        Assert.That(code, Is.Zero, stderr);
+        Assert.That(stdout, Is.EqualTo("null-denied\nzero-ok\n"));
+    }
+
+    [Test]
+    public async Task A_bad_option_exits_2_with_the_usage()
+    {
+        var (code, _, stderr) = await RunSample("--memory", "lots", "--", "true");
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(stderr, Does.Contain("--memory: 'lots' is not a size").And.Contain("usage: containment-run"));
+    }
+}
