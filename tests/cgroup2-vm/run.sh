@@ -24,7 +24,7 @@ boot_limit=${CONTAINMENT_VM_BOOT_SECONDS:-120}
 configuration=${CONTAINMENT_VM_CONFIGURATION:-Debug}
 project=$repo/tests/Containment.Cgroup2Tests
 # In load order; each one's dependencies come before it.
-modules=(virtio_ring virtio_pci_modern_dev virtio_pci_legacy_dev virtio virtio_pci 9pnet 9pnet_virtio netfs fscache 9p overlay)
+modules=(virtio_ring virtio_pci_modern_dev virtio_pci_legacy_dev virtio virtio_pci virtio_blk 9pnet 9pnet_virtio netfs fscache 9p overlay)
 
 say() { echo "cgroup2-vm: $*" >&2; }
 die() { say "FAILED: $*"; echo "cgroup2-vm: 0 passed, 1 failed, 0 skipped"; exit 1; }
@@ -159,12 +159,15 @@ say "booting Linux $version (${minutes} min limit)"
 boot_started=$(date +%s)
 deathsig=()
 setpriv --pdeathsig KILL -- true 2>/dev/null && deathsig=(setpriv --pdeathsig KILL --)
+# A scratch disk of the VM's own (/dev/vda), for the io throttling tests.
+truncate -s 64M "$work/disk.img"
 "${deathsig[@]}" qemu-system-x86_64 \
   -m 4096 -smp 2 -accel tcg -cpu max -nographic -no-reboot \
   -kernel "$kernel/vmlinuz" -initrd "$work/initrd.gz" \
   -append "console=ttyS0 quiet panic=-1 cgroup_no_v1=all" \
   -virtfs "local,path=/,mount_tag=host,security_model=passthrough,readonly=on,multidevs=remap,id=host" \
   -virtfs "local,path=$results,mount_tag=results,security_model=passthrough,id=results" \
+  -drive "file=$work/disk.img,if=virtio,format=raw" \
   </dev/null >"$work/console.log" 2>&1 &
 qemu_pid=$!
 # The watchdog: the whole run gets $minutes; a boot that has not reached the init script after $boot_limit s
