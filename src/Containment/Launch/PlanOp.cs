@@ -45,6 +45,7 @@ internal enum PlanOp : uint
     Personality = 63,
     Ready = 70,
     WaitFifo = 71,
+    Terminal = 72,
     TestResolveWalk = 98,
     TestFail = 99,
 }
