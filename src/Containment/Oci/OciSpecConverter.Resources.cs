@@ -26,7 +26,7 @@ public static partial class OciSpecConverter
             if (memory.Reservation is { } reservation and not 0) c.MemoryReservation(reservation);
             if (memory.Swap is { } swap and not 0) c.MemorySwapMax(swap);
             if (memory.Swappiness is { } swappiness and <= 100) c.Swappiness((int)swappiness);
-            if (memory.Kernel is { } k && k != 0 || memory.KernelTcp is { } kt && kt != 0)
+            if (memory.Kernel is not (null or 0 or -1) || memory.KernelTcp is not (null or 0 or -1))
                 unsupported("linux.resources.memory.kernel", "kernel memory limits were removed from Linux");
             if (memory.DisableOomKiller == true)
                 unsupported("linux.resources.memory.disableOOMKiller", "is not supported by this version");
