@@ -53,6 +53,7 @@ internal static class Launcher
             if (spec.Rootfs is not RootfsSpec.Joined && spec.Cgroup is not null)
             {
                 cgroup = Rootless.IsRootless ? TryCreateDelegatedCgroup(spec, id, logger) : CgroupManager.Detect(logger).Create(spec.Cgroup, id, spec.CgroupsPath);
+                inputs.CgroupPaths = cgroup?.Paths ?? [];
                 // Pure v2: clone3 puts the child in its cgroup; otherwise the monitor writes its pid.
                 if (cgroup?.Directory is not null)
                     inputs.CgroupDirectory = cgroup.Directory;

@@ -37,8 +37,6 @@ internal static class MountValidator
             }
             else if (string.IsNullOrEmpty(m.Type) || m.Type.Contains('\0'))
                 Add(field, "has no filesystem type (and no bind option)");
-            else if (m.Type == "cgroup" && !spec.Namespaces.IsNew(NamespaceKind.Cgroup))
-                Add(field, "a cgroup mount needs a new cgroup namespace (for a view rooted at the container's cgroup)");
             if (m.Source?.Contains('\0') == true)
                 Add(field, "source contains NUL");
         }

@@ -10,9 +10,9 @@ namespace Containment.IntegrationTests.Oci;
 public class OciConfigRunTests
 {
     /// <summary>runc's default config, rooted at <paramref name="rootfs"/>, running <c>sh -c script</c> without a terminal.</summary>
-    private static OciConfig RuncDefault(TestRootfs rootfs, string script, bool rootless = false)
+    private static OciConfig RuncDefault(TestRootfs rootfs, string script, bool rootless = false, bool cgroupNamespace = true)
     {
-        var config = OciConfig.CreateDefault(rootless, cgroupNamespace: true, hostUid: 0, hostGid: 0);
+        var config = OciConfig.CreateDefault(rootless, cgroupNamespace, hostUid: 0, hostGid: 0);
         return config with
         {
             Root = config.Root! with { Path = rootfs.Path },
@@ -47,6 +47,16 @@ public class OciConfigRunTests
             Assert.That(rest[..7], Is.EqualTo(new[] { "runc", "1024", "root-read-only", "shm-writable", "1:3", "sys-read-only", rest[6] }), r.Stdout + r.Stderr);
             Assert.That(int.Parse(rest[6]), Is.GreaterThan(0), "the cgroup mount is there");
         });
+    }
+
+    [Test]
+    public async Task Runcs_default_config_for_a_v1_host_without_a_cgroup_namespace_sees_its_own_cgroup()
+    {
+        using var rootfs = TestRootfs.Create();
+        var r = await RunConfig(RuncDefault(rootfs,
+            "f=/sys/fs/cgroup/pids/cgroup.procs; [ -e $f ] || f=/sys/fs/cgroup/cgroup.procs; while read p; do echo $p; done < $f", cgroupNamespace: false));
+
+        Assert.That(r.Stdout, Is.EqualTo("1\n"), "only init is in the cgroup it sees: its own " + r.Stderr);
     }
 
     [Test]
