@@ -21,8 +21,10 @@ public sealed class ContainerProcess : IAsyncDisposable
     private readonly CgroupHandle? _cgroup;
     private int _disposed;
 
-    internal ContainerProcess(string id, ExecutorChannel channel, int pid, SafeFileHandle? pidfd, LaunchStreams streams, CgroupHandle? cgroup, bool detached, ILogger logger)
+    internal ContainerProcess(string id, ExecutorChannel channel, int pid, SafeFileHandle? pidfd, LaunchStreams streams, SafeFileHandle? terminal,
+        CgroupHandle? cgroup, bool detached, ILogger logger)
     {
+        Terminal = terminal is null ? null : new ContainerTerminal(terminal);
         Id = id;
         _cgroup = cgroup;
         Cgroup = cgroup is null ? null : new Cgroup(cgroup);
@@ -57,6 +59,9 @@ public sealed class ContainerProcess : IAsyncDisposable
 
     /// <summary>Standard error when it is <see cref="Stdio.Pipe"/>, else null.</summary>
     public StreamReader? StandardError { get; }
+
+    /// <summary>The host's side of the process's pseudo-terminal when <see cref="ProcessSpec.Terminal"/> is set, else null.</summary>
+    public ContainerTerminal? Terminal { get; }
 
     /// <summary>Whether the container's process has exited (and its status is known).</summary>
     public bool HasExited => _exit.Task.IsCompleted;
@@ -186,5 +191,6 @@ public sealed class ContainerProcess : IAsyncDisposable
         StandardInput?.Dispose();
         StandardOutput?.Dispose();
         StandardError?.Dispose();
+        Terminal?.Dispose();
     }
 }

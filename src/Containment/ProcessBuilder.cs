@@ -117,4 +117,21 @@ public sealed class ProcessBuilder
         Spec = Spec with { OomScoreAdj = value };
         return this;
     }
+
+    /// <summary>
+    /// Gives the process a pseudo-terminal of <paramref name="columns"/> × <paramref name="rows"/> (0 × 0: the
+    /// kernel's default) as its standard streams and controlling terminal; see <see cref="ProcessSpec.Terminal"/>.
+    /// </summary>
+    public ProcessBuilder Terminal(ushort columns = 0, ushort rows = 0)
+    {
+        Spec = Spec with { Terminal = new TerminalSpec(columns, rows) };
+        return this;
+    }
+
+    /// <summary>Removes the pseudo-terminal: the standard streams are the <see cref="Stdio"/> settings again.</summary>
+    public ProcessBuilder NoTerminal()
+    {
+        Spec = Spec with { Terminal = null };
+        return this;
+    }
 }

@@ -43,6 +43,13 @@ public sealed record ProcessSpec
     /// <summary>The process's <c>oom_score_adj</c> (-1000 … 1000), or null to inherit the host's. Lowering it needs <c>CAP_SYS_RESOURCE</c>.</summary>
     public int? OomScoreAdj { get; init; }
 
+    /// <summary>
+    /// A pseudo-terminal, or null for none. With one, the terminal is the process's standard input, output and
+    /// error (the three <see cref="Stdio"/> settings are not used) and its controlling terminal; a new container's
+    /// <c>/dev/console</c> is bound to it. The host reads and writes it through <see cref="ContainerProcess.Terminal"/>.
+    /// </summary>
+    public TerminalSpec? Terminal { get; init; }
+
     /// <summary>The value of an environment variable, or null.</summary>
     public string? GetEnv(string name)
     {

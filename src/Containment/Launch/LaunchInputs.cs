@@ -15,6 +15,9 @@ internal sealed class LaunchInputs
     /// <summary>v1: cgroup.procs files the executor writes the child's pid into.</summary>
     public List<SafeHandle> CgroupProcs { get; } = [];
 
+    /// <summary>The host directories of the container's own cgroup (one per hierarchy), for a cgroup mount without a cgroup namespace.</summary>
+    public IReadOnlyList<string> CgroupPaths { get; set; } = [];
+
     /// <summary>v2: the cgroup directory the child is cloned into.</summary>
     public SafeHandle? CgroupDirectory { get; set; }
 

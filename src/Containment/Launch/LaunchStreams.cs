@@ -22,6 +22,8 @@ internal sealed class LaunchStreams : IDisposable
     public static LaunchStreams Open(ProcessSpec process, LaunchInputs inputs)
     {
         var streams = new LaunchStreams();
+        if (process.Terminal is not null)
+            return streams; // the terminal's slave becomes fds 0-2 in the container
         try
         {
             inputs.Stdio[0] = streams.OpenOne(process.StandardInput, 0, out var stdin);

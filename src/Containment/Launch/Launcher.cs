@@ -22,7 +22,7 @@ internal static class Launcher
         var mapWriter = Rootless.ChooseMapWriter(spec, errors);
         if (options.StartFifo is not null && !options.Detached)
             errors.Add(new SpecError("startFifo", "a container waiting for a start signal must be started detached"));
-        if (options.Detached)
+        if (options.Detached && spec.Process.Terminal is null)
             foreach (var (stdio, name) in new[] { (spec.Process.StandardInput, "stdin"), (spec.Process.StandardOutput, "stdout"), (spec.Process.StandardError, "stderr") })
                 if (stdio is Stdio.PipeStdio)
                     errors.Add(new SpecError($"process.{name}", "a detached container cannot have a pipe to its host"));
@@ -39,6 +39,7 @@ internal static class Launcher
         LaunchStreams? streams = null;
         ExecutorChannel? channel = null;
         SafeFileHandle? pidfd = null;
+        SafeFileHandle? terminal = null;
         CgroupHandle? cgroup = null;
         try
         {
@@ -52,6 +53,7 @@ internal static class Launcher
             if (spec.Rootfs is not RootfsSpec.Joined && spec.Cgroup is not null)
             {
                 cgroup = Rootless.IsRootless ? TryCreateDelegatedCgroup(spec, id, logger) : CgroupManager.Detect(logger).Create(spec.Cgroup, id, spec.CgroupsPath);
+                inputs.CgroupPaths = cgroup?.Paths ?? [];
                 // Pure v2: clone3 puts the child in its cgroup; otherwise the monitor writes its pid.
                 if (cgroup?.Directory is not null)
                     inputs.CgroupDirectory = cgroup.Directory;
@@ -80,6 +82,12 @@ internal static class Launcher
                     pidfd = fd;
                     continue;
                 }
+                if (message.Kind == MessageKind.Terminal && fd is not null)
+                {
+                    terminal?.Dispose();
+                    terminal = fd;
+                    continue;
+                }
                 fd?.Dispose();
                 if (message.Kind == MessageKind.Sync && message.Value == unchecked((int)IdentityPlanner.SyncIdMaps) && spec.UserNamespace is not null)
                 {
@@ -92,7 +100,7 @@ internal static class Launcher
                 else if ((message.Kind == MessageKind.ExecOk || (message.Kind == MessageKind.Ready && inputs.StartFifo is not null)) && failure is null)
                 {
                     logger.LogDebug("Container pid {Pid} started in {Ms:F2} ms", pid, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                    var process = new ContainerProcess(id, channel, pid, pidfd, streams, cgroup, options.Detached, logger);
+                    var process = new ContainerProcess(id, channel, pid, pidfd, streams, terminal, cgroup, options.Detached, logger);
                     return process;
                 }
             }
@@ -108,6 +116,7 @@ internal static class Launcher
             channel?.Dispose();
             channel?.Reap();
             pidfd?.Dispose();
+            terminal?.Dispose();
             streams?.Dispose();
             streams?.DisposeHostEnds();
             DisposeInputs(inputs);

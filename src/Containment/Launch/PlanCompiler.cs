@@ -51,6 +51,9 @@ internal static class PlanCompiler
             if (ns.IsNew(NamespaceKind.Network))
                 plan.LinkUp("lo");
         }
+        // Inside the container's root, so the pty is its devpts's; before the user switch drops the right to mount.
+        if (spec.Process.Terminal is { } terminal)
+            plan.Terminal(terminal, spec.Process.User.IsRoot ? null : spec.Process.User.Uid, mountConsole: spec.Rootfs is not RootfsSpec.Joined);
         IdentityPlanner.KernelSettings(plan, spec);
         if (spec.Rootfs is not RootfsSpec.Joined)
             RootfsPlanner.ProtectPaths(plan, spec);

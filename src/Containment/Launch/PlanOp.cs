@@ -46,6 +46,7 @@ internal enum PlanOp : uint
     IdmapTree = 64,
     Ready = 70,
     WaitFifo = 71,
+    Terminal = 72,
     TestResolveWalk = 98,
     TestFail = 99,
 }

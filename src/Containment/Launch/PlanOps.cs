@@ -125,6 +125,13 @@ internal static class PlanOps
     public static void Ready(this LaunchPlan plan) =>
         plan.Op(PlanOp.Ready, "send", "ready").End();
 
+    /// <summary>Flag of <see cref="Terminal"/>: bind the slave over /dev/console.</summary>
+    public const uint TerminalMountConsole = 1;
+
+    public static void Terminal(this LaunchPlan plan, TerminalSpec terminal, uint? ownerUid, bool mountConsole) =>
+        plan.Op(PlanOp.Terminal, "open", "/dev/pts/ptmx: the terminal (setsid, TIOCSCTTY" + (mountConsole ? ", /dev/console)" : ")"))
+            .U32(terminal.Columns).U32(terminal.Rows).U32(ownerUid ?? uint.MaxValue).U32(mountConsole ? TerminalMountConsole : 0).End();
+
     public static void WaitFifo(this LaunchPlan plan, int fdIndex, string path) =>
         plan.Op(PlanOp.WaitFifo, "open", path).U32((uint)fdIndex).End();
 }

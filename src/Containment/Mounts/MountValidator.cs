@@ -43,8 +43,6 @@ internal static class MountValidator
                 Add(field, "idmap and ridmap apply to bind mounts only");
             else if (string.IsNullOrEmpty(m.Type) || m.Type.Contains('\0'))
                 Add(field, "has no filesystem type (and no bind option)");
-            else if (m.Type == "cgroup" && !spec.Namespaces.IsNew(NamespaceKind.Cgroup))
-                Add(field, "a cgroup mount needs a new cgroup namespace (for a view rooted at the container's cgroup)");
             if (m.Source?.Contains('\0') == true)
                 Add(field, "source contains NUL");
         }

@@ -65,7 +65,7 @@ internal static class RootfsPlanner
         var fs = spec.Filesystem;
         var sources = inputs?.MountSources;
         for (var i = 0; i < fs.Mounts.Length; i++)
-            PlanMount(plan, spec, i, fs.Mounts[i], sources, cgroups ?? CgroupLayout.Detect);
+            PlanMount(plan, spec, i, fs.Mounts[i], sources, cgroups ?? CgroupLayout.Detect, inputs?.CgroupPaths ?? []);
 
         if (!fs.Mounts.Any(m => m.Destination.TrimEnd('/') == "/dev" && m.IsBind))
         {
@@ -132,7 +132,8 @@ internal static class RootfsPlanner
             plan.MountSetattr("/", MountTarget.InRoot, 0, MOUNT_ATTR_RDONLY, 0, 0);
     }
 
-    private static void PlanMount(LaunchPlan plan, ContainerSpec spec, int index, Mount m, MountSources? sources, Func<CgroupLayout> cgroups)
+    private static void PlanMount(LaunchPlan plan, ContainerSpec spec, int index, Mount m, MountSources? sources, Func<CgroupLayout> cgroups,
+        IReadOnlyList<string> ownCgroup)
     {
         var o = MountOptions.Parse(m.Options.IsDefault ? [] : m.Options);
         var dest = m.Destination;
@@ -165,7 +166,10 @@ internal static class RootfsPlanner
         }
         if (m.Type == "cgroup")
         {
-            PlanCgroup(plan, dest, o, noSymlinks, cgroups());
+            if (spec.Namespaces.IsNew(NamespaceKind.Cgroup))
+                PlanCgroup(plan, dest, o, noSymlinks, cgroups());
+            else
+                PlanCgroupBinds(plan, dest, o, noSymlinks, cgroups(), ownCgroup);
             return;
         }
         var data = m.Type == "devpts" ? DevptsData(spec, o.Data) : o.Data;
@@ -212,6 +216,53 @@ internal static class RootfsPlanner
             plan.MountFs("cgroup2", "cgroup2", [], $"{dest}/unified", create, 0x1ed, o.Set, 0, false);
         if ((o.Set & MountOptions.ATTR_RDONLY) != 0)
             plan.MountSetattr(dest, MountTarget.InRoot, 0, MOUNT_ATTR_RDONLY, 0, 0);
+    }
+
+    /// <summary>
+    /// The container's cgroup view without a cgroup namespace of its own, as runc makes it: its own cgroup
+    /// directories bound from the host, so it sees its cgroup and nothing above it — on a v1 or hybrid host a tmpfs
+    /// with one bind per hierarchy (links for co-mounted controllers), on a unified host one bind. Each bind gets the
+    /// mount's flags (read-only...) recursively.
+    /// </summary>
+    private static void PlanCgroupBinds(LaunchPlan plan, string dest, MountOptions o, uint noSymlinks, CgroupLayout layout, IReadOnlyList<string> own)
+    {
+        if (layout.Mode == CgroupMode.Unified && layout.Unified is { } unified)
+        {
+            BindCgroup(plan, OwnCgroupDir(unified, own), dest, o);
+            return;
+        }
+        plan.MountFs("tmpfs", "cgroup", ["mode=755"], dest, (uint)CreateTarget.Directory | noSymlinks, 0x1ed, o.Set & ~MountOptions.ATTR_RDONLY, 0, false);
+        foreach (var h in layout.V1)
+        {
+            var controllers = h.Controllers.Order().ToArray();
+            var name = string.Join(",", controllers);
+            BindCgroup(plan, OwnCgroupDir(h, own), $"{dest}/{name}", o);
+            if (controllers.Length > 1)
+                foreach (var c in controllers)
+                    plan.Symlink(name, $"{dest}/{c}");
+        }
+        if (layout.Unified is { } u)
+            BindCgroup(plan, OwnCgroupDir(u, own), $"{dest}/unified", o);
+        if ((o.Set & MountOptions.ATTR_RDONLY) != 0)
+            plan.MountSetattr(dest, MountTarget.InRoot, 0, MOUNT_ATTR_RDONLY, 0, 0);
+    }
+
+    /// <summary>Binds a host cgroup directory (a host path, resolved by the child before the pivot; the target beneath the root).</summary>
+    private static void BindCgroup(LaunchPlan plan, string source, string target, MountOptions o)
+    {
+        plan.Mount(source, target, "", MS_BIND | MS_REC, "", MountTarget.InRoot, CreateTarget.Directory, 0x1ed, $"bind {source} on {target}");
+        plan.MountSetattr(target, MountTarget.InRoot, AT_RECURSIVE, o.Set, 0, 0);
+    }
+
+    /// <summary>The container's directory in a hierarchy: its own cgroup's, else the one it is cloned into (the caller's).</summary>
+    internal static string OwnCgroupDir(CgroupHierarchy h, IReadOnlyList<string> own)
+    {
+        var mine = own.FirstOrDefault(p => p == h.MountPoint || p.StartsWith(h.MountPoint + "/", StringComparison.Ordinal));
+        if (mine is not null)
+            return mine;
+        var root = h.MountRoot.TrimEnd('/');
+        var relative = h.OwnPath.StartsWith(root + "/", StringComparison.Ordinal) ? h.OwnPath[root.Length..] : "/";
+        return (h.MountPoint + relative).TrimEnd('/');
     }
 
     /// <summary>A bind by host path in the child (an unprivileged host, see <see cref="MountSources.ByPath"/>), then its attributes.</summary>

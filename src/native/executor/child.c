@@ -337,6 +337,8 @@ static int run_op(struct executor *x, struct op *op)
         return send_msg(x->channel, MSG_READY, (int)op->index, 0, 0, -1) < 0 ? BAD_PLAN() : 0;
     case OP_WAIT_FIFO:
         return do_wait_fifo(x, a);
+    case OP_TERMINAL:
+        return do_terminal(x, a, (int)op->index);
     case OP_TEST_FAIL:
         errno = (int)rd_u32(a);
         return -1;

@@ -22,6 +22,8 @@ struct executor {
 int send_msg(int fd, int kind, int step, int err, int value, int passfd);
 /* Receives one message; returns 1, 0 on EOF, -1 on error. */
 int recv_msg(int fd, struct msg *m);
+/* The same, keeping a descriptor it carries in *passfd (CLOEXEC; -1 when none). */
+int recv_msg_fd(int fd, struct msg *m, int *passfd);
 /* Moves fd to a number >= 256 with FD_CLOEXEC, out of the way of the container's fd layout. */
 int move_high(int fd);
 
@@ -37,6 +39,8 @@ _Noreturn void run_child(struct executor *x);
 /* The identity ops (identity.c): returns 0, -1 with errno set, or 1 when op is not one of them. */
 int run_identity_op(struct executor *x, struct op *op);
 _Noreturn void run_monitor(struct executor *x);
+/* OP_TERMINAL (terminal.c): returns 0, or -1 with errno set. */
+int do_terminal(struct executor *x, struct reader *a, int step);
 
 /* Resolves path beneath x->rootfd (RESOLVE_IN_ROOT), creating it when asked (CREATE_DIR or
  * CREATE_FILE, with mode). Returns an O_PATH fd, or -1 with errno set. */

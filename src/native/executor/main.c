@@ -56,6 +56,33 @@ int recv_msg(int fd, struct msg *m)
     return n == (ssize_t)sizeof *m ? 1 : -1;
 }
 
+int recv_msg_fd(int fd, struct msg *m, int *passfd)
+{
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } u;
+    struct iovec iov = { m, sizeof *m };
+    struct msghdr h = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf };
+    *passfd = -1;
+    ssize_t n;
+    do
+        n = recvmsg(fd, &h, MSG_CMSG_CLOEXEC);
+    while (n < 0 && errno == EINTR);
+    struct cmsghdr *c = n > 0 ? CMSG_FIRSTHDR(&h) : NULL;
+    if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int)))
+        memcpy(passfd, CMSG_DATA(c), sizeof(int));
+    if (n == 0)
+        return 0;
+    if (n != (ssize_t)sizeof *m) {
+        if (*passfd >= 0)
+            close(*passfd);
+        *passfd = -1;
+        return -1;
+    }
+    return 1;
+}
+
 static _Noreturn void die(struct executor *x, int err)
 {
     send_msg(x->control, MSG_ERROR, -1, err, 0, -1);

@@ -236,14 +236,17 @@ static void wait_loop(struct executor *x)
         }
         if (p[1].revents) {
             struct msg m;
-            int r = recv_msg(x->channel, &m);
+            int passed = -1;
+            int r = recv_msg_fd(x->channel, &m, &passed);
             if (r < 0 && errno == ECONNRESET) {
                 /* The child died with a message of ours unread: it never reached exec. The error is
                  * reported once; what it queued before dying is still to be read. */
                 died_early = 1;
                 continue;
             }
-            if (r > 0 && m.kind == MSG_SYNC) {
+            if (r > 0 && m.kind == MSG_TERMINAL) {
+                send_msg(x->control, MSG_TERMINAL, m.step, 0, m.value, passed);
+            } else if (r > 0 && m.kind == MSG_SYNC) {
                 relay_sync(x, &m);
             } else if (r > 0 && m.kind == MSG_READY) {
                 send_msg(x->control, MSG_READY, m.step, 0, 0, -1);
@@ -266,6 +269,8 @@ static void wait_loop(struct executor *x)
                         _exit(0);
                 }
             }
+            if (passed >= 0)
+                close(passed); /* relayed (the host has its copy), or not expected */
         }
         if (p[2].revents) {
             int status = 0;

@@ -67,12 +67,19 @@ enum op_code {
     OP_READY = 70,         /* tell the host setup is done; a detached monitor leaves here */
     OP_WAIT_FIFO = 71,     /* u32 fd_index: open that FIFO (an O_PATH fd) for writing, write one byte:
                             * blocks until another process opens it to read (the OCI start) */
+    /* Terminal (terminal.c). */
+    OP_TERMINAL = 72,      /* u32 columns, u32 rows, u32 uid (0xffffffff: keep), u32 flags (TERMINAL_*): open a pty
+                            * from the container's devpts, send its master to the host (MSG_TERMINAL), make the
+                            * slave the controlling terminal (setsid, TIOCSCTTY) and fds 0-2 */
     OP_TEST_RESOLVE_WALK = 98, /* resolve in-root paths by the O_NOFOLLOW walk, as without openat2 (tests) */
     OP_TEST_FAIL = 99,     /* u32 errno: fails with that errno (fault-injection tests) */
 };
 
 /* Flags for OP_SETGROUPS. */
 enum { SETGROUPS_IF_ALLOWED = 1 /* skip when /proc/self/setgroups says "deny" (only with count 0) */ };
+
+/* Flags for OP_TERMINAL. */
+enum { TERMINAL_MOUNT_CONSOLE = 1 /* bind the slave over /dev/console (in root) */ };
 
 /* Target kinds for OP_MOUNT. */
 enum { TARGET_HOST = 0, TARGET_IN_ROOT = 1 };
@@ -89,6 +96,7 @@ enum msg_kind {
     MSG_ERROR = 4,   /* step, err */
     MSG_EXIT = 5,    /* value: the child's wait status */
     MSG_READY = 6,   /* the child finished setup and waits for its start signal */
+    MSG_TERMINAL = 10, /* carries the pty master (child -> monitor -> host) */
     /* host -> executor, executor -> child */
     MSG_CONTINUE = 16,
 };

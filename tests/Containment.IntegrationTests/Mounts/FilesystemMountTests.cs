@@ -41,6 +41,19 @@ public class FilesystemMountTests
     }
 
     [Test]
+    public async Task Without_a_cgroup_namespace_the_cgroup_mount_binds_the_containers_own_cgroup_read_only()
+    {
+        using var rootfs = TestRootfs.Create();
+        var r = await Sh(rootfs, "cat /sys/fs/cgroup/memory/memory.limit_in_bytes; cat /sys/fs/cgroup/pids/pids.max; " +
+                                 "grep -c \"^$$\\$\" /sys/fs/cgroup/memory/cgroup.procs; ls /sys/fs/cgroup/memory | grep -c '^containment$'; " +
+                                 "mkdir /sys/fs/cgroup/memory/x 2>/dev/null || echo read-only",
+            s => s.WithNamespaces(n => n.Without(Containment.Namespaces.NamespaceKind.Cgroup))
+                  .WithCgroup(c => c.MemoryMax(64 << 20).PidsMax(33)).WithMounts(m => m.Cgroup()));
+        // The container's own limits, itself among the procs, nothing of the hierarchy above it.
+        Assert.That(r.Stdout, Is.EqualTo($"{64 << 20}\n33\n1\n0\nread-only\n"), r.Stderr);
+    }
+
+    [Test]
     public async Task An_overlay_writes_to_its_upper_layer()
     {
         using var rootfs = TestRootfs.Create();

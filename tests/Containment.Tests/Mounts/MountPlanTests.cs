@@ -75,6 +75,30 @@ public class MountPlanTests
     }
 
     [Test]
+    public void Without_a_cgroup_namespace_the_containers_own_cgroup_directories_are_bound_in()
+    {
+        var plan = new LaunchPlan();
+        var layout = new CgroupLayout(CgroupMode.Hybrid,
+            [new("/sys/fs/cgroup/cpu,cpuacct", "/", new HashSet<string> { "cpu", "cpuacct" }, false, "/user.slice"),
+             new("/sys/fs/cgroup/memory", "/", new HashSet<string> { "memory" }, false, "/user.slice")],
+            new("/sys/fs/cgroup/unified", "/", new HashSet<string>(), true, "/user.slice"));
+        var spec = ContainerSpec.FromRootfs("/r").WithNamespaces(n => n.Without(Containment.Namespaces.NamespaceKind.Cgroup))
+            .WithMounts(m => m.Clear().Cgroup()).WithMaskedPaths().WithReadonlyPaths();
+        var inputs = new LaunchInputs { CgroupPaths = ["/sys/fs/cgroup/memory/containment/c1", "/sys/fs/cgroup/unified/containment/c1"] };
+        RootfsPlanner.MountAll(plan, spec, inputs, () => layout);
+        var steps = plan.Steps.Select(s => s.ToString()).ToList();
+        Assert.That(steps.Take(10), Is.EqualTo(new[]
+        {
+            "mount(tmpfs on /sys/fs/cgroup)",
+            "mount(bind /sys/fs/cgroup/cpu,cpuacct/user.slice on /sys/fs/cgroup/cpu,cpuacct)", "mount_setattr(/sys/fs/cgroup/cpu,cpuacct)",
+            "symlink(/sys/fs/cgroup/cpu -> cpu,cpuacct)", "symlink(/sys/fs/cgroup/cpuacct -> cpu,cpuacct)",
+            "mount(bind /sys/fs/cgroup/memory/containment/c1 on /sys/fs/cgroup/memory)", "mount_setattr(/sys/fs/cgroup/memory)",
+            "mount(bind /sys/fs/cgroup/unified/containment/c1 on /sys/fs/cgroup/unified)", "mount_setattr(/sys/fs/cgroup/unified)",
+            "mount_setattr(/sys/fs/cgroup)",
+        }), "a hierarchy without a cgroup of the container's own shows the one it was cloned into");
+    }
+
+    [Test]
     public void Mqueue_is_skipped_when_the_ipc_namespace_is_the_hosts()
     {
         var steps = Steps(Spec.WithNamespaces(n => n.Without(Containment.Namespaces.NamespaceKind.Ipc)));

@@ -5,7 +5,7 @@ namespace Containment.Tests.Oci;
 
 public class OciConfigRoundTripTests
 {
-    private static readonly string[] Documents = ["runc-spec.json", "runc-spec-rootless.json", "podman.json", "every-field.json"];
+    private static readonly string[] Documents = ["runc-spec.json", "runc-spec-rootless.json", "podman.json", "podman-default.json", "containerd.json", "every-field.json"];
 
     [TestCaseSource(nameof(Documents))]
     public void Writing_a_parsed_document_loses_no_field(string name)

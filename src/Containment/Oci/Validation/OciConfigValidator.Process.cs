@@ -31,6 +31,15 @@ internal sealed partial class OciConfigValidator
         "SCHED_FLAG_KEEP_PARAMS", "SCHED_FLAG_UTIL_CLAMP_MIN", "SCHED_FLAG_UTIL_CLAMP_MAX",
     ];
 
+    /// <summary>Checks a process alone (<c>exec --process</c>).</summary>
+    public static IReadOnlyList<SpecError> ValidateProcess(OciProcess process)
+    {
+        ArgumentNullException.ThrowIfNull(process);
+        var validator = new OciConfigValidator(new OciConfig());
+        validator.CheckProcess(process);
+        return validator._errors;
+    }
+
     private void CheckProcess(OciProcess p)
     {
         if (p.Args is not { Count: > 0 }) Error("process.args", "at least one argument (the program) is required");

@@ -1,0 +1,74 @@
+using Containment.Capabilities;
+using Containment.Identity;
+
+namespace Containment.Oci;
+
+public static partial class OciSpecConverter
+{
+    private static ProcessSpec ConvertProcess(OciProcess process, Action<string, string> refuse)
+    {
+        RefuseUnsupported(process, refuse);
+        var user = process.User ?? new OciUser();
+        return new ProcessSpec
+        {
+            Args = [.. process.Args ?? []],
+            Env = [.. process.Env ?? []],
+            WorkingDirectory = process.Cwd.Length == 0 ? "/" : process.Cwd,
+            StandardInput = Stdio.Inherit,
+            StandardOutput = Stdio.Inherit,
+            StandardError = Stdio.Inherit,
+            Terminal = process.Terminal == true ? ConvertTerminal(process.ConsoleSize, refuse) : null,
+            User = new ProcessUser(user.Uid, user.Gid, [.. user.AdditionalGids ?? []]),
+            Umask = user.Umask ?? new ProcessSpec().Umask,
+            NoNewPrivileges = process.NoNewPrivileges == true,
+            // OCI: an absent capabilities object grants none, and an absent set is an empty set.
+            Capabilities = process.Capabilities is { } caps ? ConvertCapabilities(caps) : CapabilitySpec.None,
+            Rlimits = [.. Rlimit.Parse((process.Rlimits ?? []).Select(r => (r.Type, r.Soft, r.Hard)))],
+            OomScoreAdj = process.OomScoreAdj,
+        };
+    }
+
+    private static CapabilitySpec ConvertCapabilities(OciCapabilities caps)
+    {
+        static CapabilitySet Set(IReadOnlyList<string>? names, string set) =>
+            CapabilityNames.ParseSet(names ?? [], $"process.capabilities.{set}");
+        return new CapabilitySpec(
+            Set(caps.Bounding, "bounding"), Set(caps.Effective, "effective"), Set(caps.Permitted, "permitted"),
+            Set(caps.Inheritable, "inheritable"), Set(caps.Ambient, "ambient"));
+    }
+
+    private static TerminalSpec ConvertTerminal(OciConsoleSize? size, Action<string, string> refuse)
+    {
+        if (size is null)
+            return TerminalSpec.Default;
+        if (size.Width > ushort.MaxValue || size.Height > ushort.MaxValue)
+        {
+            refuse("process.consoleSize", $"{size.Width}x{size.Height} is larger than a terminal can be (65535x65535)");
+            return TerminalSpec.Default;
+        }
+        return new TerminalSpec((ushort)size.Width, (ushort)size.Height);
+    }
+
+    /// <summary>What this version cannot do: refused unless empty or the default, which managers send anyway.</summary>
+    private static void RefuseUnsupported(OciProcess process, Action<string, string> refuse)
+    {
+        if (process.ApparmorProfile is { Length: > 0 } profile && profile != "unconfined")
+            refuse("process.apparmorProfile", $"AppArmor profiles are not supported ('{profile}'); leave it empty or \"unconfined\"");
+        if (process.SelinuxLabel is { Length: > 0 })
+            refuse("process.selinuxLabel", "SELinux labels are not supported; leave it empty");
+        if (process.Scheduler is { } s && !IsDefaultScheduler(s))
+            refuse("process.scheduler", $"scheduling policies are not supported ('{s.Policy}'); only SCHED_OTHER with nice 0, the default");
+        if (process.IoPriority is { } io)
+            refuse("process.ioPriority", $"I/O priorities are not supported ('{io.Class}' {io.Priority})");
+        if (process.ExecCpuAffinity is { } affinity && (affinity.Initial is { Length: > 0 } || affinity.Final is { Length: > 0 }))
+            refuse("process.execCPUAffinity", "CPU affinity while executing is not supported");
+        if (process.CommandLine is { Length: > 0 })
+            refuse("process.commandLine", "is for Windows; use process.args");
+        if (process.User?.Username is { Length: > 0 })
+            refuse("process.user.username", "is for Windows; use process.user.uid");
+    }
+
+    private static bool IsDefaultScheduler(OciScheduler s) =>
+        s.Policy == "SCHED_OTHER" && s.Nice is null or 0 && s.Priority is null or 0 && s.Flags is not { Count: > 0 }
+        && s.Runtime is null or 0 && s.Deadline is null or 0 && s.Period is null or 0;
+}
