@@ -6,6 +6,23 @@ namespace Containment.Oci;
 
 public static partial class OciSpecConverter
 {
+    /// <summary>OCI: no <c>linux.seccomp</c>, no filter; otherwise the profile as given (the JSON runc and Docker read).</summary>
+    private static Seccomp.SeccompProfile? ConvertSeccomp(string? json, Action<string, string> refuse)
+    {
+        if (json is null)
+            return null;
+        try
+        {
+            return Seccomp.SeccompProfile.FromJson(json);
+        }
+        catch (ContainerSpecException e)
+        {
+            foreach (var error in e.Errors)
+                refuse("linux.seccomp." + error.Field, error.Message);
+            return null;
+        }
+    }
+
     private static ContainerSpec ConvertLinux(ContainerSpec spec, OciLinux linux, Action<string, string> refuse)
     {
         spec = spec.WithNamespaces(ConvertNamespaces(linux.Namespaces ?? []));
@@ -23,8 +40,7 @@ public static partial class OciSpecConverter
         if (linux.RootfsPropagation is { Length: > 0 } propagation)
             spec = spec.WithRootfsPropagation(ParsePropagation(propagation));
 
-        if (linux.SeccompJson is not null)
-            refuse("linux.seccomp", "seccomp profiles from a configuration are not supported by this version");
+        spec = spec.WithSeccomp(ConvertSeccomp(linux.SeccompJson, refuse));
         if (linux.MountLabel is { Length: > 0 })
             refuse("linux.mountLabel", "SELinux labels are not supported; leave it empty");
         if (linux.IntelRdt is { } rdt && (rdt.ClosId ?? rdt.Schemata ?? rdt.L3CacheSchema ?? rdt.MemBwSchema) is { Length: > 0 }

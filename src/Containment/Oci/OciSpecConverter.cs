@@ -37,6 +37,7 @@ public static partial class OciSpecConverter
         else
             refuse("process", "is required to create a container");
 
+        spec = spec.WithSeccomp(null); // OCI: a filter only when linux.seccomp gives one
         if (config.Linux is { } linux)
             spec = ConvertLinux(spec, linux, refuse);
         else

@@ -341,8 +341,8 @@ public class OciSpecConverterTests
 
     private static IEnumerable<TestCaseData> LinuxRefusals()
     {
-        yield return Case(l => l with { Seccomp = JsonDocument.Parse("{\"defaultAction\":\"SCMP_ACT_ALLOW\"}").RootElement }, "linux.seccomp",
-            "seccomp profiles from a configuration are not supported by this version");
+        yield return Case(l => l with { Seccomp = JsonDocument.Parse("{\"defaultAction\":\"SCMP_ACT_SOMETIMES\"}").RootElement }, "linux.seccomp.defaultAction",
+            "unknown action 'SCMP_ACT_SOMETIMES'");
         yield return Case(l => l with { MountLabel = "system_u:object_r:container_file_t:s0" }, "linux.mountLabel", "SELinux labels are not supported; leave it empty");
         yield return Case(l => l with { IntelRdt = new() { ClosId = "gold" } }, "linux.intelRdt", "Intel RDT (resctrl) is not supported");
         yield return Case(l => l with { IntelRdt = new() { EnableCmt = true } }, "linux.intelRdt", "Intel RDT (resctrl) is not supported");
@@ -434,7 +434,7 @@ public class OciSpecConverterTests
         Assert.That(e!.Errors.Select(x => x.Field), Is.EquivalentTo(new[]
         {
             "process.apparmorProfile", "process.selinuxLabel", "process.scheduler", "process.ioPriority", "process.execCPUAffinity",
-            "process.commandLine", "process.user.username", "linux.timeOffsets.boottime.nanosecs", "linux.seccomp", "linux.mountLabel",
+            "process.commandLine", "process.user.username", "linux.timeOffsets.boottime.nanosecs", "linux.mountLabel",
             "linux.intelRdt", "linux.netDevices", "linux.memoryPolicy", "linux.resources.memory.checkBeforeUpdate",
             "linux.resources.cpu.realtimeRuntime", "linux.resources.blockIO.leafWeight", "linux.resources.rdma", "mounts[1].uidMappings", "hooks",
         }));
