@@ -10,11 +10,17 @@ namespace Containment;
 /// </summary>
 public static class ContainerStartGate
 {
-    /// <summary>Creates the FIFO (mode 0600) at <paramref name="path"/>.</summary>
+    /// <summary>
+    /// Creates the FIFO at <paramref name="path"/>, mode 0622 whatever the umask: the container's process may
+    /// already be a non-root user when it opens the FIFO to write (as runc's exec FIFO); only the owner reads it.
+    /// Keep it in a directory only the caller can reach.
+    /// </summary>
     public static void Create(string path)
     {
-        if (Libc.Mkfifo(path, 0x180) < 0)
+        if (Libc.Mkfifo(path, 0x192) < 0)
             throw SyscallException.FromLastError("mkfifo", path);
+        if (OperatingSystem.IsLinux())
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite);
     }
 
     /// <summary>

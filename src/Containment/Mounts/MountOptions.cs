@@ -20,6 +20,8 @@ internal sealed record MountOptions
     /// <summary>Id-map the bind with the container's user namespace (<c>idmap</c>; <c>ridmap</c> for every mount beneath too).</summary>
     public bool Idmap { get; init; }
     public bool IdmapRecursive { get; init; }
+    /// <summary><c>tmpcopyup</c>: a tmpfs that starts with the contents of the directory it covers.</summary>
+    public bool CopyUp { get; init; }
     /// <summary>Attributes set on the mount (for a bind, its top mount).</summary>
     public ulong Set { get; init; }
     /// <summary>Attributes cleared on the mount.</summary>
@@ -66,13 +68,12 @@ internal sealed record MountOptions
     private static readonly Dictionary<string, string> Unsupported = new()
     {
         ["remount"] = "remounting an existing mount is not supported",
-        ["tmpcopyup"] = "tmpcopyup is not supported",
     };
 
     /// <summary>Parses a mount's options, in order; the last of two contradicting options wins.</summary>
     public static MountOptions Parse(IEnumerable<string> options)
     {
-        bool bind = false, recursive = false, idmap = false, idmapRecursive = false;
+        bool bind = false, recursive = false, idmap = false, idmapRecursive = false, copyUp = false;
         ulong set = 0, clear = 0, rset = 0, rclear = 0;
         var propagation = MountPropagation.Default;
         var data = new List<string>();
@@ -89,6 +90,8 @@ internal sealed record MountOptions
                 idmap = true;
                 idmapRecursive |= option == "ridmap";
             }
+            else if (option == "tmpcopyup")
+                copyUp = true;
             else if (option == "defaults")
             {
             }
@@ -119,7 +122,7 @@ internal sealed record MountOptions
         }
         return new MountOptions
         {
-            Bind = bind, Recursive = recursive, Idmap = idmap, IdmapRecursive = idmapRecursive, Set = set, Clear = clear, RecursiveSet = rset, RecursiveClear = rclear,
+            Bind = bind, Recursive = recursive, Idmap = idmap, IdmapRecursive = idmapRecursive, CopyUp = copyUp, Set = set, Clear = clear, RecursiveSet = rset, RecursiveClear = rclear,
             Propagation = propagation, Data = data, Errors = errors,
         };
     }

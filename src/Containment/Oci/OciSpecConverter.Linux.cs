@@ -13,7 +13,8 @@ public static partial class OciSpecConverter
             return null;
         try
         {
-            return Seccomp.SeccompProfile.FromJson(json);
+            // Names no ABI of this machine knows are skipped, as runc does (Podman's profile lists several).
+            return Seccomp.SeccompProfile.FromJson(json).WithoutUnknownNames(Seccomp.ArchitectureInfo.Native, out _);
         }
         catch (ContainerSpecException e)
         {
