@@ -39,6 +39,7 @@ internal static class CreateCommand
             var fifo = runtime.FifoOf(id);
             ContainerStartGate.Create(fifo);
             container = await ContainerProcess.StartAsync(spec, new ContainerStartOptions { Detached = true, StartFifo = fifo, Id = id }, cancellationToken);
+            Terminals.SendToConsoleSocket(container, a.Value("console-socket"));
             record = record.WithProcess(container.Pid) with
             {
                 Status = OciStatus.Created,
@@ -77,8 +78,7 @@ internal static class CreateCommand
         {
             throw new CliException(e.Message);
         }
-        if (a.Value("console-socket") is not null || config.Process?.Terminal == true)
-            throw new CliException("process.terminal / --console-socket: terminals are not supported by this version");
+        Terminals.Check(config.Process?.Terminal == true, a.Value("console-socket"));
         if (int.TryParse(a.Value("preserve-fds"), out var preserved) && preserved > 0)
             throw new CliException("--preserve-fds: passing extra descriptors is not supported by this version");
         var spec = OciSpecConverter.ToContainerSpec(config, bundle);

@@ -15,30 +15,23 @@ internal static class ExecCommand
         var record = runtime.Load(id);
         if (Runtime.StatusOf(record) is not (OciStatus.Running or OciStatus.Created))
             throw new CliException("cannot exec in a stopped container");
-        if (a.Has("tty") || a.Value("console-socket") is not null)
-            throw new CliException("--tty / --console-socket: terminals are not supported by this version");
-
-        var process = LoadProcess(a);
-        if (process.Terminal == true)
-            throw new CliException("process.terminal: terminals are not supported by this version");
-        if (process.User.Uid != 0 || process.User.Gid != 0 || a.Value("user") is { } user && user is not ("0" or "0:0"))
-            throw new CliException("process.user: a non-root user is not supported by this version");
-        var args0 = process.Args ?? [];
-        if (args0.Count == 0)
+        var process = LoadProcess(a, record.Bundle);
+        Terminals.Check(process.Terminal == true, a.Value("console-socket"));
+        if ((process.Args ?? []).Count == 0)
             throw new CliException("exec needs a process: --process FILE or arguments after the id");
-
-        var spec = ContainerSpec.JoinRunning(record.Pid).WithProcess(p =>
+        ProcessSpec processSpec;
+        try
         {
-            p.ClearEnv().Args([.. args0]).WorkingDirectory(process.Cwd.Length > 0 ? process.Cwd : "/").InheritStdio();
-            foreach (var entry in process.Env ?? [])
-            {
-                var eq = entry.IndexOf('=');
-                if (eq > 0)
-                    p.Env(entry[..eq], entry[(eq + 1)..]);
-            }
-        });
+            processSpec = OciSpecConverter.ToProcessSpec(process);
+        }
+        catch (ContainerSpecException e)
+        {
+            throw new CliException(e.Message);
+        }
+        var spec = ContainerSpec.JoinRunning(record.Pid).WithProcess(processSpec);
         var detach = a.Has("detach");
         await using var container = await ContainerProcess.StartAsync(spec, new ContainerStartOptions { Detached = detach }, cancellationToken);
+        Terminals.SendToConsoleSocket(container, a.Value("console-socket"));
         await ContainerOps.WritePidFileAsync(a.Value("pid-file"), container.Pid);
         if (detach)
             return 0;
@@ -46,7 +39,11 @@ internal static class ExecCommand
         return exit.ShellCode;
     }
 
-    private static OciProcess LoadProcess(Args a)
+    /// <summary>
+    /// The process to run: the --process file as given, or (as runc does) the container's own configured process
+    /// with the command line's arguments, --env (added), --cwd, --user and --tty in place.
+    /// </summary>
+    private static OciProcess LoadProcess(Args a, string bundle)
     {
         if (a.Value("process") is { } file)
         {
@@ -59,8 +56,32 @@ internal static class ExecCommand
                 throw new CliException($"--process {file}: {e.Message}");
             }
         }
-        var env = new List<string> { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" };
+        OciProcess configured;
+        try
+        {
+            configured = OciConfig.LoadBundle(bundle).Process ?? new OciProcess();
+        }
+        catch (OciConfigException e)
+        {
+            throw new CliException($"the container's config.json: {e.Message}");
+        }
+        var env = new List<string>(configured.Env ?? []);
         env.AddRange(a.Values("env"));
-        return new OciProcess { Args = a.Positional.Skip(1).ToList(), Env = env, Cwd = a.Value("cwd") ?? "/" };
+        var user = configured.User ?? new OciUser();
+        if (a.Value("user") is { } u)
+        {
+            var parts = u.Split(':');
+            if (!uint.TryParse(parts[0], out var uid) || parts.Length > 2 || (parts.Length == 2 && !uint.TryParse(parts[1], out _)))
+                throw new CliException($"--user {u}: expected UID[:GID] (numbers)");
+            user = user with { Uid = uid, Gid = parts.Length == 2 ? uint.Parse(parts[1]) : uid, AdditionalGids = null };
+        }
+        return configured with
+        {
+            Args = a.Positional.Skip(1).ToList(),
+            Env = env,
+            Cwd = a.Value("cwd") ?? configured.Cwd,
+            User = user,
+            Terminal = a.Has("tty"),
+        };
     }
 }
