@@ -17,6 +17,8 @@ internal sealed record MountOptions
 
     public bool Bind { get; init; }
     public bool Recursive { get; init; }
+    /// <summary><c>tmpcopyup</c>: what the image has at the destination is copied into the new tmpfs.</summary>
+    public bool CopyUp { get; init; }
     /// <summary>Attributes set on the mount (for a bind, its top mount).</summary>
     public ulong Set { get; init; }
     /// <summary>Attributes cleared on the mount.</summary>
@@ -65,13 +67,12 @@ internal sealed record MountOptions
         ["remount"] = "remounting an existing mount is not supported",
         ["idmap"] = "id-mapped mounts are not supported yet",
         ["ridmap"] = "id-mapped mounts are not supported yet",
-        ["tmpcopyup"] = "tmpcopyup is not supported",
     };
 
     /// <summary>Parses a mount's options, in order; the last of two contradicting options wins.</summary>
     public static MountOptions Parse(IEnumerable<string> options)
     {
-        bool bind = false, recursive = false;
+        bool bind = false, recursive = false, copyUp = false;
         ulong set = 0, clear = 0, rset = 0, rclear = 0;
         var propagation = MountPropagation.Default;
         var data = new List<string>();
@@ -86,6 +87,8 @@ internal sealed record MountOptions
             else if (option == "defaults")
             {
             }
+            else if (option is "tmpcopyup" or "notmpcopyup")
+                copyUp = option == "tmpcopyup";
             else if (Flags.TryGetValue(option, out var f))
             {
                 set = (set & ~f.Clear) | f.Set;
@@ -113,7 +116,7 @@ internal sealed record MountOptions
         }
         return new MountOptions
         {
-            Bind = bind, Recursive = recursive, Set = set, Clear = clear, RecursiveSet = rset, RecursiveClear = rclear,
+            Bind = bind, Recursive = recursive, CopyUp = copyUp, Set = set, Clear = clear, RecursiveSet = rset, RecursiveClear = rclear,
             Propagation = propagation, Data = data, Errors = errors,
         };
     }

@@ -35,6 +35,8 @@ internal static class MountValidator
                     Add(field, $"option '{d}' is not a bind mount option (flags, r-flags, propagation)");
                 ValidateSource(m.Source, field, errors);
             }
+            else if (options.CopyUp && m.Type != "tmpfs")
+                Add(field, "option 'tmpcopyup' is only for a tmpfs");
             else if (string.IsNullOrEmpty(m.Type) || m.Type.Contains('\0'))
                 Add(field, "has no filesystem type (and no bind option)");
             if (m.Source?.Contains('\0') == true)

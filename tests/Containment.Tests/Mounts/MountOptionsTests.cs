@@ -91,12 +91,19 @@ public class MountOptionsTests
     [TestCase("remount")]
     [TestCase("idmap")]
     [TestCase("ridmap")]
-    [TestCase("tmpcopyup")]
     [TestCase("")]
     [TestCase("a,b")]
     public void Options_that_cannot_be_honoured_are_errors(string option)
     {
         Assert.That(Parse([option]).Errors, Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public void Tmpcopyup_asks_for_a_copy_and_notmpcopyup_undoes_it()
+    {
+        Assert.That(Parse(["nosuid", "tmpcopyup"]).CopyUp, Is.True);
+        Assert.That(Parse(["tmpcopyup", "notmpcopyup"]).CopyUp, Is.False);
+        Assert.That(Parse(["tmpcopyup"]).Data, Is.Empty, "not passed to the filesystem");
     }
 
     [Test]
