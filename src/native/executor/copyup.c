@@ -16,15 +16,6 @@
 
 static int copy_dir(int src, int dst, int depth);
 
-static int close_keep(int fd, int r)
-{
-    int saved = errno;
-    if (fd >= 0)
-        close(fd);
-    errno = saved;
-    return r;
-}
-
 /* Owners are copied where the container can own them; an id its user namespace does not map stays root's. */
 static int own(int dirfd, const char *name, const struct stat *st, int flags)
 {
