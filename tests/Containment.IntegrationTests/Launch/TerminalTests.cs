@@ -231,6 +231,20 @@ public class TerminalTests
     }
 
     [Test]
+    public async Task A_program_that_exits_at_once_still_starts_cleanly_every_time()
+    {
+        // The terminal message and the child's exit can reach the monitor in one poll round; the exec must be
+        // reported before the exit (a race: 100 rounds failed about once in 20 before the monitor drained first).
+        using var rootfs = TestRootfs.Create();
+        var spec = ContainerSpec.FromRootfs(rootfs.Path).WithProcess(p => p.Args("/bin/true").Terminal());
+        for (var i = 0; i < 100; i++)
+        {
+            await using var c = await ContainerProcess.StartAsync(spec);
+            Assert.That((await c.WaitForExitAsync()).ExitCode, Is.EqualTo(0), $"round {i}");
+        }
+    }
+
+    [Test]
     public async Task A_terminal_container_leaves_nothing_behind()
     {
         using var rootfs = TestRootfs.Create();
