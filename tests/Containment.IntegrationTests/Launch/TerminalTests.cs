@@ -234,7 +234,7 @@ public class TerminalTests
     public async Task A_program_that_exits_at_once_still_starts_cleanly_every_time()
     {
         // The terminal message and the child's exit can reach the monitor in one poll round; the exec must be
-        // reported before the exit (a race: 100 rounds failed about once in 20 before the monitor drained first).
+        // reported before the exit (a race: without the monitor draining first, 100 rounds failed every run here).
         using var rootfs = TestRootfs.Create();
         var spec = ContainerSpec.FromRootfs(rootfs.Path).WithProcess(p => p.Args("/bin/true").Terminal());
         for (var i = 0; i < 100; i++)
