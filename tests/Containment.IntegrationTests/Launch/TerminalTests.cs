@@ -234,7 +234,7 @@ public class TerminalTests
     public async Task A_program_that_exits_at_once_still_starts_cleanly_every_time()
     {
         // The terminal message and the child's exit can reach the monitor in one poll round; the exec must be
-        // reported before the exit (a race: without the monitor draining first, 100 rounds failed every run here).
+        // reported before the exit (a race: without the monitor draining the channel first, this loop failed when tried here).
         using var rootfs = TestRootfs.Create();
         var spec = ContainerSpec.FromRootfs(rootfs.Path).WithProcess(p => p.Args("/bin/true").Terminal());
         for (var i = 0; i < 100; i++)
