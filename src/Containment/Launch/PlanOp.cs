@@ -71,4 +71,7 @@ internal static class TargetFlags
 {
     /// <summary>Any symlink on the way to the target is refused (RESOLVE_NO_SYMLINKS): for /proc and /sys.</summary>
     public const uint NoSymlinks = 4;
+
+    /// <summary>OP_MOUNT_FS: the target's content is copied into the new filesystem before it is attached (tmpcopyup).</summary>
+    public const uint CopyUp = 8;
 }

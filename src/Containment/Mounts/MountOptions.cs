@@ -20,7 +20,7 @@ internal sealed record MountOptions
     /// <summary>Id-map the bind with the container's user namespace (<c>idmap</c>; <c>ridmap</c> for every mount beneath too).</summary>
     public bool Idmap { get; init; }
     public bool IdmapRecursive { get; init; }
-    /// <summary><c>tmpcopyup</c>: a tmpfs that starts with the contents of the directory it covers.</summary>
+    /// <summary><c>tmpcopyup</c>: what the image has at the destination is copied into the new tmpfs.</summary>
     public bool CopyUp { get; init; }
     /// <summary>Attributes set on the mount (for a bind, its top mount).</summary>
     public ulong Set { get; init; }
@@ -90,11 +90,11 @@ internal sealed record MountOptions
                 idmap = true;
                 idmapRecursive |= option == "ridmap";
             }
-            else if (option == "tmpcopyup")
-                copyUp = true;
             else if (option == "defaults")
             {
             }
+            else if (option is "tmpcopyup" or "notmpcopyup")
+                copyUp = option == "tmpcopyup";
             else if (Flags.TryGetValue(option, out var f))
             {
                 set = (set & ~f.Clear) | f.Set;

@@ -41,8 +41,8 @@ internal static class MountValidator
             }
             else if (options.Idmap)
                 Add(field, "idmap and ridmap apply to bind mounts only");
-            if (options.CopyUp && CopyUpProblem(spec, m) is { } problem)
-                Add(field, problem);
+            else if (options.CopyUp && m.Type != "tmpfs")
+                Add(field, "option 'tmpcopyup' is only for a tmpfs");
             else if (string.IsNullOrEmpty(m.Type) || m.Type.Contains('\0'))
                 Add(field, "has no filesystem type (and no bind option)");
             if (m.Source?.Contains('\0') == true)
@@ -70,26 +70,6 @@ internal static class MountValidator
             Add("rootfsPropagation", $"unknown propagation {(int)fs.RootfsPropagation}");
         else if (fs.RootfsPropagation is MountPropagation.Shared or MountPropagation.RShared)
             Add("rootfsPropagation", "a shared root is not supported (pivot_root refuses a shared root mount)");
-    }
-
-    /// <summary>
-    /// tmpcopyup (Podman sends it for /tmp, /run, /var/tmp): a tmpfs over a directory that is empty or missing in
-    /// the image starts as that directory would, so it is honoured; copying contents up is not built, and is
-    /// refused rather than dropped.
-    /// </summary>
-    private static string? CopyUpProblem(ContainerSpec spec, Mount m)
-    {
-        if (m.Type != "tmpfs" || m.IsBind)
-            return "option 'tmpcopyup' applies to tmpfs mounts only";
-        if (spec.Rootfs is not RootfsSpec.Directory root || !IsAbsolute(m.Destination))
-            return null;
-        var path = Path.Join(root.Path, m.Destination);
-        var dir = new DirectoryInfo(path);
-        if (dir.LinkTarget is not null)
-            return $"option 'tmpcopyup': {m.Destination} is a symbolic link in the root filesystem; copying up through it is not supported";
-        if (dir.Exists && dir.EnumerateFileSystemInfos().Any())
-            return $"option 'tmpcopyup': {m.Destination} is not empty in the root filesystem, and copying its contents up is not supported";
-        return null;
     }
 
     private static bool IsAbsolute(string? path) => path is not null && path.StartsWith('/') && !path.Contains('\0');

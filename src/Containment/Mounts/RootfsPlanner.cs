@@ -173,7 +173,9 @@ internal static class RootfsPlanner
             return;
         }
         var data = m.Type == "devpts" ? DevptsData(spec, o.Data) : o.Data;
-        plan.MountFs(m.Type, m.Source ?? "", data, dest, (uint)CreateTarget.Directory | noSymlinks, 0x1ed, o.Set, fsProp, fsRec);
+        var copyUp = o.CopyUp ? TargetFlags.CopyUp : 0;
+        plan.MountFs(m.Type, m.Source ?? "", data, dest, (uint)CreateTarget.Directory | noSymlinks | copyUp, 0x1ed, o.Set, fsProp, fsRec,
+            o.CopyUp ? $"tmpfs on {dest} (tmpcopyup)" : null);
     }
 
     /// <summary>

@@ -39,7 +39,7 @@ public static partial class OciSpecConverter
         // OCI: absent lists mean none; the library's defaults (runc's lists) apply only when the config names them.
         spec = spec.WithMaskedPaths(linux.MaskedPaths ?? []).WithReadonlyPaths(linux.ReadonlyPaths ?? []);
         if (linux.RootfsPropagation is { Length: > 0 } propagation)
-            spec = spec.WithRootfsPropagation(ParsePropagation(propagation));
+            spec = spec.WithRootfsPropagation(MountOptions.Parse([propagation]).Propagation); // the validator checked the name
 
         spec = spec.WithSeccomp(ConvertSeccomp(linux.SeccompJson, refuse));
         if (linux.MountLabel is { Length: > 0 })
@@ -126,17 +126,4 @@ public static partial class OciSpecConverter
         }
         return spec;
     }
-
-    private static MountPropagation ParsePropagation(string name) => name switch
-    {
-        "private" => MountPropagation.Private,
-        "rprivate" => MountPropagation.RPrivate,
-        "slave" => MountPropagation.Slave,
-        "rslave" => MountPropagation.RSlave,
-        "shared" => MountPropagation.Shared,
-        "rshared" => MountPropagation.RShared,
-        "unbindable" => MountPropagation.Unbindable,
-        "runbindable" => MountPropagation.RUnbindable,
-        _ => MountPropagation.Default, // the validator has reported it
-    };
 }

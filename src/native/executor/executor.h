@@ -3,6 +3,8 @@
 #define CONTAINMENT_EXECUTOR_H
 #include "plan.h"
 #include "protocol.h"
+#include <errno.h>
+#include <unistd.h>
 
 struct executor {
     int control;       /* socket to the host */
@@ -26,6 +28,16 @@ int recv_msg(int fd, struct msg *m);
 int recv_msg_fd(int fd, struct msg *m, int *passfd);
 /* Moves fd to a number >= 256 with FD_CLOEXEC, out of the way of the container's fd layout. */
 int move_high(int fd);
+
+/* Closes fd (when >= 0) keeping errno, and returns r: for error paths. */
+static inline int close_keep(int fd, int r)
+{
+    int saved = errno;
+    if (fd >= 0)
+        close(fd);
+    errno = saved;
+    return r;
+}
 
 /* Ops up to the clone, and the outside steps after it, are the monitor's; the rest the child's. */
 static inline int is_monitor_op(const struct executor *x, int i)

@@ -272,7 +272,9 @@ static void wait_loop(struct executor *x)
             if (passed >= 0)
                 close(passed); /* relayed (the host has its copy), or not expected */
         }
-        if (p[2].revents) {
+        /* The exit is reported once the channel is drained: a message the child sent before exec (a terminal)
+         * can share a poll round with its exit, and the exec report must come first. */
+        if (p[2].revents && p[1].fd < 0) {
             int status = 0;
             while (waitpid(x->child, &status, 0) < 0 && errno == EINTR)
                 ;

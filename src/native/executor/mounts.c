@@ -87,10 +87,21 @@ int do_mount_fs(struct executor *x, struct reader *a)
             return keep_errno_close(fs, -1);
     if (syscall(SYS_fsconfig, fs, X_FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
         return keep_errno_close(fs, -1);
-    int mnt = (int)syscall(SYS_fsmount, fs, X_FSMOUNT_CLOEXEC, (unsigned)attrs);
+    int copy = (tflags & TARGET_COPY_UP) != 0;
+    /* A copy-up fills the mount while it is detached, writable; it becomes read-only before it is attached. */
+    int mnt = (int)syscall(SYS_fsmount, fs, X_FSMOUNT_CLOEXEC, (unsigned)(copy ? attrs & ~(uint64_t)X_MOUNT_ATTR_RDONLY : attrs));
     keep_errno_close(fs, 0);
     if (mnt < 0)
         return -1;
+    if (copy) {
+        int t = resolve_in_root_flags(x->rootfd, target, (int)(tflags & TARGET_CREATE_MASK), mode, (tflags & TARGET_NO_SYMLINKS) != 0);
+        if (t < 0)
+            return keep_errno_close(mnt, -1);
+        int r = copy_up(t, mnt);
+        keep_errno_close(t, 0);
+        if (r < 0 || ((attrs & X_MOUNT_ATTR_RDONLY) && set_attr(mnt, 0, X_MOUNT_ATTR_RDONLY, 0, 0) < 0))
+            return keep_errno_close(mnt, -1);
+    }
     return keep_errno_close(mnt, attach(x, mnt, target, tflags, mode, propagation, propagation_recursive));
 }
 

@@ -86,7 +86,7 @@ enum { TARGET_HOST = 0, TARGET_IN_ROOT = 1 };
 /* Create flags for OP_MOUNT. */
 enum { CREATE_NONE = 0, CREATE_DIR = 1, CREATE_FILE = 2 };
 /* Target flags for OP_MOUNT_FS and OP_BIND. */
-enum { TARGET_CREATE_MASK = 3, TARGET_NO_SYMLINKS = 4 };
+enum { TARGET_CREATE_MASK = 3, TARGET_NO_SYMLINKS = 4, TARGET_COPY_UP = 8 /* OP_MOUNT_FS: tmpcopyup */ };
 
 enum msg_kind {
     /* executor -> host */

@@ -16,14 +16,6 @@
 #define TIOCGPTPEER _IO('T', 0x41)
 #endif
 
-static int close_keep(int fd, int r)
-{
-    int saved = errno;
-    close(fd);
-    errno = saved;
-    return r;
-}
-
 /* Opens a new pty master from the container's devpts and unlocks it. */
 static int open_master(void)
 {

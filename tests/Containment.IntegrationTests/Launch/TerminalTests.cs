@@ -128,6 +128,18 @@ public class TerminalTests
     }
 
     [Test]
+    public async Task A_container_in_a_user_namespace_gets_its_terminal_too()
+    {
+        using var rootfs = TestRootfs.Create();
+        if (OperatingSystem.IsLinux())
+            File.SetUnixFileMode(rootfs.Path, (UnixFileMode)0x1ed); // the container's root is uid 100000 on the host
+        await using var c = await StartOnTerminal(rootfs, "tty; stat -c '%u:%g %t:%T' /dev/pts/0 /dev/console; cat /proc/self/uid_map | tr -s ' '",
+            configure: s => s.WithUserNamespace(u => u.MapUser(0, 100000, 65536).MapGroup(0, 100000, 65536)));
+
+        Assert.That(await ReadAll(c.Terminal!.Stream), Is.EqualTo("/dev/pts/0\n0:5 88:0\n0:5 88:0\n 0 100000 65536\n"));
+    }
+
+    [Test]
     public async Task A_process_joining_a_container_gets_a_pty_of_the_containers_devpts()
     {
         using var rootfs = TestRootfs.Create();
@@ -215,6 +227,20 @@ public class TerminalTests
         finally
         {
             Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Test]
+    public async Task A_program_that_exits_at_once_still_starts_cleanly_every_time()
+    {
+        // The terminal message and the child's exit can reach the monitor in one poll round; the exec must be
+        // reported before the exit (a race: without the monitor draining the channel first, this loop failed when tried here).
+        using var rootfs = TestRootfs.Create();
+        var spec = ContainerSpec.FromRootfs(rootfs.Path).WithProcess(p => p.Args("/bin/true").Terminal());
+        for (var i = 0; i < 100; i++)
+        {
+            await using var c = await ContainerProcess.StartAsync(spec);
+            Assert.That((await c.WaitForExitAsync()).ExitCode, Is.EqualTo(0), $"round {i}");
         }
     }
 

@@ -54,6 +54,33 @@ public class FilesystemMountTests
     }
 
     [Test]
+    public async Task Tmpcopyup_copies_the_images_content_into_the_tmpfs_with_modes_owners_and_links()
+    {
+        using var rootfs = TestRootfs.Create();
+        var data = Path.Combine(rootfs.Path, "data");
+        Directory.CreateDirectory(Path.Combine(data, "sub"));
+        File.WriteAllText(Path.Combine(data, "sub", "file"), "from-the-image\n");
+        File.CreateSymbolicLink(Path.Combine(data, "link"), "/etc/marker");
+        Host("/bin/chown", "-R", "1000:1001", data);
+        Host("/bin/chmod", "640", Path.Combine(data, "sub", "file"));
+        Host("/usr/bin/mkfifo", Path.Combine(data, "fifo"));
+        var r = await Sh(rootfs, "cat /data/sub/file; stat -c '%a %u:%g' /data/sub/file; stat -c '%u:%g' /data/sub; readlink /data/link; " +
+                                 "stat -c %F /data/fifo; grep ' /data ' /proc/self/mountinfo | cut -d' ' -f9; echo new > /data/sub/new && echo written",
+            s => s.WithMounts(m => m.Add(new Mount("/data", "tmpfs", "tmpfs", "nosuid", "tmpcopyup"))));
+        Assert.That(r.Stdout, Is.EqualTo("from-the-image\n640 1000:1001\n1000:1001\n/etc/marker\nfifo\ntmpfs\nwritten\n"), r.Stderr);
+        Assert.That(File.Exists(Path.Combine(data, "sub", "new")), Is.False, "the write went to the tmpfs, not the image");
+    }
+
+    [Test]
+    public async Task A_read_only_tmpcopyup_is_filled_then_read_only()
+    {
+        using var rootfs = TestRootfs.Create();
+        var r = await Sh(rootfs, "cat /etc/marker; touch /etc/x 2>&1 | grep -c 'Read-only'",
+            s => s.WithMounts(m => m.Add(new Mount("/etc", "tmpfs", "tmpfs", "tmpcopyup", "ro"))));
+        Assert.That(r.Stdout, Is.EqualTo("inside-rootfs\n1\n"), r.Stderr);
+    }
+
+    [Test]
     public async Task An_overlay_writes_to_its_upper_layer()
     {
         using var rootfs = TestRootfs.Create();

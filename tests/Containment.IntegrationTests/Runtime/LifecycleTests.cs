@@ -160,9 +160,9 @@ public class LifecycleTests
     [Test]
     public void An_unsupported_field_is_refused_by_name()
     {
-        _cli.WriteConfig(["true"], c => c["process"]!["apparmorProfile"] = "docker-default");
+        _cli.WriteConfig(["true"], c => c["process"]!["ioPriority"] = new System.Text.Json.Nodes.JsonObject { ["class"] = "IOPRIO_CLASS_IDLE", ["priority"] = 7 });
         var r = _cli.Run("create", "--bundle", _cli.Bundle, "u1");
         Assert.That(r.ExitCode, Is.Not.Zero);
-        Assert.That(r.Stderr, Does.Contain("process.apparmorProfile"));
+        Assert.That(r.Stderr, Does.Contain("process.ioPriority"));
     }
 }
