@@ -21,6 +21,10 @@ public static class RuntimeBinary
     {
         var output = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "containment-cli-" + Environment.ProcessId);
         var (code, text) = Shell.Run("dotnet", ["publish", System.IO.Path.Combine(RepositoryRoot(), "samples/Containment.Runtime"), "-c", "Release", "-o", output, "-nologo", "-v", "q"], TimeSpan.FromMinutes(10));
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try { Directory.Delete(output, recursive: true); } catch (IOException) { }
+        };
         var binary = System.IO.Path.Combine(output, "containment");
         if (code != 0 || !File.Exists(binary))
             throw new InvalidOperationException($"publishing the containment CLI failed ({code}): {text}");
