@@ -14,5 +14,6 @@ internal enum MessageKind
     Error = 4,
     Exit = 5,
     Ready = 6,
+    SeccompListener = 8,
     Continue = 16,
 }

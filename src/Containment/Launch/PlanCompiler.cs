@@ -1,6 +1,7 @@
 using Containment.Identity;
 using Containment.Namespaces;
 using Containment.Mounts;
+using Containment.Seccomp;
 using static Containment.Launch.LinuxConstants;
 
 namespace Containment.Launch;
@@ -55,10 +56,13 @@ internal static class PlanCompiler
             RootfsPlanner.ProtectPaths(plan, spec);
         plan.Chdir(spec.Process.WorkingDirectory);
         plan.Umask(spec.Process.Umask);
+        var seccomp = inputs.Seccomp ?? SeccompPlanner.Compile(spec, SeccompKernelSupport.Current, null);
+        SeccompPlanner.LoadWhilePrivileged(plan, spec, seccomp);
         IdentityPlanner.SwitchUser(plan, spec, inputs);
 
         plan.FdLayout(inputs.Stdio.Select(h => h is null ? -1 : plan.AddFd(h)).ToArray());
         plan.CloseFds(3);
+        SeccompPlanner.LoadLast(plan, spec, seccomp);
         if (inputs.StartFifo is not null)
         {
             plan.Ready();

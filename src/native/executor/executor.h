@@ -22,6 +22,8 @@ struct executor {
 int send_msg(int fd, int kind, int step, int err, int value, int passfd);
 /* Receives one message; returns 1, 0 on EOF, -1 on error. */
 int recv_msg(int fd, struct msg *m);
+/* The same, also taking a descriptor sent with it (*passfd = -1 when none; CLOEXEC). */
+int recv_msg_fd(int fd, struct msg *m, int *passfd);
 /* Moves fd to a number >= 256 with FD_CLOEXEC, out of the way of the container's fd layout. */
 int move_high(int fd);
 

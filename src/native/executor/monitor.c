@@ -209,7 +209,16 @@ static void wait_loop(struct executor *x)
         }
         if (p[1].revents) {
             struct msg m;
-            int r = recv_msg(x->channel, &m);
+            int fd = -1;
+            int r = recv_msg_fd(x->channel, &m, &fd);
+            if (r > 0 && m.kind == MSG_SECCOMP_LISTENER) {
+                /* The host answers the container's notified calls; the monitor only passes the fd on. */
+                send_msg(x->control, MSG_SECCOMP_LISTENER, m.step, 0, 0, fd);
+                close(fd);
+                continue;
+            }
+            if (fd >= 0)
+                close(fd);
             if (r < 0 && errno == ECONNRESET) {
                 /* The child died with a message of ours unread: it never reached exec. The error is
                  * reported once; what it queued before dying is still to be read. */

@@ -1,3 +1,4 @@
+using Containment.Capabilities;
 using Containment.Seccomp;
 
 namespace Containment.IntegrationTests.Seccomp;
@@ -7,7 +8,6 @@ namespace Containment.IntegrationTests.Seccomp;
 public class SeccompKernelTests
 {
     private SeccompHelper _helper = null!;
-    private static readonly string[] NoCaps = [];
 
     private const int SysGetppid = 110, SysGetpgrp = 111, SysMkdir = 83, SysUnshare = 272, SysMount = 165, SysKeyctl = 250,
         SysClone3 = 435, SysPersonality = 135, SysSocket = 41, SysGetpid = 39;
@@ -26,7 +26,7 @@ public class SeccompKernelTests
     public void Cleanup() => _helper?.Dispose();
 
     private static CompiledSeccompFilter Compile(SeccompProfile profile) =>
-        SeccompCompiler.Compile(profile, NoCaps, SeccompArchitecture.X86_64);
+        SeccompCompiler.Compile(profile, CapabilitySet.Empty, SeccompArchitecture.X86_64);
 
     private (int ExitCode, string Output) Syscall(CompiledSeccompFilter filter, params long[] nrAndArgs) =>
         _helper.Run(filter, ["syscall", .. nrAndArgs.Select(a => a.ToString())]);
