@@ -29,7 +29,8 @@ if (options.ExplainSyscall is { } syscall)
     }
     catch (Exception e) when (e is ArgumentException or ContainmentException or IOException)
     {
-        Console.Error.WriteLine($"containment-run: {e.Message}");
+        var message = e is ArgumentException { ParamName: { } name } ? e.Message.Replace($" (Parameter '{name}')", "") : e.Message;
+        Console.Error.WriteLine($"containment-run: {message}");
         return 2;
     }
 }

@@ -165,7 +165,8 @@ internal sealed class RunOptions
         if (spec.Seccomp is not { } profile)
             return $"{syscall}: ALLOW: the container runs unconfined (no seccomp filter)";
         var decision = profile.Explain(syscall, capabilities: spec.Process.Capabilities.Bounding);
-        return $"{syscall}: {decision}";
+        var argumentRules = profile.Syscalls.Any(r => r.Args.Count > 0 && r.Names.Contains(syscall));
+        return $"{syscall}: {decision}" + (argumentRules ? $"\n(for arguments all 0: some rules for {syscall} look at its arguments)" : "");
     }
 
     private static (uint, uint) ParseUser(string value)

@@ -24,7 +24,7 @@ internal sealed record SeccompKernelSupport(bool Available, SeccompFilterFlags F
         SeccompFilterFlags.Tsync | SeccompFilterFlags.Log | SeccompFilterFlags.SpecAllow | SeccompFilterFlags.NewListener
         | SeccompFilterFlags.TsyncEsrch | SeccompFilterFlags.WaitKillableRecv, Enum.GetValues<SeccompAction>().ToHashSet());
 
-    private static unsafe SeccompKernelSupport Probe()
+    internal static unsafe SeccompKernelSupport Probe()
     {
         var available = ProbeFlags(SeccompFilterFlags.None) != Errno.ENOSYS;
         if (!available)

@@ -79,7 +79,7 @@ public sealed record SeccompRule
     /// <inheritdoc />
     public override string ToString()
     {
-        var action = Action is SeccompAction.Errno or SeccompAction.Trace && ErrnoRet is { } e ? $"{Action}({e})" : Action.ToString();
+        var action = SeccompReturn.Describe(ReturnValue);
         var args = Args.Count == 0 ? "" : " if " + string.Join(" && ", Args);
         var conditions = new List<string>();
         if (IncludedCapabilities.Count > 0)

@@ -150,4 +150,14 @@ public class DefaultProfileTests
         Assert.That(clone3.Rule!.ExcludedCapabilities, Does.Contain("CAP_SYS_ADMIN"));
         Assert.That(clone3.ToString(), Does.StartWith("ERRNO(ENOSYS)"));
     }
+
+    [Test]
+    public void Explain_says_which_capability_would_allow_a_refused_call()
+    {
+        var mount = SeccompProfile.Default.Explain(SeccompArchitecture.X86_64, "mount");
+        Assert.That(mount.ToString(), Does.StartWith("ERRNO(EPERM): no rule names mount"));
+        Assert.That(mount.Reason, Does.Contain("would decide it with CAP_SYS_ADMIN"));
+        var allowed = SeccompProfile.Default.Explain(SeccompArchitecture.X86_64, "mount", capabilities: CapabilitySet.Of(Capability.SysAdmin));
+        Assert.That(allowed.ToString(), Does.StartWith("ALLOW: syscalls[").And.Contain("[with CAP_SYS_ADMIN]"));
+    }
 }

@@ -151,6 +151,18 @@ public class SeccompJsonTests
     }
 
     [Test]
+    public void Errors_carry_the_field_the_profile_sits_in()
+    {
+        var e = Assert.Throws<ContainerSpecException>(() => SeccompProfile.FromJson(
+            """{ "defaultAction": "SCMP_ACT_ALLOW", "syscalls": [ { "names": ["read"], "action": "SCMP_ACT_MAYBE" } ] }""", "linux.seccomp"))!;
+        Assert.That(e.Errors.Single().Field, Is.EqualTo("linux.seccomp.syscalls[0].action"));
+        var json = Assert.Throws<ContainerSpecException>(() => SeccompProfile.FromJson("""{ "defaultAction": 3 }""", "linux.seccomp"))!;
+        Assert.That(json.Errors.Single().Field, Is.EqualTo("linux.seccomp.defaultAction"));
+        var broken = Assert.Throws<ContainerSpecException>(() => SeccompProfile.FromJson("{", "linux.seccomp"))!;
+        Assert.That(broken.Errors.Single().Field, Does.StartWith("linux.seccomp"));
+    }
+
+    [Test]
     public void Malformed_JSON_names_the_place()
     {
         var errors = ErrorsOf("""{ "defaultAction": "SCMP_ACT_ALLOW", "syscalls": [ { "names": ["read"], "action": "SCMP_ACT_ALLOW", "args": [ { "index": 0, "value": "one" } ] } ] }""");
