@@ -258,11 +258,11 @@ internal sealed class RunOptions
         spec = Seccomp switch
         {
             "default" => spec.WithSeccomp(SeccompProfile.Default),
-            "unconfined" => spec.WithSeccomp((SeccompProfile?)null),
+            "unconfined" => spec.WithSeccomp(null),
             var file => spec.WithSeccomp(SeccompProfile.FromJson(File.ReadAllText(file))),
         };
         if (DeniedSyscalls.Count > 0)
-            spec = spec.WithSeccomp(p => p.Deny([.. DeniedSyscalls]));
+            spec = spec.WithSeccompRules(p => p.Deny([.. DeniedSyscalls]));
         return spec.WithProcess(p =>
         {
             p.Args(Command.Length > 0 ? Command : ["true"]).InheritStdio();

@@ -24,6 +24,6 @@ public sealed partial record ContainerSpec
     /// Changes the seccomp profile, starting from the current one, e.g. <c>s => s.Deny("ptrace")</c>. An unconfined
     /// container starts from a profile that allows everything.
     /// </summary>
-    public ContainerSpec WithSeccomp(Func<SeccompProfile, SeccompProfile> change) =>
+    public ContainerSpec WithSeccompRules(Func<SeccompProfile, SeccompProfile> change) =>
         this with { Seccomp = change(Seccomp ?? SeccompProfile.Create(SeccompAction.Allow)) };
 }

@@ -135,7 +135,15 @@ internal static class Launcher
     {
         if (options.SeccompListener is { } receive)
         {
-            await receive(listener, pid, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await receive(listener, pid, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                listener.Dispose(); // the receiver failed: the start fails, and the listener must not outlive it
+                throw;
+            }
             return null;
         }
         if (options.SeccompNotify is { } handler)

@@ -152,16 +152,15 @@ public sealed partial class SeccompProfile
     /// <summary>Hands these calls to the user-space supervisor holding the notify listener.</summary>
     /// <remarks>
     /// The compiled filter then asks the kernel for a listener fd (SECCOMP_FILTER_FLAG_NEW_LISTENER), which the
-    /// executor passes to the host. The handler API is not built yet; its intended shape:
+    /// executor passes to the host, where <see cref="ContainerStartOptions.SeccompNotify"/> answers each call:
     /// <code>
-    /// spec.WithSeccomp(profile.Notify("mknod"), notify: async (SeccompNotification call, CancellationToken ct) =&gt;
-    ///     call.Syscall == "mknod" &amp;&amp; call.Args[1] == ... ? SeccompResponse.Return(0)      // emulated
-    ///                                               : SeccompResponse.Continue()       // SECCOMP_USER_NOTIF_FLAG_CONTINUE
-    ///                                               /* or SeccompResponse.Fail(SeccompErrno.EPERM) */);
+    /// var options = new ContainerStartOptions
+    /// {
+    ///     SeccompNotify = (call, ct) =&gt; ValueTask.FromResult(call.Syscall == "mkdir"
+    ///         ? SeccompResponse.Fail(SeccompErrno.EACCES) : SeccompResponse.Continue),
+    /// };
     /// </code>
-    /// where <c>SeccompNotification</c> carries the id, pid, architecture, call name and number, arguments and
-    /// instruction pointer, and offers <c>ReadMemory</c> (process_vm_readv, checked with SECCOMP_IOCTL_NOTIF_ID_VALID)
-    /// and <c>AddFd</c> (SECCOMP_IOCTL_NOTIF_ADDFD); one loop per container reads SECCOMP_IOCTL_NOTIF_RECV.
+    /// See docs/seccomp.md for what a supervisor can and cannot safely decide.
     /// </remarks>
     [Pure]
     public SeccompProfile Notify(params string[] names) => WithRule(new SeccompRule(names, SeccompAction.Notify));

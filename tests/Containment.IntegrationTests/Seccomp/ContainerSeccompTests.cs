@@ -34,7 +34,7 @@ public class ContainerSeccompTests
     [Test]
     public async Task Unconfined_is_really_unconfined()
     {
-        var status = await Shell("cat /proc/self/status", s => s.WithSeccomp((SeccompProfile?)null));
+        var status = await Shell("cat /proc/self/status", s => s.WithSeccomp(null));
         Assert.That(SeccompMode(status), Is.EqualTo("0"));
     }
 
@@ -45,7 +45,7 @@ public class ContainerSeccompTests
         // with a bad pointer fails with EFAULT before any permission check, keyctl(GET_KEYRING_ID, SESSION) gives an id.
         var script = string.Join("; ", Call("unshare", 0x10000000), Call("mount", 1, 1, 1, 0, 0), Call("keyctl", 0, -3, 0));
         var confined = (await Shell(script)).Split('\n');
-        var unconfined = (await Shell(script, s => s.WithSeccomp((SeccompProfile?)null))).Split('\n');
+        var unconfined = (await Shell(script, s => s.WithSeccomp(null))).Split('\n');
         Assert.Multiple(() =>
         {
             Assert.That(confined, Has.All.EndWith(EPERM));
@@ -67,20 +67,20 @@ public class ContainerSeccompTests
     public async Task A_denied_syscall_returns_the_given_errno()
     {
         var output = await Shell(Call("mkdir", "/tmp/denied", "0755") + "; test -e /tmp/denied && echo exists || echo absent",
-            s => s.WithSeccomp(p => p.Errno("mkdir", SeccompErrno.EACCES)));
+            s => s.WithSeccompRules(p => p.Errno("mkdir", SeccompErrno.EACCES)));
         Assert.That(output.Split('\n'), Is.EqualTo(new[] { $"ret=-1 {EACCES}", "absent" }));
     }
 
     [Test]
     public async Task Deny_fails_a_call_with_EPERM_also_for_an_unconfined_container()
     {
-        var output = await Shell(Call("getppid"), s => s.WithSeccomp((SeccompProfile?)null).WithSeccomp(p => p.Deny("getppid")));
+        var output = await Shell(Call("getppid"), s => s.WithSeccomp(null).WithSeccompRules(p => p.Deny("getppid")));
         Assert.That(output, Is.EqualTo($"ret=-1 {EPERM}"));
     }
 
     /// <summary>Runs the probe as the container's process (no shell, which might make the call itself).</summary>
     private static Task<Run.Result> Probe(Func<SeccompProfile, SeccompProfile> profile, params string[] args) =>
-        Run.ToCompletion(ContainerSpec.HostReadOnly().WithProcess(p => p.Args([ProbePath, .. args])).WithSeccomp(profile));
+        Run.ToCompletion(ContainerSpec.HostReadOnly().WithProcess(p => p.Args([ProbePath, .. args])).WithSeccompRules(profile));
 
     [Test]
     public async Task Kill_kills_the_process_with_SIGSYS()
@@ -106,7 +106,7 @@ public class ContainerSeccompTests
         var script = $"{ProbePath} 463 -1 0 0 0 0 0; {Call("add_key")}";
         var confined = (await Shell(script)).Split('\n');
         Assert.That(confined, Is.EqualTo(new[] { $"ret=-1 {ENOSYS}", $"ret=-1 {EPERM}" }));
-        var unconfined = (await Shell(script, s => s.WithSeccomp((SeccompProfile?)null))).Split('\n');
+        var unconfined = (await Shell(script, s => s.WithSeccomp(null))).Split('\n');
         Assume.That(unconfined[0], Does.Not.EndWith(ENOSYS), "this kernel predates setxattrat, so ENOSYS proves nothing more");
     }
 
@@ -129,7 +129,7 @@ public class ContainerSeccompTests
     [Test]
     public void A_profile_naming_an_unknown_call_is_refused_before_anything_starts()
     {
-        var e = Assert.ThrowsAsync<ContainerSpecException>(() => Run.Shell("true", s => s.WithSeccomp(p => p.Deny("no_such_call"))));
+        var e = Assert.ThrowsAsync<ContainerSpecException>(() => Run.Shell("true", s => s.WithSeccompRules(p => p.Deny("no_such_call"))));
         Assert.That(e!.Errors.Single().Field, Does.StartWith("syscalls["));
         Assert.That(e.Message, Does.Contain("no_such_call is not a system call"));
     }

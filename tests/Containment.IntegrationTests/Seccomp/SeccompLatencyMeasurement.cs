@@ -14,9 +14,9 @@ public class SeccompLatencyMeasurement
         var spec = StartLatency.TrueIn(rootfs);
         await StartLatency.MeasureAsync(
         [
-            ("unconfined", () => spec.WithSeccomp((SeccompProfile?)null)),
+            ("unconfined", () => spec.WithSeccomp(null)),
             ("default profile (compiled once, reused)", () => spec),
-            ("default profile + a rule (compiled each start)", () => spec.WithSeccomp(p => p.Deny("ptrace"))),
+            ("default profile + a rule (compiled each start)", () => spec.WithSeccompRules(p => p.Deny("ptrace"))),
         ]);
     }
 }

@@ -14,7 +14,7 @@ namespace Containment.IntegrationTests.Seccomp;
 public class SeccompNotifyTests
 {
     private static ContainerSpec Spec(string script, params string[] notified) => ContainerSpec.HostReadOnly()
-        .WithSeccomp(p => p.Notify(notified))
+        .WithSeccompRules(p => p.Notify(notified))
         .WithProcess(p => p.Args("/bin/sh", "-c", script));
 
     private static ValueTask<SeccompResponse> Answer(SeccompResponse response) => ValueTask.FromResult(response);

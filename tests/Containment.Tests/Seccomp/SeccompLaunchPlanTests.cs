@@ -30,7 +30,7 @@ public class SeccompLaunchPlanTests
 
     [Test]
     public void An_unconfined_container_loads_no_filter() =>
-        Assert.That(Steps(Spec.WithSeccomp((SeccompProfile?)null)), Has.None.StartsWith("seccomp("));
+        Assert.That(Steps(Spec.WithSeccomp(null)), Has.None.StartsWith("seccomp("));
 
     [Test]
     public void Without_no_new_privs_the_filter_is_loaded_while_the_process_may_still_load_it()
@@ -80,7 +80,7 @@ public class SeccompLaunchPlanTests
     [Test]
     public void Notify_rules_ask_for_a_listener()
     {
-        var load = SeccompPlanner.Compile(Spec.WithSeccomp(p => p.Notify("mkdir")), Everything, null)!;
+        var load = SeccompPlanner.Compile(Spec.WithSeccompRules(p => p.Notify("mkdir")), Everything, null)!;
         Assert.That(load.ReturnsListener, Is.True);
         Assert.That(SeccompPlanner.Compile(Spec, Everything, null)!.ReturnsListener, Is.False);
     }
@@ -95,7 +95,7 @@ public class SeccompLaunchPlanTests
     [Test]
     public void Changing_the_profile_of_an_unconfined_container_starts_from_allowing_everything()
     {
-        var spec = Spec.WithSeccomp((SeccompProfile?)null).WithSeccomp(p => p.Deny("ptrace"));
+        var spec = Spec.WithSeccomp(null).WithSeccompRules(p => p.Deny("ptrace"));
         Assert.That(spec.Seccomp!.DefaultAction, Is.EqualTo(SeccompAction.Allow));
         Assert.That(spec.Seccomp.Explain("ptrace").Action, Is.EqualTo(SeccompAction.Errno));
     }
@@ -109,7 +109,7 @@ public class SeccompLaunchPlanTests
         var none = new SeccompKernelSupport(false, SeccompFilterFlags.None, new HashSet<SeccompAction>());
         var e = Assert.Throws<ContainerSpecException>(() => SeccompPlanner.Compile(Spec, none, null))!;
         Assert.That(e.Message, Does.Contain("WithSeccomp(null)"));
-        Assert.That(SeccompPlanner.Compile(Spec.WithSeccomp((SeccompProfile?)null), none, null), Is.Null);
+        Assert.That(SeccompPlanner.Compile(Spec.WithSeccomp(null), none, null), Is.Null);
     }
 
     [Test]
@@ -154,7 +154,7 @@ public class SeccompLaunchPlanTests
     public void An_action_the_kernel_lacks_is_refused()
     {
         var e = Assert.Throws<ContainerSpecException>(() =>
-            SeccompPlanner.Compile(Spec.WithSeccomp(p => p.Log("getpid")), Kernel(Everything.Flags, SeccompAction.Log), null))!;
+            SeccompPlanner.Compile(Spec.WithSeccompRules(p => p.Log("getpid")), Kernel(Everything.Flags, SeccompAction.Log), null))!;
         Assert.That(e.Errors.Single().Message, Does.Contain("SCMP_ACT_LOG"));
     }
 
