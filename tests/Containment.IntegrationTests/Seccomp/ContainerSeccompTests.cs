@@ -142,7 +142,7 @@ public class ContainerSeccompTests
         var seccompStep = steps.ToList().FindIndex(s => s.Syscall == "seccomp");
         Assert.That(seccompStep, Is.GreaterThan(0));
         await Run.ToCompletion(spec);
-        var before = HostSnapshot.Take();
+        var before = HostSnapshot.TakeSettled();
         foreach (var step in new[] { seccompStep, seccompStep + 1 })
         {
             var e = Assert.ThrowsAsync<ContainerStartException>(() =>

@@ -70,7 +70,7 @@ public class SeccompNotifyTests
     public async Task Disposing_the_container_stops_a_handler_that_is_still_answering_and_leaves_nothing_behind()
     {
         await Run.ToCompletion(Spec("true", "mkdir"), new ContainerStartOptions { SeccompNotify = (_, _) => Answer(SeccompResponse.Continue) });
-        var before = HostSnapshot.Take();
+        var before = HostSnapshot.TakeSettled();
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var cancelled = false;
         var options = new ContainerStartOptions

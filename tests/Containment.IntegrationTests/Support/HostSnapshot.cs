@@ -5,6 +5,17 @@ public sealed record HostSnapshot(IReadOnlyList<string> Fds, IReadOnlyList<int> 
 {
     public static HostSnapshot Take() => new(OpenFds(), ChildPids(), MountPoints());
 
+    /// <summary>
+    /// A snapshot after finalizing what earlier tests left for the GC: otherwise their handles may close during this
+    /// test (when its allocations trigger a collection) and look like fds that vanished.
+    /// </summary>
+    public static HostSnapshot TakeSettled()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        return Take();
+    }
+
     public static IReadOnlyList<string> OpenFds() =>
         Directory.GetFiles("/proc/self/fd").Select(f =>
         {
