@@ -20,6 +20,21 @@ if (options.ShowHelp)
     return 0;
 }
 
+if (options.ExplainSyscall is { } syscall)
+{
+    try
+    {
+        Console.WriteLine(RunOptions.Explain(options.ToSpec(), syscall));
+        return 0;
+    }
+    catch (Exception e) when (e is ArgumentException or ContainmentException or IOException)
+    {
+        var message = e is ArgumentException { ParamName: { } name } ? e.Message.Replace($" (Parameter '{name}')", "") : e.Message;
+        Console.Error.WriteLine($"containment-run: {message}");
+        return 2;
+    }
+}
+
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
 try

@@ -2,6 +2,7 @@ using System.Globalization;
 using Containment.Capabilities;
 using Containment.Identity;
 using Containment.Namespaces;
+using Containment.Seccomp;
 
 namespace Containment.Run;
 
@@ -30,6 +31,11 @@ internal sealed class RunOptions
           --read-only          make the root filesystem read-only
           --mask PATH          hide a path inside the container, besides the default ones (repeatable)
           --device PATH        bind the host's device node PATH at the same path (repeatable)
+          --seccomp default|unconfined|FILE.json
+                               the seccomp profile: the common container default, none, or an OCI/Docker
+                               profile file (default: default)
+          --deny-syscall NAME  make a system call fail with EPERM (repeatable)
+          --explain-syscall NAME  print what the effective profile does with NAME and why, then exit
         """ + CgroupOptions.Usage;
 
     public string? Rootfs { get; private set; }
@@ -49,6 +55,9 @@ internal sealed class RunOptions
     public List<string> Masks { get; } = [];
     public bool ReadOnly { get; private set; }
     public CgroupOptions Cgroup { get; } = new();
+    public string Seccomp { get; private set; } = "default";
+    public List<string> DeniedSyscalls { get; } = [];
+    public string? ExplainSyscall { get; private set; }
 
     public static RunOptions Parse(string[] args)
     {
@@ -135,6 +144,9 @@ internal sealed class RunOptions
                     var device = Next(a);
                     o.Mounts.Add(m => m.Bind(device, device, recursive: false));
                     break;
+                case "--seccomp": o.Seccomp = Next(a); break;
+                case "--deny-syscall": o.DeniedSyscalls.Add(Next(a)); break;
+                case "--explain-syscall": o.ExplainSyscall = Next(a); break;
                 default:
                     if (o.Cgroup.TryParse(a, Next))
                         break;
@@ -145,9 +157,19 @@ internal sealed class RunOptions
                     break;
             }
         }
-        if (o.Command.Length == 0 && !o.ShowHelp)
+        if (o.Command.Length == 0 && !o.ShowHelp && o.ExplainSyscall is null)
             throw new ArgumentException("no command given");
         return o;
+    }
+
+    /// <summary>What the spec's seccomp profile does with <see cref="ExplainSyscall"/>, and why.</summary>
+    public static string Explain(ContainerSpec spec, string syscall)
+    {
+        if (spec.Seccomp is not { } profile)
+            return $"{syscall}: ALLOW: the container runs unconfined (no seccomp filter)";
+        var decision = profile.Explain(syscall, capabilities: spec.Process.Capabilities.Bounding);
+        var argumentRules = profile.Syscalls.Any(r => r.Args.Count > 0 && r.Names.Contains(syscall));
+        return $"{syscall}: {decision}" + (argumentRules ? $"\n(for arguments all 0: some rules for {syscall} look at its arguments)" : "");
     }
 
     private static (uint, uint) ParseUser(string value)
@@ -237,9 +259,17 @@ internal sealed class RunOptions
         if (ReadOnly)
             spec = spec.WithReadOnlyRootfs();
         spec = Cgroup.Apply(spec);
+        spec = Seccomp switch
+        {
+            "default" => spec.WithSeccomp(SeccompProfile.Default),
+            "unconfined" => spec.WithSeccomp(null),
+            var file => spec.WithSeccomp(SeccompProfile.FromJson(File.ReadAllText(file))),
+        };
+        if (DeniedSyscalls.Count > 0)
+            spec = spec.WithSeccompRules(p => p.Deny([.. DeniedSyscalls]));
         return spec.WithProcess(p =>
         {
-            p.Args(Command).InheritStdio();
+            p.Args(Command.Length > 0 ? Command : ["true"]).InheritStdio();
             foreach (var (name, value) in Env)
                 p.Env(name, value);
             if (Cwd is not null)

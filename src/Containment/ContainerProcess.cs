@@ -1,6 +1,7 @@
 using Containment.Cgroups;
 using Containment.Interop;
 using Containment.Launch;
+using Containment.Seccomp.Notify;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Win32.SafeHandles;
@@ -19,12 +20,14 @@ public sealed class ContainerProcess : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Task _pump;
     private readonly CgroupHandle? _cgroup;
+    private readonly SeccompSupervisor? _seccomp;
     private int _disposed;
 
     internal ContainerProcess(string id, ExecutorChannel channel, int pid, SafeFileHandle? pidfd, LaunchStreams streams, SafeFileHandle? terminal,
-        CgroupHandle? cgroup, bool detached, ILogger logger)
+        CgroupHandle? cgroup, SeccompSupervisor? seccomp, bool detached, ILogger logger)
     {
         Terminal = terminal is null ? null : new ContainerTerminal(terminal);
+        _seccomp = seccomp;
         Id = id;
         _cgroup = cgroup;
         Cgroup = cgroup is null ? null : new Cgroup(cgroup);
@@ -180,6 +183,8 @@ public sealed class ContainerProcess : IAsyncDisposable
             }
         }
         _channel.Dispose();
+        if (_seccomp is not null)
+            await _seccomp.DisposeAsync().ConfigureAwait(false);
         if (Detached)
         {
             _channel.Reap();

@@ -1,3 +1,4 @@
+using Containment.Seccomp.Notify;
 using Microsoft.Extensions.Logging;
 
 namespace Containment;
@@ -26,6 +27,22 @@ public sealed record ContainerStartOptions
     /// the setup is done. Needs <see cref="Detached"/>.
     /// </summary>
     public string? StartFifo { get; init; }
+
+    /// <summary>
+    /// Answers the calls the container's seccomp profile hands to user space (<see cref="Seccomp.SeccompAction.Notify"/>
+    /// rules), e.g. <c>(call, ct) =&gt; ValueTask.FromResult(SeccompResponse.Fail(SeccompErrno.EACCES))</c>. Runs on a
+    /// background task from the moment the filter is loaded (which may be before the start returns) until the container's
+    /// processes are gone or the <see cref="ContainerProcess"/> is disposed. A profile with NOTIFY rules needs this or
+    /// <see cref="SeccompListener"/>.
+    /// </summary>
+    public SeccompNotificationHandler? SeccompNotify { get; init; }
+
+    /// <summary>
+    /// Receives the seccomp notify listener fd itself, instead of <see cref="SeccompNotify"/>: for OCI runtimes, which pass
+    /// it on with <see cref="SeccompListenerPath.SendAsync"/>. Called once, before the start returns; a failure fails the
+    /// start.
+    /// </summary>
+    public SeccompListenerReceiver? SeccompListener { get; init; }
 
     /// <summary>Test-only fault injection: the launch fails at this step with <see cref="InjectedErrno"/>.</summary>
     internal int? FailAtStep { get; init; }

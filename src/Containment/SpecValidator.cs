@@ -46,7 +46,7 @@ internal static class SpecValidator
         errors.AddRange(Identity.IdentityValidator.Validate(spec));
         Mounts.MountValidator.Validate(spec, errors);
         if (spec.Seccomp is not null)
-            errors.AddRange(Seccomp.SeccompSpec.Validate(spec));
+            errors.AddRange(Seccomp.SeccompValidator.Validate(spec.Seccomp, "seccomp."));
         if (spec.Cgroup is not null)
             errors.AddRange(spec.Cgroup.Validate());
         else if (spec.CgroupsPath is not null)

@@ -1,3 +1,4 @@
+using Containment.Capabilities;
 using BenchmarkDotNet.Attributes;
 using Containment.Seccomp;
 
@@ -7,8 +8,8 @@ namespace Containment.Benchmarks.Seccomp;
 [MemoryDiagnoser]
 public class SeccompCompileBenchmarks
 {
-    private static readonly string[] NoCaps = [];
-    private static readonly string[] Admin = ["CAP_SYS_ADMIN"];
+    private static readonly CapabilitySet NoCaps = CapabilitySet.Empty;
+    private static readonly CapabilitySet Admin = CapabilitySet.Of(Capability.SysAdmin);
     private readonly string _json = SeccompProfile.Default.ToJson();
 
     [Benchmark(Baseline = true)]

@@ -37,7 +37,7 @@ internal static class SeccompInstructionCount
     public static int Compare(string libseccompFile)
     {
         var theirs = BpfInstruction.ReadProgram(File.ReadAllBytes(libseccompFile));
-        var ours = SeccompCompiler.Compile(SeccompProfile.Default, [], SeccompArchitecture.X86_64).Instructions.ToArray();
+        var ours = SeccompCompiler.Compile(SeccompProfile.Default, Containment.Capabilities.CapabilitySet.Empty, SeccompArchitecture.X86_64).Instructions.ToArray();
         Console.WriteLine($"program length: libseccomp {theirs.Length}, Containment {ours.Length} instructions");
         Console.WriteLine($"{"call (x86_64)",-16}{"libseccomp",12}{"Containment",13}{"ratio",8}  decision");
         var table = ArchitectureInfo.Get(SeccompArchitecture.X86_64).Table!;

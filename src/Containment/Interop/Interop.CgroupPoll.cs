@@ -4,7 +4,7 @@ namespace Containment.Interop;
 
 internal static partial class Libc
 {
-    public const short POLLIN = 0x1;
+    public const short POLLIN = 0x1, POLLERR = 0x8, POLLHUP = 0x10, POLLNVAL = 0x20;
 
     [StructLayout(LayoutKind.Sequential)]
     public struct PollFd

@@ -60,38 +60,10 @@ internal sealed class ExecutorChannel : IDisposable
         }
     }
 
-    private static unsafe void SendPlan(int socket, byte[] plan, IReadOnlyList<SafeHandle> fds)
+    private static void SendPlan(int socket, byte[] plan, IReadOnlyList<SafeHandle> fds)
     {
-        var refs = new bool[fds.Count];
-        try
-        {
-            var control = new byte[fds.Count == 0 ? 0 : Libc.CmsgSpace(fds.Count * sizeof(int))];
-            if (fds.Count > 0)
-            {
-                BinaryPrimitives.WriteUInt64LittleEndian(control, (ulong)(Libc.CmsgHeaderSize + fds.Count * sizeof(int)));
-                BinaryPrimitives.WriteInt32LittleEndian(control.AsSpan(8), Libc.SOL_SOCKET);
-                BinaryPrimitives.WriteInt32LittleEndian(control.AsSpan(12), Libc.SCM_RIGHTS);
-                for (var i = 0; i < fds.Count; i++)
-                {
-                    fds[i].DangerousAddRef(ref refs[i]);
-                    BinaryPrimitives.WriteInt32LittleEndian(control.AsSpan(Libc.CmsgHeaderSize + i * 4), (int)fds[i].DangerousGetHandle());
-                }
-            }
-            fixed (byte* data = plan)
-            fixed (byte* ctl = control)
-            {
-                var iov = new Libc.IoVec { Base = data, Length = (nuint)plan.Length };
-                var hdr = new Libc.MsgHdr { Iov = &iov, IovLength = 1, Control = fds.Count > 0 ? ctl : null, ControlLength = (nuint)control.Length };
-                if (Libc.SendMsg(socket, &hdr, Libc.MSG_NOSIGNAL) != plan.Length)
-                    throw SyscallException.FromLastError("sendmsg", $"launch plan ({plan.Length} bytes, {fds.Count} fds)");
-            }
-        }
-        finally
-        {
-            for (var i = 0; i < fds.Count; i++)
-                if (refs[i])
-                    fds[i].DangerousRelease();
-        }
+        if (Libc.SendWithFds(socket, plan, fds) != plan.Length)
+            throw SyscallException.FromLastError("sendmsg", $"launch plan ({plan.Length} bytes, {fds.Count} fds)");
     }
 
     private static unsafe int Spawn(int channel)

@@ -14,6 +14,7 @@ internal enum MessageKind
     Error = 4,
     Exit = 5,
     Ready = 6,
+    SeccompListener = 8,
     Terminal = 10,
     Continue = 16,
 }

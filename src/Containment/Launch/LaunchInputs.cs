@@ -39,8 +39,8 @@ internal sealed class LaunchInputs
     /// <summary>The detached trees of the bind mounts (and bound devices), opened on the host side.</summary>
     public Mounts.MountSources? MountSources { get; set; }
 
-    /// <summary>The compiled seccomp filter, or null for none.</summary>
-    public Seccomp.CompiledSeccompFilter? Seccomp { get; set; }
+    /// <summary>The compiled seccomp filter (compiled by the launcher, with its logger), or null to compile it in the plan.</summary>
+    public Seccomp.SeccompLoad? Seccomp { get; set; }
 
     /// <summary>Test-only: resolve in-root paths by the O_NOFOLLOW walk, as on a kernel without openat2.</summary>
     public bool ResolveByWalk { get; init; }

@@ -4,6 +4,8 @@ using Containment.Cgroups;
 using Containment.Identity;
 using Containment.Interop;
 using Containment.Namespaces;
+using Containment.Seccomp;
+using Containment.Seccomp.Notify;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Win32.SafeHandles;
@@ -28,19 +30,24 @@ internal static class Launcher
                     errors.Add(new SpecError($"process.{name}", "a detached container cannot have a pipe to its host"));
         if (errors.Count > 0)
             throw new ContainerSpecException(errors);
+        var seccomp = SeccompPlanner.Compile(spec, SeccompKernelSupport.Current, logger);
+        if (seccomp is { ReturnsListener: true } && options.SeccompNotify is null && options.SeccompListener is null)
+            throw new ContainerSpecException([new SpecError("seccomp",
+                "the profile has NOTIFY rules: set ContainerStartOptions.SeccompNotify to answer them (or SeccompListener to take the listener)")]);
 
         var started = Stopwatch.GetTimestamp();
         var id = options.Id ?? Guid.NewGuid().ToString("N")[..16];
         var inputs = new LaunchInputs
         {
             Detached = options.Detached, FailAtStep = options.FailAtStep, FailErrno = options.InjectedErrno, IdMapWriter = mapWriter,
-            ResolveByWalk = options.ResolveByWalk,
+            ResolveByWalk = options.ResolveByWalk, Seccomp = seccomp,
         };
         LaunchStreams? streams = null;
         ExecutorChannel? channel = null;
         SafeFileHandle? pidfd = null;
         SafeFileHandle? terminal = null;
         CgroupHandle? cgroup = null;
+        SeccompSupervisor? supervisor = null;
         try
         {
             OpenJoinedNamespaces(spec.Namespaces, inputs);
@@ -60,7 +67,6 @@ internal static class Launcher
                 else if (cgroup is not null)
                     inputs.CgroupProcs.AddRange(cgroup.ProcsFiles);
             }
-            inputs.Seccomp = Seccomp.SeccompSpec.Compile(spec, logger);
             streams = LaunchStreams.Open(spec.Process, inputs);
             var plan = PlanCompiler.Compile(spec, inputs);
             channel = ExecutorChannel.Start(plan.Encode(), plan.Fds);
@@ -88,6 +94,11 @@ internal static class Launcher
                     terminal = fd;
                     continue;
                 }
+                if (message.Kind == MessageKind.SeccompListener && fd is not null)
+                {
+                    supervisor = await TakeListenerAsync(fd, pid, options, logger, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
                 fd?.Dispose();
                 if (message.Kind == MessageKind.Sync && message.Value == unchecked((int)IdentityPlanner.SyncIdMaps) && spec.UserNamespace is not null)
                 {
@@ -100,7 +111,7 @@ internal static class Launcher
                 else if ((message.Kind == MessageKind.ExecOk || (message.Kind == MessageKind.Ready && inputs.StartFifo is not null)) && failure is null)
                 {
                     logger.LogDebug("Container pid {Pid} started in {Ms:F2} ms", pid, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                    var process = new ContainerProcess(id, channel, pid, pidfd, streams, terminal, cgroup, options.Detached, logger);
+                    var process = new ContainerProcess(id, channel, pid, pidfd, streams, terminal, cgroup, supervisor, options.Detached, logger);
                     return process;
                 }
             }
@@ -115,6 +126,8 @@ internal static class Launcher
                 logger.LogWarning("Container failed to start: {Message}", start.Message);
             channel?.Dispose();
             channel?.Reap();
+            if (supervisor is not null)
+                await supervisor.DisposeAsync().ConfigureAwait(false);
             pidfd?.Dispose();
             terminal?.Dispose();
             streams?.Dispose();
@@ -123,6 +136,29 @@ internal static class Launcher
             DestroyCgroup(cgroup, logger);
             throw;
         }
+    }
+
+    /// <summary>The seccomp listener arrived: a supervisor answers it, or the caller takes it (OCI listenerPath).</summary>
+    private static async Task<SeccompSupervisor?> TakeListenerAsync(SafeFileHandle listener, int pid, ContainerStartOptions options,
+        ILogger logger, CancellationToken cancellationToken)
+    {
+        if (options.SeccompListener is { } receive)
+        {
+            try
+            {
+                await receive(listener, pid, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                listener.Dispose(); // the receiver failed: the start fails, and the listener must not outlive it
+                throw;
+            }
+            return null;
+        }
+        if (options.SeccompNotify is { } handler)
+            return SeccompSupervisor.Start(listener, handler, logger);
+        listener.Dispose();
+        return null;
     }
 
     internal static void DestroyCgroup(CgroupHandle? cgroup, ILogger logger)

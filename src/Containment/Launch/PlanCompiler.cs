@@ -1,6 +1,7 @@
 using Containment.Identity;
 using Containment.Namespaces;
 using Containment.Mounts;
+using Containment.Seccomp;
 using static Containment.Launch.LinuxConstants;
 
 namespace Containment.Launch;
@@ -59,17 +60,13 @@ internal static class PlanCompiler
             RootfsPlanner.ProtectPaths(plan, spec);
         plan.Chdir(spec.Process.WorkingDirectory);
         plan.Umask(spec.Process.Umask);
-        // Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it while the process still has it,
-        // before the capabilities are dropped (the profile must then allow the few calls that follow; the default
-        // does). With no_new_privs it is the last step before the start wait and exec. runc's order.
-        if (inputs.Seccomp is { } early && !spec.Process.NoNewPrivileges)
-            plan.Seccomp(early);
+        var seccomp = inputs.Seccomp ?? SeccompPlanner.Compile(spec, SeccompKernelSupport.Current, null);
+        SeccompPlanner.LoadWhilePrivileged(plan, spec, seccomp);
         IdentityPlanner.SwitchUser(plan, spec, inputs);
 
         plan.FdLayout(inputs.Stdio.Select(h => h is null ? -1 : plan.AddFd(h)).ToArray());
         plan.CloseFds(3);
-        if (inputs.Seccomp is { } late && spec.Process.NoNewPrivileges)
-            plan.Seccomp(late);
+        SeccompPlanner.LoadLast(plan, spec, seccomp);
         if (inputs.StartFifo is not null)
         {
             plan.Ready();

@@ -1,3 +1,4 @@
+using Containment.Capabilities;
 using Microsoft.Extensions.Logging;
 
 namespace Containment.Seccomp;
@@ -35,12 +36,11 @@ internal sealed class ResolvedProfile
 
     public ResolvedSection? SectionFor(uint auditArch) => Sections.FirstOrDefault(s => s.AuditArch == auditArch);
 
-    public static ResolvedProfile Create(SeccompProfile profile, IEnumerable<string> capabilities, SeccompArchitecture native, ILogger? logger)
+    public static ResolvedProfile Create(SeccompProfile profile, CapabilitySet capabilities, SeccompArchitecture native, ILogger? logger)
     {
         var errors = SeccompValidator.Validate(profile, "");
         if (errors.Count > 0)
             throw new ContainerSpecException(errors);
-        var caps = CapabilityNames.Normalize(capabilities);
 
         // The ABIs compiled in: the native one and those of the profile a kernel of this architecture can run.
         var family = ArchitectureInfo.Family(native);
@@ -64,7 +64,7 @@ internal sealed class ResolvedProfile
 
         var rules = new List<(int Index, SeccompRule Rule)>();
         for (var i = 0; i < profile.Syscalls.Count; i++)
-            if (profile.Syscalls[i].AppliesTo(caps, native))
+            if (profile.Syscalls[i].AppliesTo(capabilities, native))
                 rules.Add((i, profile.Syscalls[i]));
 
         var unknownEverywhere = new List<SpecError>();

@@ -1,3 +1,4 @@
+using Containment.Capabilities;
 using Containment.Seccomp.Bpf;
 using Microsoft.Extensions.Logging;
 
@@ -14,16 +15,12 @@ namespace Containment.Seccomp;
 /// </summary>
 internal static class SeccompCompiler
 {
-    public static CompiledSeccompFilter Compile(SeccompProfile profile, IEnumerable<string> capabilities,
+    public static CompiledSeccompFilter Compile(SeccompProfile profile, CapabilitySet capabilities,
         SeccompArchitecture? native = null, ILogger? logger = null)
     {
         var resolved = ResolvedProfile.Create(profile, capabilities, native ?? ArchitectureInfo.Native, logger);
         return Compile(resolved, logger);
     }
-
-    public static CompiledSeccompFilter Compile(SeccompProfile profile, ulong capabilityMask,
-        SeccompArchitecture? native = null, ILogger? logger = null) =>
-        Compile(profile, CapabilityNames.FromMask(capabilityMask), native, logger);
 
     public static CompiledSeccompFilter Compile(ResolvedProfile resolved, ILogger? logger = null)
     {

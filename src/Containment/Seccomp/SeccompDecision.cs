@@ -1,6 +1,6 @@
 namespace Containment.Seccomp;
 
-/// <summary>What a profile does with one system call, and why (from <see cref="SeccompProfile.Explain"/>).</summary>
+/// <summary>What a profile does with one system call, and why (from <see cref="SeccompProfile.Explain(SeccompArchitecture, string, IReadOnlyList{ulong}?, Capabilities.CapabilitySet?)"/>).</summary>
 /// <param name="Action">The action taken.</param>
 /// <param name="Data">The errno for <see cref="SeccompAction.Errno"/>, the message for <see cref="SeccompAction.Trace"/>, else 0.</param>
 /// <param name="RuleIndex">The index in <see cref="SeccompProfile.Syscalls"/> of the deciding rule, or null.</param>

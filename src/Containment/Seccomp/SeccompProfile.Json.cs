@@ -10,10 +10,14 @@ public sealed partial class SeccompProfile
     /// <c>archMap</c> adds architectures and <c>includes</c>/<c>excludes</c> (<c>caps</c>, <c>arches</c>) become rule
     /// conditions.
     /// </summary>
+    /// <param name="json">The profile.</param>
+    /// <param name="field">Where the profile sits in a larger document, prefixed to every error's field (an OCI
+    /// runtime passes <c>linux.seccomp</c>: errors then read <c>linux.seccomp.syscalls[3].action</c>).</param>
     /// <exception cref="ContainerSpecException">The JSON is malformed or names an unknown action, operator,
     /// architecture or flag, or an argument index out of 0..5; every problem is listed with its field.</exception>
-    public static SeccompProfile FromJson(string json)
+    public static SeccompProfile FromJson(string json, string? field = null)
     {
+        var prefix = string.IsNullOrEmpty(field) ? "" : field + ".";
         SeccompJson? model;
         try
         {
@@ -21,12 +25,12 @@ public sealed partial class SeccompProfile
         }
         catch (JsonException e)
         {
-            var path = e.Path is null or "$" ? "(document)" : e.Path.StartsWith("$.", StringComparison.Ordinal) ? e.Path[2..] : e.Path;
-            throw new ContainerSpecException([new SpecError(path, "invalid JSON: " + e.Message)]);
+            var path = e.Path is null or "$" ? null : e.Path.StartsWith("$.", StringComparison.Ordinal) ? e.Path[2..] : e.Path;
+            throw new ContainerSpecException([new SpecError(path is null ? field ?? "(document)" : prefix + path, "invalid JSON: " + e.Message)]);
         }
         if (model is null)
-            throw new ContainerSpecException([new SpecError("(document)", "is null")]);
-        return FromModel(model, "");
+            throw new ContainerSpecException([new SpecError(field ?? "(document)", "is null")]);
+        return FromModel(model, prefix);
     }
 
     /// <summary>Writes the profile as an OCI <c>linux.seccomp</c> object. Conditional rules keep their conditions as

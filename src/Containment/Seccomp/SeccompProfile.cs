@@ -1,4 +1,5 @@
 using System.Diagnostics.Contracts;
+using Containment.Capabilities;
 
 namespace Containment.Seccomp;
 
@@ -151,16 +152,15 @@ public sealed partial class SeccompProfile
     /// <summary>Hands these calls to the user-space supervisor holding the notify listener.</summary>
     /// <remarks>
     /// The compiled filter then asks the kernel for a listener fd (SECCOMP_FILTER_FLAG_NEW_LISTENER), which the
-    /// executor passes to the host. The handler API is not built yet; its intended shape:
+    /// executor passes to the host, where <see cref="ContainerStartOptions.SeccompNotify"/> answers each call:
     /// <code>
-    /// spec.WithSeccomp(profile.Notify("mknod"), notify: async (SeccompNotification call, CancellationToken ct) =&gt;
-    ///     call.Syscall == "mknod" &amp;&amp; call.Args[1] == ... ? SeccompResponse.Return(0)      // emulated
-    ///                                               : SeccompResponse.Continue()       // SECCOMP_USER_NOTIF_FLAG_CONTINUE
-    ///                                               /* or SeccompResponse.Fail(SeccompErrno.EPERM) */);
+    /// var options = new ContainerStartOptions
+    /// {
+    ///     SeccompNotify = (call, ct) =&gt; ValueTask.FromResult(call.Syscall == "mkdir"
+    ///         ? SeccompResponse.Fail(SeccompErrno.EACCES) : SeccompResponse.Continue),
+    /// };
     /// </code>
-    /// where <c>SeccompNotification</c> carries the id, pid, architecture, call name and number, arguments and
-    /// instruction pointer, and offers <c>ReadMemory</c> (process_vm_readv, checked with SECCOMP_IOCTL_NOTIF_ID_VALID)
-    /// and <c>AddFd</c> (SECCOMP_IOCTL_NOTIF_ADDFD); one loop per container reads SECCOMP_IOCTL_NOTIF_RECV.
+    /// See docs/seccomp.md for what a supervisor can and cannot safely decide.
     /// </remarks>
     [Pure]
     public SeccompProfile Notify(params string[] names) => WithRule(new SeccompRule(names, SeccompAction.Notify));
@@ -180,14 +180,14 @@ public sealed partial class SeccompProfile
     /// The plain OCI profile for a container with these capabilities on a machine of this native architecture:
     /// conditional rules that apply lose their conditions, the others are dropped.
     /// </summary>
-    /// <param name="capabilities">The container's effective capabilities (<c>CAP_SYS_ADMIN</c> or <c>SYS_ADMIN</c>).</param>
+    /// <param name="capabilities">The container's capabilities (a container's filter is resolved against its
+    /// bounding set, as Docker does: see <see cref="ContainerSpec.Seccomp"/>).</param>
     /// <param name="native">The machine's architecture (default: this process's).</param>
     [Pure]
-    public SeccompProfile Resolve(IEnumerable<string> capabilities, SeccompArchitecture? native = null)
+    public SeccompProfile Resolve(CapabilitySet capabilities, SeccompArchitecture? native = null)
     {
-        var caps = CapabilityNames.Normalize(capabilities);
         var arch = native ?? ArchitectureInfo.Native;
-        var rules = Syscalls.Where(r => r.AppliesTo(caps, arch))
+        var rules = Syscalls.Where(r => r.AppliesTo(capabilities, arch))
             .Select(r => r.IsConditional ? r with { IncludedCapabilities = [], ExcludedCapabilities = [], IncludedArchitectures = [], ExcludedArchitectures = [] } : r)
             .ToArray();
         return new(DefaultAction, DefaultErrnoRet, Architectures, Flags, ListenerPath, ListenerMetadata, rules);
@@ -211,14 +211,29 @@ public sealed partial class SeccompProfile
     /// <param name="args">Argument values (missing ones are 0).</param>
     /// <param name="capabilities">The container's capabilities, for conditional rules (none when null).</param>
     public SeccompDecision Explain(SeccompArchitecture architecture, string syscall, IReadOnlyList<ulong>? args = null,
-        IEnumerable<string>? capabilities = null)
+        CapabilitySet? capabilities = null)
     {
         var native = ArchitectureInfo.NativeFor(architecture);
-        var resolved = ResolvedProfile.Create(this, capabilities ?? [], native, null);
+        var resolved = ResolvedProfile.Create(this, capabilities ?? CapabilitySet.Empty, native, null);
         var table = ArchitectureInfo.Get(architecture).Table
             ?? throw new ArgumentException($"no syscall table for {ArchitectureInfo.Get(architecture).OciName}", nameof(architecture));
         if (!table.TryGetNumber(syscall, out var nr))
             throw new ArgumentException($"{syscall} is not a system call on {ArchitectureInfo.Get(architecture).OciName}", nameof(syscall));
-        return SeccompEvaluator.Evaluate(resolved, ArchitectureInfo.Get(architecture).AuditArch, (uint)nr, args ?? []);
+        var decision = SeccompEvaluator.Evaluate(resolved, ArchitectureInfo.Get(architecture).AuditArch, (uint)nr, args ?? []);
+        if (decision.RuleIndex is not null)
+            return decision;
+        // Say which capability would have brought in a rule for it.
+        var caps = capabilities ?? CapabilitySet.Empty;
+        var withCapability = Syscalls.Select((rule, index) => (rule, index))
+            .Where(r => r.rule.Names.Contains(syscall) && r.rule.IncludedCapabilities.Count > 0 && !r.rule.AppliesTo(caps, native)
+                        && r.rule.AppliesTo(CapabilitySet.All, native))
+            .Select(r => $"syscalls[{r.index}] ({r.rule}) would decide it with {string.Join(" and ", r.rule.IncludedCapabilities)}")
+            .ToArray();
+        return withCapability.Length == 0 ? decision : decision with { Reason = decision.Reason + "; " + string.Join("; ", withCapability) };
     }
+
+    /// <summary>Says what this profile does with a call made through this machine's own ABI, and why.</summary>
+    /// <inheritdoc cref="Explain(SeccompArchitecture, string, IReadOnlyList{ulong}?, CapabilitySet?)"/>
+    public SeccompDecision Explain(string syscall, IReadOnlyList<ulong>? args = null, CapabilitySet? capabilities = null) =>
+        Explain(ArchitectureInfo.Native, syscall, args, capabilities);
 }

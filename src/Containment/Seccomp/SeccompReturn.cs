@@ -41,7 +41,7 @@ internal static class SeccompReturn
         var (action, data) = Decode(value);
         return action switch
         {
-            SeccompAction.Errno => $"ERRNO({data})",
+            SeccompAction.Errno => $"ERRNO({(Enum.IsDefined((SeccompErrno)data) ? ((SeccompErrno)data).ToString() : data.ToString(System.Globalization.CultureInfo.InvariantCulture))})",
             SeccompAction.Trace => $"TRACE({data})",
             _ => action.ToString().ToUpperInvariant(),
         };

@@ -1,3 +1,5 @@
+using Containment.Capabilities;
+
 namespace Containment.Seccomp;
 
 /// <summary>
@@ -52,12 +54,15 @@ public sealed record SeccompRule
         + IncludedArchitectures.Count + ExcludedArchitectures.Count > 0;
 
     /// <summary>Whether the rule is part of the filter for a container with <paramref name="capabilities"/> on a
-    /// machine whose native architecture is <paramref name="native"/>.</summary>
-    public bool AppliesTo(IReadOnlySet<string> capabilities, SeccompArchitecture native) =>
-        IncludedCapabilities.All(capabilities.Contains)
-        && !ExcludedCapabilities.Any(capabilities.Contains)
+    /// machine whose native architecture is <paramref name="native"/>. A capability name this library does not know
+    /// counts as not held.</summary>
+    public bool AppliesTo(CapabilitySet capabilities, SeccompArchitecture native) =>
+        IncludedCapabilities.All(c => Holds(capabilities, c))
+        && !ExcludedCapabilities.Any(c => Holds(capabilities, c))
         && (IncludedArchitectures.Count == 0 || IncludedArchitectures.Contains(native))
         && !ExcludedArchitectures.Contains(native);
+
+    private static bool Holds(CapabilitySet set, string name) => CapabilityNames.TryParse(name, out var c) && set.Contains(c.Value);
 
     /// <summary>Whether every argument condition holds for these argument values (missing ones read as 0).</summary>
     public bool MatchesArgs(IReadOnlyList<ulong> args)
@@ -74,8 +79,19 @@ public sealed record SeccompRule
     /// <inheritdoc />
     public override string ToString()
     {
-        var action = Action is SeccompAction.Errno or SeccompAction.Trace && ErrnoRet is { } e ? $"{Action}({e})" : Action.ToString();
+        var action = SeccompReturn.Describe(ReturnValue);
         var args = Args.Count == 0 ? "" : " if " + string.Join(" && ", Args);
-        return $"{action} {string.Join(",", Names)}{args}";
+        var conditions = new List<string>();
+        if (IncludedCapabilities.Count > 0)
+            conditions.Add("with " + string.Join(" and ", IncludedCapabilities));
+        if (ExcludedCapabilities.Count > 0)
+            conditions.Add("without " + string.Join(" or ", ExcludedCapabilities));
+        if (IncludedArchitectures.Count > 0)
+            conditions.Add("on " + string.Join(" or ", IncludedArchitectures.Select(a => ArchitectureInfo.Get(a).OciName)));
+        if (ExcludedArchitectures.Count > 0)
+            conditions.Add("not on " + string.Join(" or ", ExcludedArchitectures.Select(a => ArchitectureInfo.Get(a).OciName)));
+        var when = conditions.Count == 0 ? "" : " [" + string.Join(", ", conditions) + "]";
+        var names = Names.Count <= 6 ? string.Join(",", Names) : $"{string.Join(",", Names.Take(5))},… ({Names.Count} calls)";
+        return $"{action} {names}{args}{when}";
     }
 }

@@ -1,3 +1,5 @@
+using Containment.Capabilities;
+
 namespace Containment.Seccomp;
 
 /// <summary>Checks a profile and lists every problem, each naming its field (<c>syscalls[3].args[0].index</c>).</summary>
@@ -61,10 +63,10 @@ internal static class SeccompValidator
                     Error($"{at}.args[{a}].op", $"unknown operator {(int)arg.Operator}");
             }
             for (var c = 0; c < rule.IncludedCapabilities.Count; c++)
-                if (!CapabilityNames.IsKnown(rule.IncludedCapabilities[c]))
+                if (!CapabilityNames.TryParse(rule.IncludedCapabilities[c], out _))
                     Error($"{at}.includes.caps[{c}]", $"unknown capability {rule.IncludedCapabilities[c]}");
             for (var c = 0; c < rule.ExcludedCapabilities.Count; c++)
-                if (!CapabilityNames.IsKnown(rule.ExcludedCapabilities[c]))
+                if (!CapabilityNames.TryParse(rule.ExcludedCapabilities[c], out _))
                     Error($"{at}.excludes.caps[{c}]", $"unknown capability {rule.ExcludedCapabilities[c]}");
         }
         if (usesNotify && (profile.Flags & SeccompFilterFlags.Tsync) != 0 && (profile.Flags & SeccompFilterFlags.TsyncEsrch) == 0)

@@ -189,7 +189,7 @@ static int do_fd_layout(struct executor *x, struct reader *a)
     return 0;
 }
 
-static int do_seccomp(struct executor *x, struct reader *a)
+static int do_seccomp(struct executor *x, const struct op *op, struct reader *a)
 {
     uint32_t flags = rd_u32(a), count = rd_u32(a);
     if (!a->ok || count == 0 || count > 4096)
@@ -202,9 +202,9 @@ static int do_seccomp(struct executor *x, struct reader *a)
     if (r < 0)
         return -1;
     if (r > 0) {
-        /* A notify listener: hand it to the host through the monitor, then drop our copy. */
-        send_msg(x->channel, MSG_SYNC, -1, 0, -2, (int)r);
-        close((int)r);
+        /* A notify listener: hand it to the host through the monitor (in flight, the socket holds it), drop ours. */
+        int sent = send_msg(x->channel, MSG_SECCOMP_LISTENER, (int)op->index, 0, 0, (int)r);
+        return close_keep_errno((int)r, sent);
     }
     return 0;
 }
@@ -312,7 +312,7 @@ static int run_op(struct executor *x, struct op *op)
         return a->ok ? (int)syscall(SYS_close_range, first, ~0U, X_CLOSE_RANGE_CLOEXEC) : BAD_PLAN();
     }
     case OP_SECCOMP:
-        return do_seccomp(x, a);
+        return do_seccomp(x, op, a);
     case OP_EXEC:
         return do_exec(a);
     case OP_UMOUNT: {

@@ -45,17 +45,6 @@ int send_msg(int fd, int kind, int step, int err, int value, int passfd)
     return n == (ssize_t)sizeof m ? 0 : -1;
 }
 
-int recv_msg(int fd, struct msg *m)
-{
-    ssize_t n;
-    do
-        n = recv(fd, m, sizeof *m, 0);
-    while (n < 0 && errno == EINTR);
-    if (n == 0)
-        return 0;
-    return n == (ssize_t)sizeof *m ? 1 : -1;
-}
-
 int recv_msg_fd(int fd, struct msg *m, int *passfd)
 {
     union {
@@ -63,24 +52,36 @@ int recv_msg_fd(int fd, struct msg *m, int *passfd)
         struct cmsghdr align;
     } u;
     struct iovec iov = { m, sizeof *m };
-    struct msghdr h = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf };
-    *passfd = -1;
+    struct msghdr h = { .msg_iov = &iov, .msg_iovlen = 1 };
+    if (passfd) {
+        *passfd = -1;
+        h.msg_control = u.buf;
+        h.msg_controllen = sizeof u.buf;
+    }
     ssize_t n;
     do
         n = recvmsg(fd, &h, MSG_CMSG_CLOEXEC);
     while (n < 0 && errno == EINTR);
-    struct cmsghdr *c = n > 0 ? CMSG_FIRSTHDR(&h) : NULL;
-    if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int)))
-        memcpy(passfd, CMSG_DATA(c), sizeof(int));
+    if (passfd && n > 0) {
+        struct cmsghdr *c = CMSG_FIRSTHDR(&h);
+        if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int)))
+            memcpy(passfd, CMSG_DATA(c), sizeof(int));
+    }
     if (n == 0)
         return 0;
     if (n != (ssize_t)sizeof *m) {
-        if (*passfd >= 0)
+        if (passfd && *passfd >= 0) {
             close(*passfd);
-        *passfd = -1;
+            *passfd = -1;
+        }
         return -1;
     }
     return 1;
+}
+
+int recv_msg(int fd, struct msg *m)
+{
+    return recv_msg_fd(fd, m, NULL);
 }
 
 static _Noreturn void die(struct executor *x, int err)

@@ -238,6 +238,13 @@ static void wait_loop(struct executor *x)
             struct msg m;
             int passed = -1;
             int r = recv_msg_fd(x->channel, &m, &passed);
+            if (r > 0 && m.kind == MSG_SECCOMP_LISTENER) {
+                /* The host answers the container's notified calls; the monitor only passes the fd on. */
+                send_msg(x->control, MSG_SECCOMP_LISTENER, m.step, 0, 0, passed);
+                if (passed >= 0)
+                    close(passed);
+                continue;
+            }
             if (r < 0 && errno == ECONNRESET) {
                 /* The child died with a message of ours unread: it never reached exec. The error is
                  * reported once; what it queued before dying is still to be read. */

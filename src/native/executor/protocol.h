@@ -44,7 +44,8 @@ enum op_code {
     OP_SETRESUID = 40,     /* u32 uid */
     OP_UMASK = 41,         /* u32 mask */
     OP_CAPS = 42,          /* u64 effective, u64 permitted, u64 inheritable, u64 ambient: capset, then the ambient set */
-    OP_SECCOMP = 43,       /* u32 flags, u32 count, bytes filter[count * 8] */
+    OP_SECCOMP = 43,       /* u32 flags, u32 count, bytes filter[count * 8]: seccomp(SET_MODE_FILTER); a notify
+                            * listener fd it returns goes to the host (MSG_SECCOMP_LISTENER) */
     OP_EXEC = 44,          /* strv candidates, strv argv, strv envp */
     OP_UMOUNT = 45,        /* str path (in root), u32 flags */
     /* Mounts (mounts.c). target_flags: CREATE_* in the low bits, TARGET_NO_SYMLINKS. */
@@ -96,6 +97,7 @@ enum msg_kind {
     MSG_ERROR = 4,   /* step, err */
     MSG_EXIT = 5,    /* value: the child's wait status */
     MSG_READY = 6,   /* the child finished setup and waits for its start signal */
+    MSG_SECCOMP_LISTENER = 8, /* step; carries the seccomp notify listener fd (child -> monitor -> host) */
     MSG_TERMINAL = 10, /* carries the pty master (child -> monitor -> host) */
     /* host -> executor, executor -> child */
     MSG_CONTINUE = 16,

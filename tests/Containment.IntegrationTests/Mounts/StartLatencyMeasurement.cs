@@ -1,6 +1,5 @@
 using Containment.IntegrationTests.Support;
 using Containment.Mounts;
-using Containment.Namespaces;
 
 namespace Containment.IntegrationTests.Mounts;
 
@@ -12,13 +11,12 @@ public class StartLatencyMeasurement
     public async Task Start_to_exit_of_true_with_and_without_the_default_masks()
     {
         using var rootfs = TestRootfs.Create();
-        var baseSpec = ContainerSpec.FromRootfs(rootfs.Path).WithNamespaces(NamespaceSet.Isolated.Without(NamespaceKind.Cgroup))
-            .WithProcess(p => p.Args("/bin/true").StandardOutput(Stdio.Null).StandardError(Stdio.Null));
-        await StartLatency.CompareAsync(
+        var baseSpec = StartLatency.TrueIn(rootfs);
+        await StartLatency.MeasureAsync(
         [
-            ("defaults (masked + read-only paths)", baseSpec),
-            ("no masked/read-only paths", baseSpec.WithMaskedPaths().WithReadonlyPaths()),
-            ("defaults + 3 binds + tmpfs + ro root", baseSpec.WithReadOnlyRootfs().WithMounts(m => m.Bind("/usr/bin", "/b1", readOnly: true)
+            ("defaults (masked + read-only paths)", () => baseSpec),
+            ("no masked/read-only paths", () => baseSpec.WithMaskedPaths().WithReadonlyPaths()),
+            ("defaults + 3 binds + tmpfs + ro root", () => baseSpec.WithReadOnlyRootfs().WithMounts(m => m.Bind("/usr/bin", "/b1", readOnly: true)
                 .Bind("/etc", "/b2", readOnly: true).Bind("/var", "/b3").Tmpfs("/tmp"))),
         ]);
     }

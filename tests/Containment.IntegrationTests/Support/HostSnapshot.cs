@@ -6,6 +6,17 @@ public sealed record HostSnapshot(IReadOnlyList<string> Fds, IReadOnlyList<int> 
     public static HostSnapshot Take() => new(OpenFds(), ChildPids(), MountPoints());
 
     /// <summary>
+    /// A snapshot after finalizing what earlier tests left for the GC: otherwise their handles may close during this
+    /// test (when its allocations trigger a collection) and look like fds that vanished.
+    /// </summary>
+    public static HostSnapshot TakeSettled()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        return Take();
+    }
+
+    /// <summary>
     /// This process's open fds, except the runtime's own assembly files: .NET opens an assembly the first time a
     /// code path needs it (an exception's first throw loads several), which is not a launch leaking anything.
     /// </summary>

@@ -1,19 +1,26 @@
 using System.Diagnostics;
+using Containment.Namespaces;
 
 namespace Containment.IntegrationTests.Support;
 
-/// <summary>Start→exit times of specs measured side by side, alternating (for the measurements run by hand).</summary>
+/// <summary>For measurements run by hand: start→exit times of several specs, interleaved, printed as percentiles.</summary>
 public static class StartLatency
 {
-    /// <summary>Runs each spec <paramref name="rounds"/> times in turn, drops the first <paramref name="warmup"/>, prints median, p10 and p90.</summary>
-    public static async Task CompareAsync(IReadOnlyList<(string Name, ContainerSpec Spec)> variants, int rounds = 230, int warmup = 30)
+    /// <summary><c>/bin/true</c> in a busybox root with pid, mount, uts, ipc and network namespaces, output discarded.</summary>
+    public static ContainerSpec TrueIn(TestRootfs rootfs) =>
+        ContainerSpec.FromRootfs(rootfs.Path).WithNamespaces(NamespaceSet.Isolated.Without(NamespaceKind.Cgroup))
+            .WithProcess(p => p.Args("/bin/true").StandardOutput(Stdio.Null).StandardError(Stdio.Null));
+
+    /// <summary>Runs each variant <paramref name="runs"/> times after <paramref name="warmup"/> runs, alternating.</summary>
+    public static async Task MeasureAsync(IReadOnlyList<(string Name, Func<ContainerSpec> Spec)> variants, int runs = 200, int warmup = 30)
     {
         var times = variants.Select(_ => new List<double>()).ToArray();
-        for (var i = 0; i < rounds; i++)
+        for (var i = 0; i < warmup + runs; i++)
             for (var v = 0; v < variants.Count; v++)
             {
+                var spec = variants[v].Spec();
                 var t = Stopwatch.GetTimestamp();
-                await using (var c = await ContainerProcess.StartAsync(variants[v].Spec))
+                await using (var c = await ContainerProcess.StartAsync(spec))
                     await c.WaitForExitAsync();
                 if (i >= warmup)
                     times[v].Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
@@ -21,7 +28,7 @@ public static class StartLatency
         for (var v = 0; v < variants.Count; v++)
         {
             var sorted = times[v].Order().ToList();
-            TestContext.Out.WriteLine($"{variants[v].Name,-40} median {sorted[sorted.Count / 2]:F2} ms  p10 {sorted[sorted.Count / 10]:F2}  p90 {sorted[sorted.Count * 9 / 10]:F2}");
+            TestContext.Out.WriteLine($"{variants[v].Name,-48} median {sorted[sorted.Count / 2]:F2} ms  p10 {sorted[sorted.Count / 10]:F2}  p90 {sorted[sorted.Count * 9 / 10]:F2}");
         }
     }
 }

@@ -1,3 +1,4 @@
+using Containment.Capabilities;
 using Containment.Seccomp;
 using Containment.Seccomp.Bpf;
 using static Containment.Tests.Seccomp.SeccompTestKit;
@@ -49,7 +50,7 @@ public class DefaultProfileTests
     [Test]
     public void CAP_SYS_ADMIN_allows_mount_and_unshare_but_not_keyctl()
     {
-        var admin = Compile(SeccompProfile.Default, ["CAP_SYS_ADMIN"]);
+        var admin = Compile(SeccompProfile.Default, CapabilitySet.Of(Capability.SysAdmin));
         Assert.That(Run(admin, SeccompArchitecture.X86_64, "mount"), Is.EqualTo(Allow));
         Assert.That(Run(admin, SeccompArchitecture.X86_64, "unshare"), Is.EqualTo(Allow));
         Assert.That(Run(admin, SeccompArchitecture.X86_64, "clone3"), Is.EqualTo(Allow));
@@ -60,7 +61,7 @@ public class DefaultProfileTests
     [Test]
     public void Capabilities_given_as_a_mask_are_understood()
     {
-        var admin = SeccompCompiler.Compile(SeccompProfile.Default, 1UL << 21, SeccompArchitecture.X86_64);
+        var admin = SeccompCompiler.Compile(SeccompProfile.Default, CapabilitySet.FromMask(1UL << 21), SeccompArchitecture.X86_64);
         Assert.That(Run(admin, SeccompArchitecture.X86_64, "mount"), Is.EqualTo(Allow));
     }
 
@@ -147,6 +148,16 @@ public class DefaultProfileTests
         Assert.That(read.RuleIndex, Is.EqualTo(0));
         var clone3 = SeccompProfile.Default.Explain(SeccompArchitecture.X86_64, "clone3");
         Assert.That(clone3.Rule!.ExcludedCapabilities, Does.Contain("CAP_SYS_ADMIN"));
-        Assert.That(clone3.ToString(), Does.StartWith("ERRNO(38)"));
+        Assert.That(clone3.ToString(), Does.StartWith("ERRNO(ENOSYS)"));
+    }
+
+    [Test]
+    public void Explain_says_which_capability_would_allow_a_refused_call()
+    {
+        var mount = SeccompProfile.Default.Explain(SeccompArchitecture.X86_64, "mount");
+        Assert.That(mount.ToString(), Does.StartWith("ERRNO(EPERM): no rule names mount"));
+        Assert.That(mount.Reason, Does.Contain("would decide it with CAP_SYS_ADMIN"));
+        var allowed = SeccompProfile.Default.Explain(SeccompArchitecture.X86_64, "mount", capabilities: CapabilitySet.Of(Capability.SysAdmin));
+        Assert.That(allowed.ToString(), Does.StartWith("ALLOW: syscalls[").And.Contain("[with CAP_SYS_ADMIN]"));
     }
 }

@@ -1,3 +1,4 @@
+using Containment.Capabilities;
 using Containment.Seccomp;
 
 namespace Containment.Tests.Seccomp;
@@ -61,15 +62,15 @@ public class SeccompJsonTests
         Assert.That(json, Does.Contain("\"includes\"").And.Contain("CAP_SYS_ADMIN"));
         var back = SeccompProfile.FromJson(json);
         Assert.That(back.ToJson(), Is.EqualTo(json));
-        var a = SeccompCompiler.Compile(back, ["CAP_SYS_PTRACE"], SeccompArchitecture.X86_64);
-        var b = SeccompCompiler.Compile(SeccompProfile.Default, ["CAP_SYS_PTRACE"], SeccompArchitecture.X86_64);
+        var a = SeccompCompiler.Compile(back, CapabilitySet.Of(Capability.SysPtrace), SeccompArchitecture.X86_64);
+        var b = SeccompCompiler.Compile(SeccompProfile.Default, CapabilitySet.Of(Capability.SysPtrace), SeccompArchitecture.X86_64);
         Assert.That(a.Bytes, Is.EqualTo(b.Bytes));
     }
 
     [Test]
     public void A_resolved_profile_is_plain_OCI()
     {
-        var json = SeccompProfile.Default.Resolve(["CAP_SYS_ADMIN"], SeccompArchitecture.X86_64).ToJson();
+        var json = SeccompProfile.Default.Resolve(CapabilitySet.Of(Capability.SysAdmin), SeccompArchitecture.X86_64).ToJson();
         Assert.That(json, Does.Not.Contain("includes").And.Not.Contain("excludes"));
         Assert.That(json, Does.Contain("\"mount\""));
         Assert.That(json, Does.Not.Contain("s390_pci_mmio_read"));
@@ -96,7 +97,7 @@ public class SeccompJsonTests
         Assert.That(p.Syscalls[1].IncludedCapabilities, Is.EqualTo(new[] { "CAP_SYS_ADMIN" }));
         Assert.That(p.Syscalls[2].IncludedArchitectures, Is.EqualTo(new[] { SeccompArchitecture.X86_64, SeccompArchitecture.X32 }));
         Assert.That(p.Explain(SeccompArchitecture.X86_64, "mount").Action, Is.EqualTo(SeccompAction.Errno));
-        Assert.That(p.Explain(SeccompArchitecture.X86_64, "mount", capabilities: ["SYS_ADMIN"]).Action, Is.EqualTo(SeccompAction.Allow));
+        Assert.That(p.Explain(SeccompArchitecture.X86_64, "mount", capabilities: CapabilitySet.Of(Capability.SysAdmin)).Action, Is.EqualTo(SeccompAction.Allow));
     }
 
     private static IReadOnlyList<SpecError> ErrorsOf(string json) =>
@@ -150,6 +151,18 @@ public class SeccompJsonTests
     }
 
     [Test]
+    public void Errors_carry_the_field_the_profile_sits_in()
+    {
+        var e = Assert.Throws<ContainerSpecException>(() => SeccompProfile.FromJson(
+            """{ "defaultAction": "SCMP_ACT_ALLOW", "syscalls": [ { "names": ["read"], "action": "SCMP_ACT_MAYBE" } ] }""", "linux.seccomp"))!;
+        Assert.That(e.Errors.Single().Field, Is.EqualTo("linux.seccomp.syscalls[0].action"));
+        var json = Assert.Throws<ContainerSpecException>(() => SeccompProfile.FromJson("""{ "defaultAction": 3 }""", "linux.seccomp"))!;
+        Assert.That(json.Errors.Single().Field, Is.EqualTo("linux.seccomp.defaultAction"));
+        var broken = Assert.Throws<ContainerSpecException>(() => SeccompProfile.FromJson("{", "linux.seccomp"))!;
+        Assert.That(broken.Errors.Single().Field, Does.StartWith("linux.seccomp"));
+    }
+
+    [Test]
     public void Malformed_JSON_names_the_place()
     {
         var errors = ErrorsOf("""{ "defaultAction": "SCMP_ACT_ALLOW", "syscalls": [ { "names": ["read"], "action": "SCMP_ACT_ALLOW", "args": [ { "index": 0, "value": "one" } ] } ] }""");
@@ -170,7 +183,7 @@ public class SeccompJsonTests
             { "defaultAction": "SCMP_ACT_ERRNO", "architectures": ["SCMP_ARCH_X86_64"],
               "syscalls": [ { "names": ["read", "frobnicate"], "action": "SCMP_ACT_ALLOW" } ] }
             """);
-        var e = Assert.Throws<ContainerSpecException>(() => SeccompCompiler.Compile(p, [], SeccompArchitecture.X86_64))!;
+        var e = Assert.Throws<ContainerSpecException>(() => SeccompCompiler.Compile(p, CapabilitySet.Empty, SeccompArchitecture.X86_64))!;
         Assert.That(e.Errors.Single().Field, Is.EqualTo("syscalls[0].names[1]"));
         Assert.That(e.Errors.Single().Message, Does.Contain("frobnicate"));
     }
@@ -180,7 +193,7 @@ public class SeccompJsonTests
     {
         // chown32 exists on x86 only; mmap2 on x86 and arm.
         var p = SeccompProfile.Create(SeccompAction.Errno).WithArchitectures(SeccompArchitecture.X86_64, SeccompArchitecture.X86).Allow("chown32", "read");
-        var f = SeccompCompiler.Compile(p, [], SeccompArchitecture.X86_64);
+        var f = SeccompCompiler.Compile(p, CapabilitySet.Empty, SeccompArchitecture.X86_64);
         Assert.That(SeccompTestKit.Run(f, SeccompArchitecture.X86, "chown32"), Is.EqualTo(SeccompTestKit.Allow));
         Assert.That(SeccompTestKit.Run(f, SeccompArchitecture.X86_64, "read"), Is.EqualTo(SeccompTestKit.Allow));
     }

@@ -1,3 +1,4 @@
+using Containment.Capabilities;
 using Containment.Seccomp;
 
 namespace Containment.Tests.Seccomp;
@@ -18,7 +19,7 @@ public class SeccompProfileBuilderTests
     {
         var p = SeccompProfile.Default.Deny("ptrace").Errno("mkdir", SeccompErrno.EACCES).Allow("personality", a => a.Arg(0).Equal(0x0));
         Assert.That(p.Explain(SeccompArchitecture.X86_64, "ptrace").Data, Is.EqualTo(1));
-        Assert.That(p.Explain(SeccompArchitecture.X86_64, "ptrace", capabilities: ["CAP_SYS_PTRACE"]).Action, Is.EqualTo(SeccompAction.Errno),
+        Assert.That(p.Explain(SeccompArchitecture.X86_64, "ptrace", capabilities: CapabilitySet.Of(Capability.SysPtrace)).Action, Is.EqualTo(SeccompAction.Errno),
             "the later Deny overrides the capability rule too");
         Assert.That(p.Explain(SeccompArchitecture.X86_64, "mkdir").Data, Is.EqualTo(13));
         Assert.That(p.Explain(SeccompArchitecture.X86_64, "mkdirat").Action, Is.EqualTo(SeccompAction.Allow));

@@ -1,3 +1,4 @@
+using Containment.Capabilities;
 using Containment.Seccomp;
 using Containment.Seccomp.Bpf;
 using CsCheck;
@@ -73,7 +74,7 @@ public class SeccompPropertyTests
             ResolvedProfile resolved;
             try
             {
-                resolved = ResolvedProfile.Create(profile, [], native, null);
+                resolved = ResolvedProfile.Create(profile, CapabilitySet.Empty, native, null);
             }
             catch (ContainerSpecException)
             {
@@ -109,10 +110,10 @@ public class SeccompPropertyTests
     [Test]
     public void The_default_profile_agrees_for_every_capability_set()
     {
-        var caps = Gen.OneOf("CAP_SYS_ADMIN", "CAP_SYS_PTRACE", "CAP_SYS_BOOT", "CAP_SYS_TIME", "CAP_BPF", "CAP_SYS_NICE").Array[0, 4];
+        var caps = Gen.OneOf(Capability.SysAdmin, Capability.SysPtrace, Capability.SysBoot, Capability.SysTime, Capability.Bpf, Capability.SysNice).Array[0, 4];
         Gen.Select(caps, Gen.OneOf(SeccompArchitecture.X86_64, SeccompArchitecture.Aarch64)).Sample((capabilities, native) =>
         {
-            var resolved = ResolvedProfile.Create(SeccompProfile.Default, capabilities, native, null);
+            var resolved = ResolvedProfile.Create(SeccompProfile.Default, CapabilitySet.Of(capabilities), native, null);
             var filter = SeccompCompiler.Compile(resolved);
             var program = filter.Instructions.ToArray();
             Calls(resolved).Sample(call =>

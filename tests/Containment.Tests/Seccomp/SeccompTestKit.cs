@@ -1,3 +1,4 @@
+using Containment.Capabilities;
 using Containment.Seccomp;
 using Containment.Seccomp.Bpf;
 
@@ -8,11 +9,9 @@ internal static class SeccompTestKit
 {
     public const uint AuditX86_64 = 0xC000003E, AuditI386 = 0x40000003, AuditAarch64 = 0xC00000B7, AuditArm = 0x40000028;
 
-    public static readonly string[] NoCaps = [];
-
-    public static CompiledSeccompFilter Compile(SeccompProfile profile, IEnumerable<string>? caps = null,
+    public static CompiledSeccompFilter Compile(SeccompProfile profile, CapabilitySet? caps = null,
         SeccompArchitecture native = SeccompArchitecture.X86_64) =>
-        SeccompCompiler.Compile(profile, caps ?? NoCaps, native);
+        SeccompCompiler.Compile(profile, caps ?? CapabilitySet.Empty, native);
 
     public static int Nr(SeccompArchitecture arch, string name) =>
         ArchitectureInfo.Get(arch).Table!.TryGetNumber(name, out var nr) ? nr : throw new ArgumentException(name);

@@ -5,7 +5,7 @@ namespace Containment.Seccomp.Bpf;
 /// <summary>
 /// Runs a classic BPF program over <c>struct seccomp_data</c> as the kernel does (32-bit unsigned A and X,
 /// 16 scratch words, forward jumps only), counting the instructions executed. Used by tests, by the comparison
-/// with libseccomp and to cross-check <see cref="SeccompProfile.Explain"/>.
+/// with libseccomp and to cross-check <see cref="SeccompProfile.Explain(SeccompArchitecture, string, IReadOnlyList{ulong}?, Capabilities.CapabilitySet?)"/>.
 /// </summary>
 internal static class BpfInterpreter
 {
