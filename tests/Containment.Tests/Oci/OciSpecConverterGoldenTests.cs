@@ -144,7 +144,7 @@ public class OciSpecConverterGoldenTests
         Assert.That(spec.Seccomp!.DefaultAction, Is.EqualTo(Containment.Seccomp.SeccompAction.Errno));
         Assert.That(spec.Seccomp.Syscalls.SelectMany(r => r.Names), Does.Contain("read").And.Contain("clone"));
         Assert.That(spec.Seccomp.Syscalls.SelectMany(r => r.Names), Does.Not.Contain("recv"), "names no ABI here knows are skipped, as runc does");
-        Assert.DoesNotThrow(() => Containment.Seccomp.SeccompSpec.Compile(spec, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance));
+        Assert.DoesNotThrow(() => Containment.Seccomp.SeccompPlanner.Compile(spec, Containment.Seccomp.SeccompKernelSupport.Current, null));
     }
 
     [Test]

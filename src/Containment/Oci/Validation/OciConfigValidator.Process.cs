@@ -2,16 +2,9 @@ namespace Containment.Oci;
 
 internal sealed partial class OciConfigValidator
 {
-    internal static readonly HashSet<string> Capabilities =
-    [
-        "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL",
-        "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE",
-        "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE",
-        "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT",
-        "CAP_SYS_NICE", "CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE",
-        "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG",
-        "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
-    ];
+    /// <summary>An OCI capability name: exactly a kernel capability's <c>CAP_</c> name (the one list is in Capabilities).</summary>
+    private static bool IsCapability(string name) =>
+        Containment.Capabilities.CapabilityNames.TryParse(name, out var c) && Containment.Capabilities.CapabilityNames.Name(c.Value) == name;
 
     internal static readonly HashSet<string> Rlimits =
     [
@@ -100,7 +93,7 @@ internal sealed partial class OciConfigValidator
     {
         if (names is null) return;
         for (var i = 0; i < names.Count; i++)
-            if (names[i] is null || !Capabilities.Contains(names[i]))
+            if (names[i] is null || !IsCapability(names[i]))
                 Error($"{field}[{i}]", $"unknown capability \"{names[i]}\"");
     }
 
