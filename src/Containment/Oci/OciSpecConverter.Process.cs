@@ -32,9 +32,12 @@ public static partial class OciSpecConverter
     {
         static CapabilitySet Set(IReadOnlyList<string>? names, string set) =>
             CapabilityNames.ParseSet(names ?? [], $"process.capabilities.{set}");
-        return new CapabilitySpec(
-            Set(caps.Bounding, "bounding"), Set(caps.Effective, "effective"), Set(caps.Permitted, "permitted"),
-            Set(caps.Inheritable, "inheritable"), Set(caps.Ambient, "ambient"));
+        var permitted = Set(caps.Permitted, "permitted");
+        var inheritable = Set(caps.Inheritable, "inheritable");
+        // The kernel raises an ambient capability only if it is permitted and inheritable; runc skips the others
+        // (`runc spec` lists ambient capabilities with no inheritable set since CVE-2022-29162), and so do we.
+        var ambient = Set(caps.Ambient, "ambient").Intersect(permitted).Intersect(inheritable);
+        return new CapabilitySpec(Set(caps.Bounding, "bounding"), Set(caps.Effective, "effective"), permitted, inheritable, ambient);
     }
 
     private static TerminalSpec ConvertTerminal(OciConsoleSize? size, Action<string, string> refuse)

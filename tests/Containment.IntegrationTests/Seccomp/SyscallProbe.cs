@@ -68,8 +68,14 @@ internal static class SyscallProbe
     {
         if (!File.Exists("/usr/bin/gcc"))
             Assert.Ignore("gcc is needed to build the syscall probe");
-        var dir = System.IO.Path.Combine(AppContext.BaseDirectory, "syscall-probe");
+        // Not beside the test binaries: a checkout under /tmp or /run is hidden in a read-only host view (fresh
+        // tmpfs there). /var/tmp is visible; the directory goes when this process does.
+        var dir = System.IO.Path.Combine("/var/tmp", $"containment-syscall-probe-{Environment.ProcessId}");
         Directory.CreateDirectory(dir);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+        };
         var source = System.IO.Path.Combine(dir, "probe.c");
         var binary = System.IO.Path.Combine(dir, "probe");
         File.WriteAllText(source, Source);

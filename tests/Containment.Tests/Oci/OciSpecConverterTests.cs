@@ -449,4 +449,20 @@ public class OciSpecConverterTests
         Assert.That((spec.Rootfs, spec.Hostname), Is.EqualTo((new RootfsSpec.Directory("/bundle/rootfs") as RootfsSpec, "via-from-oci")));
         Assert.Throws<ContainerSpecException>(() => ContainerSpec.FromOci(Base with { Linux = Base.Linux! with { MountLabel = "x" } }, "/bundle"));
     }
+
+    [Test]
+    public void Ambient_capabilities_that_are_not_permitted_and_inheritable_are_skipped_as_runc_does()
+    {
+        // `runc spec` (1.1) lists KILL, NET_BIND_SERVICE and AUDIT_WRITE as ambient with no inheritable set.
+        var spec = WithProcess(p => p with
+        {
+            Capabilities = new OciCapabilities
+            {
+                Bounding = ["CAP_KILL", "CAP_CHOWN"], Permitted = ["CAP_KILL", "CAP_CHOWN"], Inheritable = ["CAP_CHOWN"],
+                Ambient = ["CAP_KILL", "CAP_CHOWN"],
+            },
+        });
+        Assert.That(spec.Process.Capabilities.Ambient, Is.EqualTo(Containment.Capabilities.CapabilitySet.Of(Containment.Capabilities.Capability.Chown)));
+        Assert.That(spec.Validate().Where(e => e.Field.StartsWith("process.capabilities")), Is.Empty);
+    }
 }
