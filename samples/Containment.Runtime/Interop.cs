@@ -12,6 +12,47 @@ internal static partial class Interop
     [LibraryImport("libc", EntryPoint = "waitpid", SetLastError = true)]
     private static unsafe partial int WaitPid(int pid, int* status, int options);
 
+    [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
+    private static partial long Syscall(long number, long a1, long a2);
+
+    [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
+    private static unsafe partial int Poll(PollFd* fds, nuint count, int timeout);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    private static partial int Close(int fd);
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short Revents;
+    }
+
+    private const long SYS_pidfd_open = 434;
+    private const short POLLIN = 1;
+
+    /// <summary>
+    /// Blocks until <paramref name="pid"/> exits (a pidfd turns readable then), or up to <paramref name="timeoutMs"/>;
+    /// false when the pid cannot be watched (already gone).
+    /// </summary>
+    public static unsafe bool WaitUntilExited(int pid, int timeoutMs)
+    {
+        var fd = (int)Syscall(SYS_pidfd_open, pid, 0);
+        if (fd < 0)
+            return false;
+        try
+        {
+            var p = new PollFd { Fd = fd, Events = POLLIN };
+            Poll(&p, 1, timeoutMs);
+            return true;
+        }
+        finally
+        {
+            Close(fd);
+        }
+    }
+
     [LibraryImport("libc", EntryPoint = "prctl", SetLastError = true)]
     private static partial int Prctl(int option, nuint a2, nuint a3, nuint a4, nuint a5);
 

@@ -41,7 +41,10 @@ internal static class RunCommand
                 return ContainerExit.FromWaitStatus(s).ShellCode;
             if (!Directory.Exists($"/proc/{pid}"))
                 return 0;
-            await Task.Delay(5, cancellationToken);
+            // Woken by the exit itself (a pidfd), not by a timer; the timeout only bounds a cancellation's delay.
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!Interop.WaitUntilExited(pid, 200))
+                await Task.Delay(5, cancellationToken);
         }
     }
 }
