@@ -4,6 +4,7 @@
 #include "mounts.h"
 #include "sys.h"
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <net/if.h>
 #include <sched.h>
@@ -209,6 +210,21 @@ static int do_seccomp(struct executor *x, const struct op *op, struct reader *a)
     return 0;
 }
 
+/* chdir, then prove the directory is beneath the root (CVE-2024-21626): a path through /proc/self/fd/N could
+ * name a descriptor this process still holds (a host directory, a cgroup), and getcwd() reports a directory
+ * outside the root as "(unreachable)/...". Such a start fails with ENOENT instead of running there. */
+static int do_chdir(const char *path)
+{
+    if (chdir(path) < 0)
+        return -1;
+    char cwd[PATH_MAX];
+    if (getcwd(cwd, sizeof cwd) == NULL || cwd[0] != '/') {
+        errno = ENOENT;
+        return -1;
+    }
+    return 0;
+}
+
 static int do_exec(struct reader *a)
 {
     char **candidates = rd_strv(a), **argv = rd_strv(a), **envp = rd_strv(a);
@@ -289,7 +305,7 @@ static int run_op(struct executor *x, struct op *op)
         return do_link_up(a);
     case OP_CHDIR: {
         const char *path = rd_str(a);
-        return a->ok ? chdir(path) : BAD_PLAN();
+        return a->ok ? do_chdir(path) : BAD_PLAN();
     }
     case OP_WRITE_FILE:
         return do_write_file(a);
