@@ -1,57 +1,31 @@
-using System.Diagnostics;
+using Containment.Hooks;
 using Containment.Oci;
 
 namespace Containment.Runtime;
 
-/// <summary>Runs OCI hooks: the state on stdin, a timeout, the hook's stderr in the error.</summary>
+/// <summary>Runs a stage's OCI hooks in order, the state on stdin; the first failure names the stage and the hook.</summary>
 internal static class Hooks
 {
-    /// <summary>Runs each hook in order; throws on the first failure.</summary>
-    public static async Task RunAsync(string stage, IReadOnlyList<OciHook>? hooks, string stateJson, CancellationToken cancellationToken)
+    /// <summary>In the runtime's namespaces: prestart, createRuntime, poststart, poststop.</summary>
+    public static Task RunAsync(string stage, IReadOnlyList<OciHook>? hooks, string stateJson, CancellationToken cancellationToken) =>
+        RunEachAsync(stage, hooks, (hook, ct) => hook.RunAsync(stateJson, ct), cancellationToken);
+
+    /// <summary>In the namespaces of the container whose init is <paramref name="pid"/>: createContainer, startContainer.</summary>
+    public static Task RunInContainerAsync(string stage, IReadOnlyList<OciHook>? hooks, int pid, string stateJson, CancellationToken cancellationToken) =>
+        RunEachAsync(stage, hooks, (hook, ct) => hook.RunInContainerAsync(pid, stateJson, ct), cancellationToken);
+
+    private static async Task RunEachAsync(string stage, IReadOnlyList<OciHook>? hooks, Func<ContainerHook, CancellationToken, Task> run, CancellationToken cancellationToken)
     {
         foreach (var (hook, index) in (hooks ?? []).Select((h, i) => (h, i)))
         {
-            var psi = new ProcessStartInfo(hook.Path) { RedirectStandardInput = true, RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-            // args[0] is the hook's argv[0]; the rest are its arguments.
-            foreach (var a in (hook.Args ?? []).Skip(1))
-                psi.ArgumentList.Add(a);
-            if (hook.Env is { } env)
-            {
-                psi.Environment.Clear();
-                foreach (var entry in env)
-                {
-                    var eq = entry.IndexOf('=');
-                    if (eq > 0)
-                        psi.Environment[entry[..eq]] = entry[(eq + 1)..];
-                }
-            }
-            using var process = Process.Start(psi) ?? throw new CliException($"{stage} hook {index} ({hook.Path}) could not start");
-            var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-            var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
             try
             {
-                await process.StandardInput.WriteAsync(stateJson);
-                process.StandardInput.Close();
+                await run(hook.ToContainerHook(), cancellationToken);
             }
-            catch (IOException)
+            catch (ContainerHookException e)
             {
-                // A hook need not read its state.
+                throw new CliException($"{stage} hook {index}: {e.Message}");
             }
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            if (hook.Timeout is { } seconds)
-                timeout.CancelAfter(TimeSpan.FromSeconds(seconds));
-            try
-            {
-                await process.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                process.Kill(entireProcessTree: true);
-                throw new CliException($"{stage} hook {index} ({hook.Path}) timed out after {hook.Timeout} s");
-            }
-            await stdout;
-            if (process.ExitCode != 0)
-                throw new CliException($"{stage} hook {index} ({hook.Path}) failed with exit code {process.ExitCode}: {(await stderr).Trim()}");
         }
     }
 }

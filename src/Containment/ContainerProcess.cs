@@ -193,7 +193,15 @@ public sealed class ContainerProcess : IAsyncDisposable
         else
             Launcher.DestroyCgroup(_cgroup, _logger);
         _pidfd?.Dispose();
-        StandardInput?.Dispose();
+        try
+        {
+            StandardInput?.Dispose();
+        }
+        catch (IOException)
+        {
+            // What the caller wrote and the container never read: the pipe is gone, and so is that text.
+            StandardInput!.BaseStream.Dispose();
+        }
         StandardOutput?.Dispose();
         StandardError?.Dispose();
         Terminal?.Dispose();

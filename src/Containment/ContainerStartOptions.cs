@@ -44,6 +44,13 @@ public sealed record ContainerStartOptions
     /// </summary>
     public SeccompListenerReceiver? SeccompListener { get; init; }
 
+    /// <summary>
+    /// Called when the container's mounts are in place and before its root is pivoted (the OCI <c>createContainer</c>
+    /// point), with the container's pid; its setup waits until the task completes, and an exception fails the start
+    /// (nothing is left behind). <see cref="Hooks.ContainerHook.RunInContainerAsync"/> runs a hook there.
+    /// </summary>
+    public Func<int, CancellationToken, Task>? BeforePivotRoot { get; init; }
+
     /// <summary>Test-only fault injection: the launch fails at this step with <see cref="InjectedErrno"/>.</summary>
     internal int? FailAtStep { get; init; }
 

@@ -65,6 +65,14 @@ public sealed class ProcessBuilder
         return this;
     }
 
+    /// <summary>Passes a descriptor to the process as its next fd after 2 (3 for the first): see <see cref="ProcessSpec.ExtraFiles"/>.</summary>
+    public ProcessBuilder PassFile(Microsoft.Win32.SafeHandles.SafeFileHandle handle)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        Spec = Spec with { ExtraFiles = Spec.ExtraFiles.Add(handle) };
+        return this;
+    }
+
     /// <summary>Passes all three streams through from the host.</summary>
     public ProcessBuilder InheritStdio() => StandardInput(Stdio.Inherit).StandardOutput(Stdio.Inherit).StandardError(Stdio.Inherit);
 

@@ -50,6 +50,13 @@ public sealed record ProcessSpec
     /// </summary>
     public TerminalSpec? Terminal { get; init; }
 
+    /// <summary>
+    /// Descriptors the process receives beyond its standard streams: the first becomes fd 3, the next fd 4, and so on
+    /// (the OCI runtimes' <c>--preserve-fds</c>). The caller keeps ownership and may close them once the start returns.
+    /// Every other descriptor is closed before the program runs.
+    /// </summary>
+    public ImmutableArray<Microsoft.Win32.SafeHandles.SafeFileHandle> ExtraFiles { get; init; } = [];
+
     /// <summary>The value of an environment variable, or null.</summary>
     public string? GetEnv(string name)
     {

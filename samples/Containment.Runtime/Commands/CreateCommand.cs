@@ -38,7 +38,10 @@ internal static class CreateCommand
         {
             var fifo = runtime.FifoOf(id);
             ContainerStartGate.Create(fifo);
-            container = await ContainerProcess.StartAsync(spec, new ContainerStartOptions { Detached = true, StartFifo = fifo, Id = id }, cancellationToken);
+            var options = new ContainerStartOptions { Detached = true, StartFifo = fifo, Id = id };
+            if (config.Hooks is { } hooks && (hooks.Prestart ?? hooks.CreateRuntime ?? hooks.CreateContainer) is not null)
+                options = options with { BeforePivotRoot = (pid, ct) => RunCreateHooksAsync(hooks, record, pid, ct) };
+            container = await ContainerProcess.StartAsync(spec, options, cancellationToken);
             Terminals.SendToConsoleSocket(container, a.Value("console-socket"));
             record = record.WithProcess(container.Pid) with
             {
@@ -46,9 +49,6 @@ internal static class CreateCommand
                 RuntimeData = new Dictionary<string, string> { ["cgroupPaths"] = string.Join('\n', container.Cgroup?.Paths ?? []) },
             };
             guard.Save(record);
-            var state = Runtime.StateJson(record);
-            await Hooks.RunAsync("prestart", config.Hooks?.Prestart, state, cancellationToken);
-            await Hooks.RunAsync("createRuntime", config.Hooks?.CreateRuntime, state, cancellationToken);
             await ContainerOps.WritePidFileAsync(a.Value("pid-file"), container.Pid);
             await container.DisposeAsync();
             return record;
@@ -65,6 +65,18 @@ internal static class CreateCommand
             guard.Delete();
             throw;
         }
+    }
+
+    /// <summary>
+    /// As runc: once the container's mounts are in place and before its root is pivoted, prestart and createRuntime in
+    /// the runtime's namespaces, then createContainer in the container's; the state says "creating".
+    /// </summary>
+    private static async Task RunCreateHooksAsync(OciHooks hooks, ContainerRecord record, int pid, CancellationToken cancellationToken)
+    {
+        var state = ContainerStateStore.ToOciState(record.WithProcess(pid) with { Status = OciStatus.Creating }).ToJson();
+        await Hooks.RunAsync("prestart", hooks.Prestart, state, cancellationToken);
+        await Hooks.RunAsync("createRuntime", hooks.CreateRuntime, state, cancellationToken);
+        await Hooks.RunInContainerAsync("createContainer", hooks.CreateContainer, pid, state, cancellationToken);
     }
 
     private static (OciConfig Config, ContainerSpec Spec) LoadBundle(string bundle, Args a)

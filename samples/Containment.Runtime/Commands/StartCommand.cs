@@ -16,17 +16,19 @@ internal static class StartCommand
     public static async Task StartAsync(Runtime runtime, string id, CancellationToken cancellationToken)
     {
         ContainerRecord record;
+        OciConfig config;
         using (var guard = runtime.Lock(id))
         {
             record = guard.Load();
+            config = OciConfig.LoadBundle(record.Bundle);
             var status = Runtime.StatusOf(record);
             if (status != OciStatus.Created)
                 throw new CliException($"cannot start a container that has {(status == OciStatus.Stopped ? "stopped" : "already started")}");
+            await RunStartContainerHooksAsync(config.Hooks?.StartContainer, record, cancellationToken);
             await ContainerStartGate.OpenAsync(runtime.FifoOf(id), record.Pid, cancellationToken);
             record = record with { Status = OciStatus.Running };
             guard.Save(record);
         }
-        var config = OciConfig.LoadBundle(record.Bundle);
         try
         {
             await Hooks.RunAsync("poststart", config.Hooks?.Poststart, Runtime.StateJson(record), cancellationToken);
@@ -34,6 +36,25 @@ internal static class StartCommand
         catch (CliException e)
         {
             runtime.Log.Warning(e.Message);
+        }
+    }
+
+    /// <summary>
+    /// startContainer hooks run in the container (its root, its namespaces) before its process is executed; one that
+    /// fails stops the container, which stays to be deleted.
+    /// </summary>
+    private static async Task RunStartContainerHooksAsync(IReadOnlyList<OciHook>? hooks, ContainerRecord record, CancellationToken cancellationToken)
+    {
+        if (hooks is not { Count: > 0 })
+            return;
+        try
+        {
+            await Hooks.RunInContainerAsync("startContainer", hooks, record.Pid, Runtime.StateJson(record), cancellationToken);
+        }
+        catch (CliException)
+        {
+            ContainerOps.Signal(record, 9);
+            throw;
         }
     }
 }

@@ -37,11 +37,17 @@ internal static class HostCredentials
     /// <summary>Whether the host is root with the capabilities root normally has (not rootless).</summary>
     public static bool IsPrivileged => EffectiveUid == 0 && HasEffective(Capabilities.Capability.SysAdmin);
 
-    public static bool HasEffective(Capabilities.Capability capability)
+    public static bool HasEffective(Capabilities.Capability capability) => Effective.Contains(capability);
+
+    /// <summary>The capabilities the host holds (what a process it starts can keep).</summary>
+    public static Capabilities.CapabilitySet Effective
     {
-        foreach (var line in File.ReadLines("/proc/self/status"))
-            if (line.StartsWith("CapEff:", StringComparison.Ordinal))
-                return (Convert.ToUInt64(line[7..].Trim(), 16) & (1UL << (int)capability)) != 0;
-        return false;
+        get
+        {
+            foreach (var line in File.ReadLines("/proc/self/status"))
+                if (line.StartsWith("CapEff:", StringComparison.Ordinal))
+                    return Capabilities.CapabilitySet.FromMask(Convert.ToUInt64(line[7..].Trim(), 16));
+            return Capabilities.CapabilitySet.Empty;
+        }
     }
 }

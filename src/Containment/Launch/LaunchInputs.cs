@@ -21,6 +21,9 @@ internal sealed class LaunchInputs
     /// <summary>v2: the cgroup directory the child is cloned into.</summary>
     public SafeHandle? CgroupDirectory { get; set; }
 
+    /// <summary>The child stops after its mounts, before pivot_root, until the host continues it.</summary>
+    public bool SyncBeforePivot { get; init; }
+
     /// <summary>The monitor leaves once the child has exec'd; the container outlives its host.</summary>
     public bool Detached { get; init; }
 

@@ -40,7 +40,7 @@ internal static class Launcher
         var inputs = new LaunchInputs
         {
             Detached = options.Detached, FailAtStep = options.FailAtStep, FailErrno = options.InjectedErrno, IdMapWriter = mapWriter,
-            ResolveByWalk = options.ResolveByWalk, Seccomp = seccomp,
+            ResolveByWalk = options.ResolveByWalk, Seccomp = seccomp, SyncBeforePivot = options.BeforePivotRoot is not null,
         };
         LaunchStreams? streams = null;
         ExecutorChannel? channel = null;
@@ -103,6 +103,12 @@ internal static class Launcher
                 if (message.Kind == MessageKind.Sync && message.Value == unchecked((int)IdentityPlanner.SyncIdMaps) && spec.UserNamespace is not null)
                 {
                     await IdMapHelpers.WriteAsync(pid, spec.UserNamespace, cancellationToken).ConfigureAwait(false);
+                    channel.Continue();
+                    continue;
+                }
+                if (message.Kind == MessageKind.Sync && message.Value == unchecked((int)PlanCompiler.SyncBeforePivot) && options.BeforePivotRoot is { } beforePivot)
+                {
+                    await beforePivot(pid, cancellationToken).ConfigureAwait(false);
                     channel.Continue();
                     continue;
                 }

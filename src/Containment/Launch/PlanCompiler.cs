@@ -12,6 +12,9 @@ namespace Containment.Launch;
 /// </summary>
 internal static class PlanCompiler
 {
+    /// <summary>The child's sync point after its mounts, before pivot_root: <see cref="ContainerStartOptions.BeforePivotRoot"/>.</summary>
+    public const uint SyncBeforePivot = 0x50495654; // "PIVT"
+
     public static LaunchPlan Compile(ContainerSpec spec, LaunchInputs inputs, Func<IReadOnlyList<string>>? hostMountPoints = null)
     {
         var plan = new LaunchPlan(inputs.FailAtStep, inputs.FailErrno);
@@ -43,6 +46,8 @@ internal static class PlanCompiler
             plan.Umask(0);
             var root = RootfsPlanner.EnterRootfs(plan, spec, hostMountPoints ?? (() => HostMounts.MountPoints()), inputs);
             RootfsPlanner.MountAll(plan, spec, inputs);
+            if (inputs.SyncBeforePivot)
+                plan.Sync(SyncBeforePivot, "before pivot_root (createContainer)");
             plan.PivotRoot(root, spec.NoPivotRoot);
 
             if (spec.Hostname is not null)
@@ -64,8 +69,8 @@ internal static class PlanCompiler
         SeccompPlanner.LoadWhilePrivileged(plan, spec, seccomp);
         IdentityPlanner.SwitchUser(plan, spec, inputs);
 
-        plan.FdLayout(inputs.Stdio.Select(h => h is null ? -1 : plan.AddFd(h)).ToArray());
-        plan.CloseFds(3);
+        plan.FdLayout(inputs.Stdio.Concat(spec.Process.ExtraFiles).Select(h => h is null ? -1 : plan.AddFd(h)).ToArray());
+        plan.CloseFds(3 + (uint)spec.Process.ExtraFiles.Length);
         SeccompPlanner.LoadLast(plan, spec, seccomp);
         if (inputs.StartFifo is not null)
         {

@@ -43,8 +43,6 @@ public static partial class OciSpecConverter
         else
             refuse("linux", "is required on Linux");
         spec = ConvertMounts(spec, config.Mounts ?? [], refuse);
-        if (config.Hooks is { } hooks && (hooks.CreateContainer?.Count > 0 || hooks.StartContainer?.Count > 0))
-            refuse("hooks", "createContainer and startContainer hooks are not supported by this version");
 
         if (errors.Count > 0)
             throw new ContainerSpecException(errors);

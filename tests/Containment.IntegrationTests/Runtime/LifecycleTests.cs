@@ -118,29 +118,71 @@ public class LifecycleTests
     }
 
     [Test]
-    public void Hooks_run_in_order_with_the_state_on_stdin()
+    public void All_six_hooks_run_in_order_in_their_namespaces_with_the_state_on_stdin()
     {
-        // The log is inside the rootfs so the container can wait for poststart: a process that already exited
-        // would rightly be reported "stopped" to poststart, as runc reports a dead or zombie init.
+        // The log is inside the rootfs: hooks in the runtime's namespaces and createContainer (before pivot_root, where
+        // the host's paths still resolve) write it by its host path; startContainer, inside the container, as /tmp.
+        // The container waits for poststart: a process that already exited would rightly be reported "stopped" to it.
         var log = Path.Combine(_cli.Bundle, "rootfs/tmp/hooks.log");
-        System.Text.Json.Nodes.JsonObject Hook(string name) => new()
+        System.Text.Json.Nodes.JsonObject Hook(string name, string logPath) => new()
         {
             ["path"] = "/bin/sh",
-            ["args"] = new System.Text.Json.Nodes.JsonArray("sh", "-c", $"echo {name} $(cat | tr -d '\\n\\t ' | grep -o '\"status\":\"[a-z]*\"') >> {log}"),
+            ["args"] = new System.Text.Json.Nodes.JsonArray("sh", "-c",
+                $"echo {name} $(cat | tr -d '\\n\\t ' | grep -o '\"status\":\"[a-z]*\"') $(readlink /proc/self/ns/mnt) >> {logPath}"),
         };
         _cli.WriteConfig(["sh", "-c", "i=0; until grep -q poststart /tmp/hooks.log || [ $i -ge 1000 ]; do i=$((i+1)); sleep 0.01; done"], c => c["hooks"] = new System.Text.Json.Nodes.JsonObject
         {
-            ["prestart"] = new System.Text.Json.Nodes.JsonArray(Hook("prestart")),
-            ["createRuntime"] = new System.Text.Json.Nodes.JsonArray(Hook("createRuntime")),
-            ["poststart"] = new System.Text.Json.Nodes.JsonArray(Hook("poststart")),
-            ["poststop"] = new System.Text.Json.Nodes.JsonArray(Hook("poststop")),
+            ["prestart"] = new System.Text.Json.Nodes.JsonArray(Hook("prestart", log)),
+            ["createRuntime"] = new System.Text.Json.Nodes.JsonArray(Hook("createRuntime", log)),
+            ["createContainer"] = new System.Text.Json.Nodes.JsonArray(Hook("createContainer", log)),
+            ["startContainer"] = new System.Text.Json.Nodes.JsonArray(Hook("startContainer", "/tmp/hooks.log")),
+            ["poststart"] = new System.Text.Json.Nodes.JsonArray(Hook("poststart", log)),
+            ["poststop"] = new System.Text.Json.Nodes.JsonArray(Hook("poststop", log)),
         });
         Assert.That(_cli.Run("run", "--bundle", _cli.Bundle, "h1").ExitCode, Is.Zero);
-        Assert.That(File.ReadAllLines(log), Is.EqualTo(new[]
+        var lines = File.ReadAllLines(log).Select(l => l.Split(' ')).ToList();
+        var host = new FileInfo("/proc/self/ns/mnt").LinkTarget;
+        Assert.That(lines.Select(l => $"{l[0]} {l[1]}"), Is.EqualTo(new[]
         {
-            "prestart \"status\":\"created\"", "createRuntime \"status\":\"created\"",
-            "poststart \"status\":\"running\"", "poststop \"status\":\"stopped\"",
+            "prestart \"status\":\"creating\"", "createRuntime \"status\":\"creating\"", "createContainer \"status\":\"creating\"",
+            "startContainer \"status\":\"created\"", "poststart \"status\":\"running\"", "poststop \"status\":\"stopped\"",
         }));
+        Assert.Multiple(() =>
+        {
+            foreach (var runtimeHook in new[] { 0, 1, 4, 5 })
+                Assert.That(lines[runtimeHook][2], Is.EqualTo(host), $"{lines[runtimeHook][0]} runs in the runtime's mount namespace");
+            Assert.That(lines[2][2], Is.Not.EqualTo(host), "createContainer runs in the container's mount namespace");
+            Assert.That(lines[3][2], Is.EqualTo(lines[2][2]), "startContainer runs in the container's mount namespace");
+        });
+    }
+
+    [Test]
+    public void A_failing_createContainer_hook_aborts_create_and_leaves_nothing()
+    {
+        _cli.WriteConfig(["sleep", "60"], c => c["hooks"] = new System.Text.Json.Nodes.JsonObject
+        {
+            ["createContainer"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject { ["path"] = "/bin/sh", ["args"] = new System.Text.Json.Nodes.JsonArray("sh", "-c", "echo no >&2; exit 3") }),
+        });
+        var r = _cli.Run("create", "--bundle", _cli.Bundle, "hc");
+        Assert.That(r.ExitCode, Is.Not.Zero);
+        Assert.That(r.Stderr, Does.Contain("createContainer hook 0: hook /bin/sh: failed").And.Contain("no"));
+        Assert.That(Directory.Exists(Path.Combine(_cli.Root, "hc")), Is.False);
+        Assert.That(Directory.Exists("/sys/fs/cgroup/pids/containment/hc"), Is.False);
+    }
+
+    [Test]
+    public void A_failing_startContainer_hook_fails_start_and_stops_the_container()
+    {
+        _cli.WriteConfig(["sleep", "60"], c => c["hooks"] = new System.Text.Json.Nodes.JsonObject
+        {
+            ["startContainer"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject { ["path"] = "/bin/false" }),
+        });
+        Assert.That(_cli.Run("create", "--bundle", _cli.Bundle, "hs").ExitCode, Is.Zero);
+        var r = _cli.Run("start", "hs");
+        Assert.That(r.ExitCode, Is.Not.Zero);
+        Assert.That(r.Stderr, Does.Contain("startContainer hook 0: hook /bin/false: failed"));
+        Assert.That(_cli.Status("hs"), Is.EqualTo("stopped"));
+        Assert.That(_cli.Run("delete", "hs").ExitCode, Is.Zero);
     }
 
     [Test]
@@ -152,7 +194,7 @@ public class LifecycleTests
         });
         var r = _cli.Run("create", "--bundle", _cli.Bundle, "hf");
         Assert.That(r.ExitCode, Is.Not.Zero);
-        Assert.That(r.Stderr, Does.Contain("prestart hook 0 (/bin/false) failed"));
+        Assert.That(r.Stderr, Does.Contain("prestart hook 0: hook /bin/false: failed"));
         Assert.That(Directory.Exists(Path.Combine(_cli.Root, "hf")), Is.False);
         Assert.That(Directory.Exists("/sys/fs/cgroup/pids/containment/hf"), Is.False);
     }

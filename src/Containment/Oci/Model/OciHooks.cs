@@ -48,4 +48,12 @@ public sealed record OciHook
 
     /// <summary>Seconds after which the hook is aborted; greater than zero.</summary>
     public int? Timeout { get; init; }
+
+    /// <summary>The hook as the library runs it.</summary>
+    public Hooks.ContainerHook ToContainerHook() => new(Path)
+    {
+        Args = Args ?? [],
+        Environment = Env,
+        Timeout = Timeout is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+    };
 }

@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using Containment.Capabilities;
+
+namespace Containment.Hooks;
+
+/// <summary>
+/// A program run at a point of a container's lifecycle (an OCI hook): it reads the container's state on standard
+/// input and must exit with 0 within <see cref="Timeout"/>. Run it in the caller's namespaces
+/// (<see cref="RunAsync"/>: OCI prestart, createRuntime, poststart, poststop) or in a container's
+/// (<see cref="RunInContainerAsync"/>: createContainer, startContainer).
+/// </summary>
+/// <param name="Path">The program: an absolute path, resolved where the hook runs.</param>
+public sealed record ContainerHook(string Path)
+{
+    /// <summary>The command line, <c>argv[0]</c> included (OCI <c>args</c>). Empty: just the path.</summary>
+    public IReadOnlyList<string> Args { get; init; } = [];
+
+    /// <summary><c>NAME=value</c> entries that replace the environment, or null to inherit the caller's.</summary>
+    public IReadOnlyList<string>? Environment { get; init; }
+
+    /// <summary>How long the hook may run before it is killed and counted as failed; null: no limit.</summary>
+    public TimeSpan? Timeout { get; init; }
+
+    /// <summary>Runs the hook in the caller's namespaces with <paramref name="input"/> on its standard input.</summary>
+    /// <param name="input">What the hook reads: for OCI hooks, the container's state document.</param>
+    /// <param name="cancellationToken">Stops waiting and kills the hook.</param>
+    /// <exception cref="ContainerHookException">The hook could not start, exited non-zero, or timed out.</exception>
+    public async Task RunAsync(string input, CancellationToken cancellationToken = default)
+    {
+        var psi = new ProcessStartInfo(Path)
+        {
+            RedirectStandardInput = true, RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false,
+        };
+        foreach (var a in Args.Skip(1))
+            psi.ArgumentList.Add(a);
+        if (Environment is { } env)
+        {
+            psi.Environment.Clear();
+            foreach (var (name, value) in SplitEnvironment(env))
+                psi.Environment[name] = value;
+        }
+        Process process;
+        try
+        {
+            process = Process.Start(psi) ?? throw new ContainerHookException(this, "could not start");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new ContainerHookException(this, $"could not start: {e.Message}");
+        }
+        using (process)
+        {
+            var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
+            var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+            await WriteInputAsync(process.StandardInput, input).ConfigureAwait(false);
+            using var timeout = Limit(cancellationToken);
+            try
+            {
+                await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                cancellationToken.ThrowIfCancellationRequested();
+                throw new ContainerHookException(this, $"timed out after {Timeout!.Value.TotalSeconds:0.###} s");
+            }
+            await stdout.ConfigureAwait(false);
+            if (process.ExitCode != 0)
+                throw new ContainerHookException(this, $"failed with exit code {process.ExitCode}: {(await stderr.ConfigureAwait(false)).Trim()}");
+        }
+    }
+
+    /// <summary>
+    /// Runs the hook inside the namespaces, root and cgroup of process <paramref name="pid"/>, as the container's root
+    /// with the host's capabilities and no seccomp filter (the runtime's privileges, as an OCI runtime's init has them).
+    /// Before the container pivots its root, that root is still the host's, seen through the container's mounts.
+    /// </summary>
+    /// <param name="pid">A process of the container, in the caller's pid namespace.</param>
+    /// <param name="input">What the hook reads: for OCI hooks, the container's state document.</param>
+    /// <param name="cancellationToken">Stops waiting and kills the hook.</param>
+    /// <exception cref="ContainerHookException">The hook could not start, exited non-zero, or timed out.</exception>
+    public async Task RunInContainerAsync(int pid, string input, CancellationToken cancellationToken = default)
+    {
+        var spec = ContainerSpec.JoinRunning(pid).WithSeccomp(null).WithProcess(p =>
+        {
+            p.Args([Path, .. Args.Skip(1)]).StandardInput(Stdio.Pipe).Capabilities(CapabilitySpec.Of(Identity.HostCredentials.Effective));
+            if (Environment is { } env)
+            {
+                p.ClearEnv();
+                foreach (var (name, value) in SplitEnvironment(env))
+                    p.Env(name, value);
+            }
+        });
+        ContainerProcess process;
+        try
+        {
+            process = await ContainerProcess.StartAsync(spec, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ContainerStartException e)
+        {
+            throw new ContainerHookException(this, $"could not start: {e.Message}");
+        }
+        await using (process.ConfigureAwait(false))
+        {
+            var stderr = process.StandardError!.ReadToEndAsync(CancellationToken.None);
+            var stdout = process.StandardOutput!.ReadToEndAsync(CancellationToken.None);
+            await WriteInputAsync(process.StandardInput!, input).ConfigureAwait(false);
+            using var timeout = Limit(cancellationToken);
+            ContainerExit exit;
+            try
+            {
+                exit = await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill();
+                cancellationToken.ThrowIfCancellationRequested();
+                throw new ContainerHookException(this, $"timed out after {Timeout!.Value.TotalSeconds:0.###} s");
+            }
+            await stdout.ConfigureAwait(false);
+            if (exit.ExitCode != 0)
+                throw new ContainerHookException(this, $"failed ({exit}): {(await stderr.ConfigureAwait(false)).Trim()}");
+        }
+    }
+
+    private CancellationTokenSource Limit(CancellationToken cancellationToken)
+    {
+        var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (Timeout is { } t)
+            timeout.CancelAfter(t);
+        return timeout;
+    }
+
+    private static async Task WriteInputAsync(StreamWriter stdin, string input)
+    {
+        try
+        {
+            await stdin.WriteAsync(input).ConfigureAwait(false);
+            stdin.Close();
+        }
+        catch (IOException)
+        {
+            // A hook need not read its input.
+        }
+    }
+
+    private static IEnumerable<(string Name, string Value)> SplitEnvironment(IReadOnlyList<string> env) =>
+        env.Select(e => (e, eq: e.IndexOf('='))).Where(x => x.eq > 0).Select(x => (x.e[..x.eq], x.e[(x.eq + 1)..]));
+}
