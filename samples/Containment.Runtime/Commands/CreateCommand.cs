@@ -91,9 +91,8 @@ internal static class CreateCommand
             throw new CliException(e.Message);
         }
         Terminals.Check(config.Process?.Terminal == true, a.Value("console-socket"));
-        if (int.TryParse(a.Value("preserve-fds"), out var preserved) && preserved > 0)
-            throw new CliException("--preserve-fds: passing extra descriptors is not supported by this version");
         var spec = OciSpecConverter.ToContainerSpec(config, bundle);
+        spec = spec.WithProcess(PreservedFds.Apply(spec.Process, a));
         if (a.Has("no-pivot"))
             spec = spec.WithNoPivotRoot();
         return (config, spec);

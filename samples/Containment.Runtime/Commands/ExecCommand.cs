@@ -28,7 +28,7 @@ internal static class ExecCommand
         {
             throw new CliException(e.Message);
         }
-        var spec = ContainerSpec.JoinRunning(record.Pid).WithProcess(processSpec);
+        var spec = ContainerSpec.JoinRunning(record.Pid).WithProcess(PreservedFds.Apply(processSpec, a));
         var detach = a.Has("detach");
         await using var container = await ContainerProcess.StartAsync(spec, new ContainerStartOptions { Detached = detach }, cancellationToken);
         Terminals.SendToConsoleSocket(container, a.Value("console-socket"));

@@ -200,6 +200,32 @@ public class LifecycleTests
     }
 
     [Test]
+    public void Preserve_fds_passes_the_callers_fds_3_and_up_and_nothing_else()
+    {
+        var input = Path.Combine(_cli.Bundle, "fd3.txt");
+        var output = Path.Combine(_cli.Bundle, "fd4.txt");
+        File.WriteAllText(input, "through-fd-3\n");
+        _cli.WriteConfig(["sh", "-c", "cat <&3; echo through-fd-4 >&4; for f in /proc/self/fd/*; do [ -e $f ] && echo fd ${f##*/}; done; true"]);
+        var r = _cli.RunWith($"exec 3<{input} 4>{output} 5</dev/null", "run", "--preserve-fds", "2", "--bundle", _cli.Bundle, "pf");
+        Assert.That(r.ExitCode, Is.Zero, r.Stderr);
+        Assert.That(r.Stdout, Does.Contain("through-fd-3"));
+        Assert.That(File.ReadAllText(output), Is.EqualTo("through-fd-4\n"));
+        var fds = r.Stdout.Split('\n').Where(l => l.StartsWith("fd ")).Select(l => l[3..]).ToList();
+        // The glob's own directory fd is closed by the time the loop tests it; a leaked fd 5 would still be open.
+        Assert.That(fds, Is.EqualTo(new[] { "0", "1", "2", "3", "4" }), "fd 5 was not asked for");
+    }
+
+    [Test]
+    public void Preserve_fds_naming_a_closed_fd_is_refused()
+    {
+        _cli.WriteConfig(["true"]);
+        var r = _cli.Run("create", "--preserve-fds", "200", "--bundle", _cli.Bundle, "pc");
+        Assert.That(r.ExitCode, Is.Not.Zero);
+        Assert.That(r.Stderr, Does.Match(@"--preserve-fds 200: fd \d+ is not open"));
+        Assert.That(Directory.Exists(Path.Combine(_cli.Root, "pc")), Is.False);
+    }
+
+    [Test]
     public void An_unsupported_field_is_refused_by_name()
     {
         _cli.WriteConfig(["true"], c => c["process"]!["ioPriority"] = new System.Text.Json.Nodes.JsonObject { ["class"] = "IOPRIO_CLASS_IDLE", ["priority"] = 7 });

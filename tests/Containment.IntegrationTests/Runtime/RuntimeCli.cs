@@ -50,13 +50,16 @@ public sealed class RuntimeCli : IDisposable
     /// Runs one command. Its stdout and stderr go to files, not pipes: a container started by `create` inherits
     /// them, as under runc, and would hold a pipe open long after the command itself exits.
     /// </summary>
-    public Result Run(params string[] args)
+    public Result Run(params string[] args) => RunWith("", args);
+
+    /// <summary>Runs one command after the shell <paramref name="redirections"/> (e.g. <c>exec 3&lt;file</c>) ran.</summary>
+    public Result RunWith(string redirections, params string[] args)
     {
         var stdoutPath = Path.Combine(Bundle, "cli.stdout");
         var stderrPath = Path.Combine(Bundle, "cli.stderr");
         var psi = new ProcessStartInfo("/bin/sh") { RedirectStandardInput = true };
         psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add("out=$1; err=$2; shift 2; exec \"$@\" >\"$out\" 2>\"$err\"");
+        psi.ArgumentList.Add($"out=$1; err=$2; shift 2; {redirections}\nexec \"$@\" >\"$out\" 2>\"$err\"");
         psi.ArgumentList.Add("sh");
         psi.ArgumentList.Add(stdoutPath);
         psi.ArgumentList.Add(stderrPath);
