@@ -47,6 +47,8 @@ try
         "exec" => await ExecCommand.RunAsync(runtime, commandArgs, cancel.Token),
         "pause" => await FreezeCommand.RunAsync(runtime, commandArgs, frozen: true, cancel.Token),
         "resume" => await FreezeCommand.RunAsync(runtime, commandArgs, frozen: false, cancel.Token),
+        "update" => UpdateCommand.Run(runtime, commandArgs),
+        "events" => await EventsCommand.RunAsync(runtime, commandArgs, cancel.Token),
         "spec" => SpecCommand.Spec(commandArgs),
         "features" => SpecCommand.Features(),
         var other => throw new CliException($"unknown command \"{other}\" (see containment --help)"),

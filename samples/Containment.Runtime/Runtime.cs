@@ -7,7 +7,6 @@ internal sealed class Runtime
 {
     public const string FifoName = "exec.fifo";
     public const string CgroupsPathKey = "cgroupsPath";
-    public const string HooksKey = "hooks";
 
     public Runtime(string? root, Log log)
     {

@@ -23,8 +23,12 @@ internal static class Usage
           ps [--format table|json] ID
           kill [--all] ID [SIGNAL]    (names or numbers; default TERM)
           delete [--force] ID
-          exec [--process F | -- ARGS] [--detach] [--pid-file F] [--cwd DIR] [--env K=V] ID [ARGS...]
+          exec [--process F | -- ARGS] [--detach] [--tty] [--pid-file F] [--console-socket S] [--cwd DIR] [--env K=V]
+               [--user UID[:GID]] [--preserve-fds N] ID [ARGS...]
           pause ID, resume ID
+          update [-r FILE|-] [--memory M] [--memory-swap M] [--memory-reservation M] [--cpu-shares N] [--cpu-quota N]
+                 [--cpu-period N] [--cpuset-cpus L] [--cpuset-mems L] [--pids-limit N] [--blkio-weight N] ID
+          events [--stats] [--interval 5s] ID
           spec [--rootless] [--bundle DIR]
           features
         """;

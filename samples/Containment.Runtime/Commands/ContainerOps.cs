@@ -9,6 +9,20 @@ internal static class ContainerOps
     public static IReadOnlyList<string> CgroupPaths(ContainerRecord record) =>
         record.RuntimeData?.GetValueOrDefault("cgroupPaths")?.Split('\n', StringSplitOptions.RemoveEmptyEntries) ?? [];
 
+    /// <summary>The container's live cgroup (v1 or v2), found by its id and OCI cgroupsPath as recorded at create.</summary>
+    public static Cgroups.Cgroup OpenCgroup(ContainerRecord record, Log log)
+    {
+        try
+        {
+            return Cgroups.Cgroup.Open(record.Id, record.RuntimeData?.GetValueOrDefault(Runtime.CgroupsPathKey));
+        }
+        catch (Cgroups.CgroupException e)
+        {
+            log.Debug(e.Message);
+            throw new CliException($"container \"{record.Id}\" has no cgroup: {e.Message}");
+        }
+    }
+
     /// <summary>Every process in the container's cgroups.</summary>
     public static IReadOnlyList<int> Processes(ContainerRecord record) =>
         CgroupPaths(record)

@@ -46,7 +46,7 @@ internal static class CreateCommand
             record = record.WithProcess(container.Pid) with
             {
                 Status = OciStatus.Created,
-                RuntimeData = new Dictionary<string, string> { ["cgroupPaths"] = string.Join('\n', container.Cgroup?.Paths ?? []) },
+                RuntimeData = RuntimeData(container, config),
             };
             guard.Save(record);
             await ContainerOps.WritePidFileAsync(a.Value("pid-file"), container.Pid);
@@ -65,6 +65,14 @@ internal static class CreateCommand
             guard.Delete();
             throw;
         }
+    }
+
+    private static Dictionary<string, string> RuntimeData(ContainerProcess container, OciConfig config)
+    {
+        var data = new Dictionary<string, string> { ["cgroupPaths"] = string.Join('\n', container.Cgroup?.Paths ?? []) };
+        if (config.Linux?.CgroupsPath is { } cgroupsPath)
+            data[Runtime.CgroupsPathKey] = cgroupsPath;
+        return data;
     }
 
     /// <summary>

@@ -32,7 +32,7 @@ internal static class DeleteCommand
             if (status is OciStatus.Running or OciStatus.Paused && !force)
                 throw new CliException($"cannot delete container {id} that is not stopped: {status.ToString().ToLowerInvariant()}");
             if (status == OciStatus.Paused)
-                await FreezeCommand.SetFrozenAsync(record, false, cancellationToken);
+                await FreezeCommand.SetFrozenAsync(runtime, record, false, cancellationToken);
             await ContainerOps.KillAllAndWaitAsync(record, cancellationToken);
             ContainerOps.RemoveCgroups(record, runtime.Log);
             guard.Delete();

@@ -11,6 +11,10 @@ public sealed record OciResources
     /// <inheritdoc />
     public override int GetHashCode() => OciEquality.Hash(this, OciJsonContext.Default.OciResources);
 
+    /// <summary>Parses a resources object alone (what <c>update -r</c> reads).</summary>
+    /// <exception cref="OciConfigException">The JSON is malformed or a value has the wrong type.</exception>
+    public static OciResources Parse(string json) => OciJson.Deserialize(json, OciJsonContext.Default.OciResources, source: null);
+
     /// <summary>The device allow-list rules, applied in order.</summary>
     public IReadOnlyList<OciDeviceRule>? Devices { get; init; }
 
