@@ -12,15 +12,19 @@ internal static class CreateCommand
     {
         var a = Args.Parse(args, ["bundle|b", "pid-file", "console-socket", "preserve-fds"], ["no-pivot", "no-new-keyring", "detach|d"]);
         var id = a.Id("create");
-        await CreateAsync(runtime, a, id, cancellationToken);
+        await CreateAsync(runtime, a, id, foreground: false, cancellationToken);
         return 0;
     }
 
-    /// <summary>Creates the container; returns its record (status created).</summary>
-    public static async Task<ContainerRecord> CreateAsync(Runtime runtime, Args a, string id, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates the container; returns its record (status created) and, for a <paramref name="foreground"/> run with a
+    /// terminal and no console socket, the pty master to relay.
+    /// </summary>
+    public static async Task<(ContainerRecord Record, Microsoft.Win32.SafeHandles.SafeFileHandle? Terminal)> CreateAsync(
+        Runtime runtime, Args a, string id, bool foreground, CancellationToken cancellationToken)
     {
         var bundle = Path.GetFullPath(a.Value("bundle") ?? ".");
-        var (config, spec) = LoadBundle(bundle, a);
+        var (config, spec) = LoadBundle(bundle, a, foreground);
         if (runtime.Store.Exists(id))
             throw new CliException($"container with id \"{id}\" already exists");
 
@@ -42,7 +46,7 @@ internal static class CreateCommand
             if (config.Hooks is { } hooks && (hooks.Prestart ?? hooks.CreateRuntime ?? hooks.CreateContainer) is not null)
                 options = options with { BeforePivotRoot = (pid, ct) => RunCreateHooksAsync(hooks, record, pid, ct) };
             container = await ContainerProcess.StartAsync(spec, options, cancellationToken);
-            Terminals.SendToConsoleSocket(container, a.Value("console-socket"));
+            var terminal = Terminals.SendToConsoleSocket(container, a.Value("console-socket"));
             record = record.WithProcess(container.Pid) with
             {
                 Status = OciStatus.Created,
@@ -51,7 +55,7 @@ internal static class CreateCommand
             guard.Save(record);
             await ContainerOps.WritePidFileAsync(a.Value("pid-file"), container.Pid);
             await container.DisposeAsync();
-            return record;
+            return (record, terminal);
         }
         catch
         {
@@ -87,7 +91,7 @@ internal static class CreateCommand
         await Hooks.RunInContainerAsync("createContainer", hooks.CreateContainer, pid, state, cancellationToken);
     }
 
-    private static (OciConfig Config, ContainerSpec Spec) LoadBundle(string bundle, Args a)
+    private static (OciConfig Config, ContainerSpec Spec) LoadBundle(string bundle, Args a, bool foreground)
     {
         OciConfig config;
         try
@@ -98,7 +102,7 @@ internal static class CreateCommand
         {
             throw new CliException(e.Message);
         }
-        Terminals.Check(config.Process?.Terminal == true, a.Value("console-socket"));
+        Terminals.Check(config.Process?.Terminal == true, a.Value("console-socket"), foreground);
         var spec = OciSpecConverter.ToContainerSpec(config, bundle);
         spec = spec.WithProcess(PreservedFds.Apply(spec.Process, a));
         if (a.Has("no-pivot"))

@@ -16,7 +16,8 @@ internal static class ExecCommand
         if (Runtime.StatusOf(record) is not (OciStatus.Running or OciStatus.Created))
             throw new CliException("cannot exec in a stopped container");
         var process = LoadProcess(a, record.Bundle);
-        Terminals.Check(process.Terminal == true, a.Value("console-socket"));
+        var detach = a.Has("detach");
+        Terminals.Check(process.Terminal == true, a.Value("console-socket"), foreground: !detach);
         if ((process.Args ?? []).Count == 0)
             throw new CliException("exec needs a process: --process FILE or arguments after the id");
         ProcessSpec processSpec;
@@ -29,13 +30,14 @@ internal static class ExecCommand
             throw new CliException(e.Message);
         }
         var spec = ContainerSpec.JoinRunning(record.Pid).WithProcess(PreservedFds.Apply(processSpec, a));
-        var detach = a.Has("detach");
         await using var container = await ContainerProcess.StartAsync(spec, new ContainerStartOptions { Detached = detach }, cancellationToken);
-        Terminals.SendToConsoleSocket(container, a.Value("console-socket"));
+        using var terminal = Terminals.SendToConsoleSocket(container, a.Value("console-socket"));
         await ContainerOps.WritePidFileAsync(a.Value("pid-file"), container.Pid);
         if (detach)
             return 0;
+        var relay = terminal is null ? Task.CompletedTask : TerminalRelay.CopyAsync(terminal, cancellationToken);
         var exit = await container.WaitForExitAsync(cancellationToken);
+        await relay.WaitAsync(TimeSpan.FromSeconds(2), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
         return exit.ShellCode;
     }
 

@@ -12,7 +12,8 @@ internal static class RunCommand
         var id = a.Id("run");
         if (!a.Has("detach"))
             Interop.BecomeSubreaper();
-        var record = await CreateCommand.CreateAsync(runtime, a, id, cancellationToken);
+        var (record, terminal) = await CreateCommand.CreateAsync(runtime, a, id, foreground: !a.Has("detach"), cancellationToken);
+        using var keptTerminal = terminal;
         try
         {
             await StartCommand.StartAsync(runtime, id, cancellationToken);
@@ -25,7 +26,9 @@ internal static class RunCommand
         if (a.Has("detach"))
             return 0;
         // Not our child (its monitor left at create): wait for it to go, as runc's non-detached run would.
+        var relay = terminal is null ? Task.CompletedTask : TerminalRelay.CopyAsync(terminal, cancellationToken);
         var exit = await WaitForExitAsync(record.Pid, cancellationToken);
+        await relay.WaitAsync(TimeSpan.FromSeconds(2), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
         if (!a.Has("keep"))
             await DeleteCommand.DeleteAsync(runtime, id, force: true, CancellationToken.None);
         return exit;

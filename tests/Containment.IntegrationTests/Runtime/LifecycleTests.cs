@@ -226,6 +226,25 @@ public class LifecycleTests
     }
 
     [Test]
+    public void A_foreground_run_with_a_terminal_relays_it_to_the_callers_stdio()
+    {
+        _cli.WriteConfig(["sh", "-c", "tty; test -t 0 && echo stdin-is-a-tty; read line; echo got-$line; exit 5"], c => c["process"]!["terminal"] = true);
+        var r = _cli.RunWith("exec 0<<'EOF'\nhello\nEOF", "run", "--bundle", _cli.Bundle, "tt");
+        Assert.That(r.ExitCode, Is.EqualTo(5), r.Stderr);
+        Assert.That(r.Stdout, Does.Contain("/dev/pts/0").And.Contain("stdin-is-a-tty").And.Contain("got-hello"));
+        Assert.That(Directory.Exists(Path.Combine(_cli.Root, "tt")), Is.False, "a foreground run deletes its container");
+    }
+
+    [Test]
+    public void A_detached_run_with_a_terminal_needs_a_console_socket()
+    {
+        _cli.WriteConfig(["true"], c => c["process"]!["terminal"] = true);
+        var r = _cli.Run("run", "--detach", "--bundle", _cli.Bundle, "td");
+        Assert.That(r.ExitCode, Is.Not.Zero);
+        Assert.That(r.Stderr, Does.Contain("--console-socket"));
+    }
+
+    [Test]
     public void An_unsupported_field_is_refused_by_name()
     {
         _cli.WriteConfig(["true"], c => c["process"]!["ioPriority"] = new System.Text.Json.Nodes.JsonObject { ["class"] = "IOPRIO_CLASS_IDLE", ["priority"] = 7 });
