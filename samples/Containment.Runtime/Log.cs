@@ -21,10 +21,13 @@ internal sealed class Log(string? path, bool json, bool debug)
         Write("warning", message);
     }
 
+    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+
+    /// <summary>With --debug: the message, and how long after the runtime's start it was logged.</summary>
     public void Debug(string message)
     {
         if (debug)
-            Write("debug", message);
+            Write("debug", $"{message} (+{_clock.Elapsed.TotalMilliseconds:F2} ms)");
     }
 
     private void Write(string level, string message)

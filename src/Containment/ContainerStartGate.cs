@@ -42,9 +42,17 @@ public static class ContainerStartGate
                 break;
             if (!Directory.Exists($"/proc/{pid}"))
                 throw new ContainmentException($"the container's process {pid} exited before it was started");
-            await Task.Delay(1, cancellationToken).ConfigureAwait(false);
+            // Woken by the byte itself (or the writer's end closing), not a timer; the timeout bounds how late a
+            // cancellation or a dead process is noticed.
+            await Task.Run(() => WaitReadable(fd, 50), cancellationToken).ConfigureAwait(false);
         }
         File.Delete(path);
+    }
+
+    private static unsafe void WaitReadable(int fd, int timeoutMs)
+    {
+        var p = new Libc.PollFd { Fd = fd, Events = Libc.POLLIN };
+        Libc.Poll(&p, 1, timeoutMs);
     }
 
     private static unsafe int Read(int fd, byte[] buffer)

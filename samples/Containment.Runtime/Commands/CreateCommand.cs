@@ -25,6 +25,7 @@ internal static class CreateCommand
     {
         var bundle = Path.GetFullPath(a.Value("bundle") ?? ".");
         var (config, spec) = LoadBundle(bundle, a, foreground);
+        runtime.Log.Debug($"loaded {bundle}/config.json");
         if (runtime.Store.Exists(id))
             throw new CliException($"container with id \"{id}\" already exists");
 

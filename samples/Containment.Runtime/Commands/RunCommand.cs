@@ -14,6 +14,7 @@ internal static class RunCommand
             Interop.BecomeSubreaper();
         var (record, terminal) = await CreateCommand.CreateAsync(runtime, a, id, foreground: !a.Has("detach"), cancellationToken);
         using var keptTerminal = terminal;
+        runtime.Log.Debug($"created {id}, pid {record.Pid}");
         try
         {
             await StartCommand.StartAsync(runtime, id, cancellationToken);
@@ -23,14 +24,17 @@ internal static class RunCommand
             await DeleteCommand.DeleteAsync(runtime, id, force: true, CancellationToken.None);
             throw;
         }
+        runtime.Log.Debug($"started {id}");
         if (a.Has("detach"))
             return 0;
         // Not our child (its monitor left at create): wait for it to go, as runc's non-detached run would.
         var relay = terminal is null ? Task.CompletedTask : TerminalRelay.CopyAsync(terminal, cancellationToken);
         var exit = await WaitForExitAsync(record.Pid, cancellationToken);
         await relay.WaitAsync(TimeSpan.FromSeconds(2), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
+        runtime.Log.Debug($"{id} exited with {exit}");
         if (!a.Has("keep"))
             await DeleteCommand.DeleteAsync(runtime, id, force: true, CancellationToken.None);
+        runtime.Log.Debug($"deleted {id}");
         return exit;
     }
 

@@ -42,8 +42,13 @@ internal static partial class Libc
     public static long Seccomp(uint operation, uint flags, nint args) =>
         Syscall(SeccompSyscallNumber.Value, operation, flags, args, 0);
 
-    private static readonly Lazy<long> SeccompSyscallNumber = new(() =>
-        Containment.Seccomp.ArchitectureInfo.Get(Containment.Seccomp.ArchitectureInfo.Native).Table?.TryGetNumber("seccomp", out var nr) == true
+    // x86_64 and arm64 are known here, so probing the kernel does not build every architecture's syscall table.
+    private static readonly Lazy<long> SeccompSyscallNumber = new(() => RuntimeInformation.ProcessArchitecture switch
+    {
+        Architecture.X64 => 317,
+        Architecture.Arm64 => 277,
+        _ => Containment.Seccomp.ArchitectureInfo.Get(Containment.Seccomp.ArchitectureInfo.Native).Table?.TryGetNumber("seccomp", out var nr) == true
             ? nr
-            : throw new PlatformNotSupportedException("no seccomp system call number for this architecture"));
+            : throw new PlatformNotSupportedException("no seccomp system call number for this architecture"),
+    });
 }

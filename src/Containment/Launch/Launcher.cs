@@ -30,7 +30,8 @@ internal static class Launcher
                     errors.Add(new SpecError($"process.{name}", "a detached container cannot have a pipe to its host"));
         if (errors.Count > 0)
             throw new ContainerSpecException(errors);
-        var seccomp = SeccompPlanner.Compile(spec, SeccompKernelSupport.Current, logger);
+        // Without a profile the kernel is not probed: a start pays only for what it uses.
+        var seccomp = spec.Seccomp is null ? null : SeccompPlanner.Compile(spec, SeccompKernelSupport.Current, logger);
         if (seccomp is { ReturnsListener: true } && options.SeccompNotify is null && options.SeccompListener is null)
             throw new ContainerSpecException([new SpecError("seccomp",
                 "the profile has NOTIFY rules: set ContainerStartOptions.SeccompNotify to answer them (or SeccompListener to take the listener)")]);

@@ -65,7 +65,7 @@ internal static class PlanCompiler
             RootfsPlanner.ProtectPaths(plan, spec);
         plan.Chdir(spec.Process.WorkingDirectory);
         plan.Umask(spec.Process.Umask);
-        var seccomp = inputs.Seccomp ?? SeccompPlanner.Compile(spec, SeccompKernelSupport.Current, null);
+        var seccomp = inputs.Seccomp ?? (spec.Seccomp is null ? null : SeccompPlanner.Compile(spec, SeccompKernelSupport.Current, null));
         SeccompPlanner.LoadWhilePrivileged(plan, spec, seccomp);
         IdentityPlanner.SwitchUser(plan, spec, inputs);
 

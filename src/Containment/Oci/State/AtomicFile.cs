@@ -2,8 +2,11 @@ using System.Text;
 
 namespace Containment.Oci;
 
-/// <summary>Writes a file so that readers see the old content or the new one, never a part: the text goes to
-/// a temporary file in the same directory, is flushed to disk, then renamed over the target.</summary>
+/// <summary>
+/// Writes a file so that readers see the old content or the new one, never a part: the text goes to a temporary file in
+/// the same directory, then is renamed over the target. Not flushed to disk: this is runtime state (it lives in /run,
+/// and its containers do not outlive a crash of the machine), so an fsync per write would only slow every command.
+/// </summary>
 internal static class AtomicFile
 {
     public static void WriteAllText(string path, string text, UnixFileMode mode =
@@ -22,7 +25,6 @@ internal static class AtomicFile
             using (var stream = new FileStream(temp, options))
             {
                 stream.Write(Encoding.UTF8.GetBytes(text));
-                stream.Flush(flushToDisk: true);
             }
             File.Move(temp, full, overwrite: true); // rename(2): atomic within one filesystem
         }
