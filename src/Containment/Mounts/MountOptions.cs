@@ -70,6 +70,12 @@ internal sealed record MountOptions
         ["remount"] = "remounting an existing mount is not supported",
     };
 
+    /// <summary>Every option name this parser gives a meaning to (the rest pass to the filesystem as data).</summary>
+    public static IEnumerable<string> KnownNames =>
+        new[] { "bind", "rbind", "idmap", "ridmap", "defaults", "tmpcopyup", "notmpcopyup" }
+            .Concat(Flags.Keys).Concat(Flags.Keys.Select(f => "r" + f)).Concat(Propagations.Keys).Concat(SuperblockFlags.Keys)
+            .Order(StringComparer.Ordinal);
+
     /// <summary>Parses a mount's options, in order; the last of two contradicting options wins.</summary>
     public static MountOptions Parse(IEnumerable<string> options)
     {

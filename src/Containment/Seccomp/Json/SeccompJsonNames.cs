@@ -65,6 +65,13 @@ internal static class SeccompJsonNames
         (SeccompFilterFlags.WaitKillableRecv, "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"),
     ];
 
+    /// <summary>Every action, operator and flag name a profile may use.</summary>
+    public static IEnumerable<string> AllActions => Enum.GetValues<SeccompAction>().Select(Action).Append("SCMP_ACT_KILL");
+
+    public static IEnumerable<string> AllOperators => Operators.Select(o => o.Name);
+
+    public static IEnumerable<string> AllFlags => FlagNames.Select(f => f.Name);
+
     public static IEnumerable<string> Flags(SeccompFilterFlags flags) =>
         FlagNames.Where(f => (flags & f.Flag) != 0).Select(f => f.Name);
 
