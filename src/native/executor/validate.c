@@ -150,8 +150,7 @@ static void field(struct reader *r, enum field f, int nfds)
             r->ok = 0;
         break;
     case F_FD:
-        count = rd_u32(r);
-        fd_index(r, count, nfds, 0);
+        fd_index(r, rd_u32(r), nfds, 0);
         break;
     case F_FD_I32:
         fd_index(r, rd_i32(r), nfds, 0);
