@@ -47,6 +47,8 @@ static inline int is_monitor_op(const struct executor *x, int i)
            code == OP_HOST_SYNC || code == OP_IDMAP_TREE;
 }
 
+/* Checks every op's code, place and payload before anything is performed (validate.c): 0, or -1 to refuse. */
+int validate_plan(const struct executor *x);
 _Noreturn void run_child(struct executor *x);
 /* The identity ops (identity.c): returns 0, -1 with errno set, or 1 when op is not one of them. */
 int run_identity_op(struct executor *x, struct op *op);

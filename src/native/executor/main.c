@@ -139,7 +139,9 @@ static int decode(struct executor *x, const uint8_t *buf, size_t len)
             x->clone_at = i;
     }
     x->nops = count;
-    return r.p == r.end && x->clone_at >= 0 ? 0 : -1;
+    if (r.p != r.end || x->clone_at < 0)
+        return -1;
+    return validate_plan(x);
 }
 
 int main(void)

@@ -15,7 +15,7 @@
 enum op_code {
     /* Run by the monitor, before the clone. */
     OP_SETNS = 1,          /* u32 fd_index, u32 nstype */
-    OP_CLONE = 2,          /* u64 flags, i32 cgroup_fd_index (-1: none), u32 exit_signal */
+    OP_CLONE = 2,          /* u64 flags, i32 cgroup_fd_index (-1: none), u32 detached */
     /* Run by the monitor after the clone, before the child is released. */
     OP_WRITE_PID = 3,      /* u32 fd_index: write the child's pid (decimal) to that fd */
     OP_WRITE_CHILD_PROC = 4, /* str relpath, str content: write to /proc/<child>/<relpath> */
@@ -34,7 +34,7 @@ enum op_code {
     OP_WRITE_FILE = 30,    /* str path, str content */
     OP_SETRLIMIT = 31,     /* u32 resource, u64 soft, u64 hard */
     OP_PRCTL = 32,         /* u32 option, u64 arg2, u64 arg3, u64 arg4, u64 arg5 */
-    OP_MOUNT_SETATTR = 33, /* str path (in root), u32 flags (AT_RECURSIVE...), u64 set, u64 clear, u64 propagation */
+    OP_MOUNT_SETATTR = 33, /* str path, u32 target_kind, u32 flags (AT_RECURSIVE...), u64 set, u64 clear, u64 propagation */
     OP_UNSHARE = 34,       /* u64 flags */
     OP_SYNC = 35,          /* u32 tag: report to the host and wait until it continues */
     OP_FD_LAYOUT = 36,     /* u32 count, i32 src_index[count]: fd i := received[src_index[i]] (-1 keeps fd i) */
