@@ -7,6 +7,14 @@ internal sealed partial class OciConfigValidator
     [GeneratedRegex(@"^[1-9][0-9]*[KMGTP]B$", RegexOptions.CultureInvariant)]
     private static partial Regex PageSize();
 
+    /// <summary>Checks resources alone (<c>update -r</c>).</summary>
+    public static IReadOnlyList<SpecError> ValidateResources(OciResources resources)
+    {
+        var validator = new OciConfigValidator(new OciConfig());
+        validator.CheckResources(resources);
+        return validator._errors;
+    }
+
     private void CheckResources(OciResources r)
     {
         const string f = "linux.resources";

@@ -4,12 +4,13 @@ using CsCheck;
 namespace Containment.Tests.Oci.Properties;
 
 /// <summary>
-/// Generates documents of a <see cref="Shape"/>. Each field is present or absent at random; with a
+/// Generates documents of a <see cref="Shape"/>. Each field is present with the <paramref name="presence"/>
+/// percentage; with a
 /// <paramref name="hostility"/> above zero (a percentage) any value may instead be a <see cref="HostileJson"/>
 /// one, a member may repeat its key, and unknown members appear. With zero, every value has the type its field
 /// declares (its content may still be hostile: strings with NUL, negative numbers where a long is read).
 /// </summary>
-internal sealed class JsonGen(int hostility)
+internal sealed class JsonGen(int hostility, int presence = 50)
 {
     private readonly Dictionary<Shape, Gen<JsonTree>> _made = new(ReferenceEqualityComparer.Instance);
 
@@ -50,14 +51,14 @@ internal sealed class JsonGen(int hostility)
         return Gen.Frequency((3, Gen.OneOf(edges)), (1, any.Select(v => v.ToString(CultureInfo.InvariantCulture))), (2, Gen.Int[0, 200].Select(v => v.ToString(CultureInfo.InvariantCulture))));
     }
 
-    /// <summary>Each field present half the time; when hostile, some keys repeated or in another case, and unknown members.</summary>
+    /// <summary>Each field present as often as asked; when hostile, some keys repeated or in another case, and unknown members.</summary>
     private Gen<JsonTree> Object(ObjectShape shape)
     {
         var members = Gen.Const(new List<KeyValuePair<string, JsonTree>>());
         foreach (var (name, field) in shape.Fields)
         {
             var value = For(field);
-            members = members.SelectMany(list => Gen.Int[0, 99].SelectMany(roll => roll < 50
+            members = members.SelectMany(list => Gen.Int[0, 99].SelectMany(roll => roll >= presence
                 ? Gen.Const(list)
                 : value.Select(v => Append(list, new(Spelling(name, roll), v)))));
         }

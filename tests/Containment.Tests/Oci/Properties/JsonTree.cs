@@ -39,11 +39,16 @@ internal abstract record JsonTree
         return text.Append('"').ToString();
     }
 
+    /// <summary>The members of config.json whose objects are maps, keyed by data.</summary>
+    private static readonly HashSet<string> Maps = ["annotations", "sysctl", "unified", "rdma", "netDevices", "timeOffsets"];
+
     /// <summary>The tree of a parsed document (for mutating real configs).</summary>
-    public static JsonTree From(JsonNode? node) => node switch
+    public static JsonTree From(JsonNode? node) => From(node, key: null);
+
+    private static JsonTree From(JsonNode? node, string? key) => node switch
     {
-        JsonObject o => new Object([.. o.Select(p => new KeyValuePair<string, JsonTree>(p.Key, From(p.Value)))]),
-        JsonArray a => new Array([.. a.Select(From)]),
+        JsonObject o => new Object([.. o.Select(p => new KeyValuePair<string, JsonTree>(p.Key, From(p.Value, p.Key)))], Model: key is null || !Maps.Contains(key)),
+        JsonArray a => new Array([.. a.Select(item => From(item, null))]),
         null => Null,
         _ => new Raw(node.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping })),
     };
