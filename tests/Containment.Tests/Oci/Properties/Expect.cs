@@ -22,8 +22,9 @@ internal static class Expect
     }
 
     /// <summary>The result, or null when <paramref name="act"/> threw a <see cref="ContainerSpecException"/>
-    /// listing at least one problem, each naming its field.</summary>
-    public static T? DoneOrRefused<T>(Func<T> act) where T : class
+    /// listing at least one problem, each naming its field (a field of the input document: one under one of
+    /// <paramref name="roots"/>, when given).</summary>
+    public static T? DoneOrRefused<T>(Func<T> act, params string[] roots) where T : class
     {
         try
         {
@@ -32,6 +33,10 @@ internal static class Expect
         catch (ContainerSpecException e)
         {
             NamesEveryField(e.Errors);
+            foreach (var error in e.Errors)
+                if (roots.Length > 0 && !roots.Any(root => error.Field == root || error.Field.StartsWith(root + ".", StringComparison.Ordinal)
+                        || error.Field.StartsWith(root + "[", StringComparison.Ordinal)))
+                    throw new AssertionException($"'{error}' names no field under {string.Join(", ", roots)}");
             return null;
         }
     }

@@ -24,6 +24,9 @@ public class OciConverterProperties
     private static readonly Gen<JsonTree> Configs = Gen.Frequency(
         (4, Documents.OverlaidConfig), (2, Documents.MutatedConfig), (1, Documents.TypedConfig), (1, Documents.HostileConfig));
 
+    /// <summary>The members of config.json: every refusal names a field under one of them.</summary>
+    private static readonly string[] ConfigMembers = ["ociVersion", "process", "root", "hostname", "domainname", "mounts", "hooks", "annotations", "linux"];
+
     private static readonly string[] HostMountPoints = ["/", "/proc", "/sys", "/sys/fs/cgroup", "/dev/pts"];
 
     [Test]
@@ -35,7 +38,7 @@ public class OciConverterProperties
         {
             if (Expect.ParsedOrRefused(() => OciConfig.Parse(tree.Render())) is not { } config)
                 return;
-            if (Expect.DoneOrRefused(() => ContainerSpec.FromOci(config, _bundle.Directory)) is not { } spec)
+            if (Expect.DoneOrRefused(() => ContainerSpec.FromOci(config, _bundle.Directory), ConfigMembers) is not { } spec)
                 return;
             Interlocked.Increment(ref converted);
             var errors = spec.Validate();
@@ -52,7 +55,7 @@ public class OciConverterProperties
         PropertyRuns.CheckDocuments(Configs, tree =>
         {
             if (Expect.ParsedOrRefused(() => OciConfig.Parse(tree.Render()))?.Process is { } process)
-                Expect.DoneOrRefused(() => OciSpecConverter.ToProcessSpec(process));
+                Expect.DoneOrRefused(() => OciSpecConverter.ToProcessSpec(process), "process");
         }, ciDefault: 1500);
 
     [Test]
@@ -60,7 +63,7 @@ public class OciConverterProperties
         PropertyRuns.CheckDocuments(Configs, tree =>
         {
             if (Expect.ParsedOrRefused(() => OciConfig.Parse(tree.Render()))?.Linux?.Resources is { } resources
-                && Expect.DoneOrRefused(() => OciSpecConverter.ToCgroupSpec(resources)) is { } cgroup)
+                && Expect.DoneOrRefused(() => OciSpecConverter.ToCgroupSpec(resources), "linux.resources") is { } cgroup)
                 Expect.NamesEveryFieldOrNone(cgroup.Validate());
         }, ciDefault: 1500);
 

@@ -16,7 +16,7 @@ public class SeccompJsonProperties
 
     [Test]
     public void A_profile_reads_or_every_problem_is_named() =>
-        PropertyRuns.CheckDocuments(Profiles, tree => Expect.DoneOrRefused(() => SeccompProfile.FromJson(tree.Render(), "linux.seccomp")),
+        PropertyRuns.CheckDocuments(Profiles, tree => Expect.DoneOrRefused(() => SeccompProfile.FromJson(tree.Render(), "linux.seccomp"), "linux.seccomp"),
             ciDefault: 4000);
 
     [Test]
