@@ -29,12 +29,15 @@ internal sealed class JsonGen(int hostility, int presence = 50)
         NumberShape n => Number(n.Kind).Select(text => (JsonTree)new JsonTree.Raw(text)),
         BoolShape => Gen.Bool.Select(b => (JsonTree)new JsonTree.Raw(b ? "true" : "false")),
         ObjectShape o => Object(o),
-        ArrayShape a => For(a.Item).List[0, a.Max].Select(items => (JsonTree)new JsonTree.Array(items)),
-        MapShape m => Gen.Select(Gen.Frequency((4, Gen.OneOf(m.Keys)), (1, HostileJson.String)), For(m.Value),
+        ArrayShape a => OrNull(For(a.Item)).List[0, a.Max].Select(items => (JsonTree)new JsonTree.Array(items)),
+        MapShape m => Gen.Select(Gen.Frequency((4, Gen.OneOf(m.Keys)), (1, HostileJson.String)), OrNull(For(m.Value)),
                 (key, value) => new KeyValuePair<string, JsonTree>(key, value))
             .List[0, 3].Select(members => (JsonTree)new JsonTree.Object(members, Model: false)),
         _ => throw new ArgumentOutOfRangeException(nameof(shape)),
     };
+
+    /// <summary>Now and then <c>null</c>, which every member, item and map value may be in JSON.</summary>
+    private static Gen<JsonTree> OrNull(Gen<JsonTree> value) => Gen.Frequency((30, value), (1, Gen.Const(JsonTree.Null)));
 
     /// <summary>A number in the range of its .NET type, edges included.</summary>
     private static Gen<string> Number(NumberKind kind)
@@ -57,7 +60,7 @@ internal sealed class JsonGen(int hostility, int presence = 50)
         var members = Gen.Const(new List<KeyValuePair<string, JsonTree>>());
         foreach (var (name, field) in shape.Fields)
         {
-            var value = For(field);
+            var value = OrNull(For(field));
             members = members.SelectMany(list => Gen.Int[0, 99].SelectMany(roll => roll >= presence
                 ? Gen.Const(list)
                 : value.Select(v => Append(list, new(Spelling(name, roll), v)))));

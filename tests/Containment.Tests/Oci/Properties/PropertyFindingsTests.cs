@@ -27,6 +27,18 @@ public class PropertyFindingsTests
     }
 
     [Test]
+    public void A_null_cgroup_file_or_sysctl_value_is_a_validation_error()
+    {
+        var config = OciConfig.Parse("""
+            {"ociVersion":"1.1.0","process":{"user":{},"args":["sh"],"cwd":"/"},"root":{"path":"rootfs"},
+             "linux":{"namespaces":[{"type":"mount"},{"type":"network"}],"sysctl":{"net.ipv4.ip_forward":null},
+                      "resources":{"unified":{"memory.high":null}}}}
+            """);
+        Assert.That(Fields(() => ContainerSpec.FromOci(config, "/bundle")),
+            Is.SupersetOf(new[] { "linux.sysctl.net.ipv4.ip_forward", "linux.resources.unified.memory.high" }));
+    }
+
+    [Test]
     public void A_seccomp_string_that_is_no_UTF16_text_is_refused_when_parsing()
     {
         var e = Assert.Throws<OciConfigException>(() => OciConfig.Parse("""{"linux":{"seccomp":{"syscalls":[{"name":"x\ud83d"}]}}}"""));
