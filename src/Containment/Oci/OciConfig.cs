@@ -49,7 +49,7 @@ public sealed record OciConfig
     /// <summary>Parses a config.json document.</summary>
     /// <exception cref="OciConfigException">The text is not valid JSON or a field has the wrong type;
     /// the exception names the field and the line.</exception>
-    public static OciConfig Parse(string json) => OciJson.Deserialize(json, OciJsonContext.Default.OciConfig, source: null);
+    public static OciConfig Parse(string json) => Checked(OciJson.Deserialize(json, OciJsonContext.Default.OciConfig, source: null), null);
 
     /// <summary>Reads and parses a config.json file.</summary>
     /// <exception cref="OciConfigException">The file cannot be read, is not valid JSON, or a field has the
@@ -66,7 +66,16 @@ public sealed record OciConfig
         {
             throw new OciConfigException($"{path}: cannot read the configuration: {e.Message}", path, null, null, null, e);
         }
-        return OciJson.Deserialize(json, OciJsonContext.Default.OciConfig, path);
+        return Checked(OciJson.Deserialize(json, OciJsonContext.Default.OciConfig, path), path);
+    }
+
+    /// <summary>The raw JSON the model keeps (<c>linux.seccomp</c>) must decode, or the config could not be
+    /// written, compared or hashed later.</summary>
+    private static OciConfig Checked(OciConfig config, string? source)
+    {
+        if (config.Linux?.Seccomp is { } seccomp)
+            OciJson.CheckStrings(seccomp, "linux.seccomp", source);
+        return config;
     }
 
     /// <summary>Reads <c>config.json</c> from a bundle directory.</summary>

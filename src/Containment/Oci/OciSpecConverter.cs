@@ -66,10 +66,12 @@ public static partial class OciSpecConverter
     }
 
     /// <summary>Converts <c>linux.resources</c> (for a new container, or <c>update -r</c> of a running one).</summary>
-    /// <exception cref="ContainerSpecException">A field cannot be honoured; every problem is listed.</exception>
+    /// <exception cref="ContainerSpecException">A field is invalid or cannot be honoured; every problem is listed.</exception>
     public static CgroupSpec ToCgroupSpec(OciResources? resources)
     {
-        var errors = new List<SpecError>();
+        var errors = new List<SpecError>(resources is null ? [] : OciConfigValidator.ValidateResources(resources));
+        if (errors.Count > 0)
+            throw new ContainerSpecException(errors);
         var result = ConvertResources(resources, Refuser(errors));
         return errors.Count > 0 ? throw new ContainerSpecException(errors) : result;
     }

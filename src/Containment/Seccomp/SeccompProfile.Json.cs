@@ -65,6 +65,11 @@ public sealed partial class SeccompProfile
             AddArch(model.Architectures![i], $"architectures[{i}]");
         for (var i = 0; i < (model.ArchMap?.Count ?? 0); i++)
         {
+            if (model.ArchMap![i] is null)
+            {
+                Error($"archMap[{i}]", "is null");
+                continue;
+            }
             AddArch(model.ArchMap![i].Architecture, $"archMap[{i}].architecture");
             for (var j = 0; j < (model.ArchMap[i].SubArchitectures?.Count ?? 0); j++)
                 AddArch(model.ArchMap[i].SubArchitectures![j], $"archMap[{i}].subArchitectures[{j}]");

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 
 namespace Containment.Oci;
@@ -20,38 +19,41 @@ internal static class OciEquality
     private static string Canonical<T>(T value, JsonTypeInfo<T> type)
     {
         var builder = new StringBuilder();
-        Write(JsonSerializer.SerializeToNode(value, type), builder);
+        using var document = JsonSerializer.SerializeToDocument(value, type);
+        Write(document.RootElement, builder);
         return builder.ToString();
     }
 
-    private static void Write(JsonNode? node, StringBuilder builder)
+    /// <summary>Members sorted by key (a stable sort: a repeated key, which raw JSON such as linux.seccomp may
+    /// hold, keeps its order), strings decoded and written again, numbers as written.</summary>
+    private static void Write(JsonElement element, StringBuilder builder)
     {
-        switch (node)
+        switch (element.ValueKind)
         {
-            case JsonObject o:
+            case JsonValueKind.Object:
                 builder.Append('{');
-                foreach (var (key, value) in o.OrderBy(p => p.Key, StringComparer.Ordinal))
+                foreach (var member in element.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal))
                 {
-                    builder.Append(JsonSerializer.Serialize(key, OciJsonContext.Default.String)).Append(':');
-                    Write(value, builder);
+                    builder.Append(JsonSerializer.Serialize(member.Name, OciJsonContext.Default.String)).Append(':');
+                    Write(member.Value, builder);
                     builder.Append(',');
                 }
                 builder.Append('}');
                 break;
-            case JsonArray a:
+            case JsonValueKind.Array:
                 builder.Append('[');
-                foreach (var item in a)
+                foreach (var item in element.EnumerateArray())
                 {
                     Write(item, builder);
                     builder.Append(',');
                 }
                 builder.Append(']');
                 break;
-            case null:
-                builder.Append("null");
+            case JsonValueKind.String:
+                builder.Append(JsonSerializer.Serialize(element.GetString(), OciJsonContext.Default.String));
                 break;
             default:
-                builder.Append(node.ToJsonString());
+                builder.Append(element.GetRawText());
                 break;
         }
     }

@@ -22,6 +22,43 @@ internal static class OciJson
             $"{source ?? "JSON"}: the document is null, an object was expected", source, "", 1, 1, null);
     }
 
+    /// <summary>Decodes every property name and string of <paramref name="element"/>: the reader keeps a raw
+    /// element undecoded, so an escape that is no UTF-16 text (<c>"\ud800"</c> alone) would otherwise only fail
+    /// when the element is written.</summary>
+    /// <exception cref="OciConfigException">A name or string does not decode.</exception>
+    public static void CheckStrings(JsonElement element, string field, string? source)
+    {
+        try
+        {
+            Decode(element);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new OciConfigException($"{source ?? "JSON"}: {field}: {e.Message}", source, field, null, null, e);
+        }
+
+        static void Decode(JsonElement element)
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.Object:
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        _ = property.Name;
+                        Decode(property.Value);
+                    }
+                    break;
+                case JsonValueKind.Array:
+                    foreach (var item in element.EnumerateArray())
+                        Decode(item);
+                    break;
+                case JsonValueKind.String:
+                    _ = element.GetString();
+                    break;
+            }
+        }
+    }
+
     private static OciConfigException Describe(JsonException e, string? source)
     {
         var field = ToFieldPath(e.Path);

@@ -173,10 +173,11 @@ internal sealed partial class OciConfigValidator
     private void CheckSysctls(IReadOnlyDictionary<string, string>? sysctls)
     {
         if (sysctls is null) return;
-        foreach (var key in sysctls.Keys)
+        foreach (var (key, value) in sysctls)
         {
             var field = $"linux.sysctl.{key}";
             if (string.IsNullOrEmpty(key)) { Error("linux.sysctl", "keys must not be empty"); continue; }
+            if (value is null) Error(field, "must not be null");
             var name = key.Replace('/', '.');
             if (IpcSysctls.Contains(name) || name.StartsWith("fs.mqueue.", StringComparison.Ordinal))
             {

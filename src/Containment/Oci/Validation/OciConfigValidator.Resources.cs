@@ -7,6 +7,14 @@ internal sealed partial class OciConfigValidator
     [GeneratedRegex(@"^[1-9][0-9]*[KMGTP]B$", RegexOptions.CultureInvariant)]
     private static partial Regex PageSize();
 
+    /// <summary>Checks resources alone (<c>update -r</c>).</summary>
+    public static IReadOnlyList<SpecError> ValidateResources(OciResources resources)
+    {
+        var validator = new OciConfigValidator(new OciConfig());
+        validator.CheckResources(resources);
+        return validator._errors;
+    }
+
     private void CheckResources(OciResources r)
     {
         const string f = "linux.resources";
@@ -61,9 +69,12 @@ internal sealed partial class OciConfigValidator
                     Error($"{f}.rdma.{device}", "set hcaHandles, hcaObjects or both");
 
         if (r.Unified is { } unified)
-            foreach (var key in unified.Keys)
+            foreach (var (key, value) in unified)
+            {
                 if (key.Length == 0 || key.Contains('/') || key is "." or ".." || !key.Contains('.'))
                     Error($"{f}.unified.{key}", "is not a cgroup file name such as memory.high");
+                if (value is null) Error($"{f}.unified.{key}", "must not be null");
+            }
     }
 
     private void CheckDeviceRule(string field, OciDeviceRule rule)

@@ -38,6 +38,7 @@ internal sealed partial class OciConfigValidator
 
         if (c.Root is null) Error("root", "is required");
         else if (string.IsNullOrEmpty(c.Root.Path)) Error("root.path", "is required");
+        else if (c.Root.Path.Contains('\0')) Error("root.path", "must not contain a NUL character");
 
         CheckHostnames();
         if (c.Annotations is { } annotations && annotations.Keys.Any(string.IsNullOrEmpty))
