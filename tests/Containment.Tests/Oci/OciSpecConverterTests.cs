@@ -414,11 +414,18 @@ public class OciSpecConverterTests
     // --- hooks, and everything at once
 
     [Test]
-    public void Hooks_run_in_the_container_before_exec_are_refused()
+    public void Every_hook_stage_converts_and_maps_to_a_container_hook()
     {
-        var errors = Refused(Base with { Hooks = new OciHooks { StartContainer = [new() { Path = "/bin/true" }] } });
-        Assert.That(errors.Single().Field, Is.EqualTo("hooks"));
-        Assert.DoesNotThrow(() => Convert(Base with { Hooks = new OciHooks { Prestart = [new() { Path = "/bin/true" }], Poststop = [new() { Path = "/bin/true" }] } }));
+        var hook = new OciHook { Path = "/bin/hook", Args = ["hook", "-x"], Env = ["A=1"], Timeout = 3 };
+        Assert.DoesNotThrow(() => Convert(Base with
+        {
+            Hooks = new OciHooks { Prestart = [hook], CreateRuntime = [hook], CreateContainer = [hook], StartContainer = [hook], Poststart = [hook], Poststop = [hook] },
+        }));
+        var mapped = hook.ToContainerHook();
+        Assert.That(mapped.Path, Is.EqualTo("/bin/hook"));
+        Assert.That(mapped.Args, Is.EqualTo(new[] { "hook", "-x" }));
+        Assert.That(mapped.Environment, Is.EqualTo(new[] { "A=1" }));
+        Assert.That(mapped.Timeout, Is.EqualTo(TimeSpan.FromSeconds(3)));
     }
 
     [Test]
@@ -431,7 +438,7 @@ public class OciSpecConverterTests
             "process.apparmorProfile", "process.selinuxLabel", "process.scheduler", "process.ioPriority", "process.execCPUAffinity",
             "process.commandLine", "process.user.username", "linux.timeOffsets.boottime.nanosecs", "linux.mountLabel",
             "linux.intelRdt", "linux.netDevices", "linux.memoryPolicy", "linux.resources.memory.checkBeforeUpdate",
-            "linux.resources.cpu.realtimeRuntime", "linux.resources.blockIO.leafWeight", "linux.resources.rdma", "mounts[1].uidMappings", "hooks",
+            "linux.resources.cpu.realtimeRuntime", "linux.resources.blockIO.leafWeight", "linux.resources.rdma", "mounts[1].uidMappings",
         }));
     }
 
