@@ -23,11 +23,20 @@ internal static class PlanCompiler
         JoinNamespaces(plan, inputs);
         var cgroupIndex = inputs.CgroupDirectory is null ? -1 : plan.AddFd(inputs.CgroupDirectory);
         plan.Clone(CloneFlags(ns), cgroupIndex, inputs.Detached, ns.ToString());
-        foreach (var procs in inputs.CgroupProcs)
-            plan.WritePid(plan.AddFd(procs), "cgroup.procs");
+        // A v1 cgroup.procs write waits for an RCU grace period (the kernel's threadgroup lock), often several ms. For a
+        // new root without a cgroup namespace, the monitor joins the child to its cgroups while the child mounts, and
+        // the child waits for that before anything runs in it (hooks, its program). Otherwise it joins first.
+        var joinWhileMounting = inputs.CgroupProcs.Count > 0 && spec.Rootfs is not RootfsSpec.Joined && !ns.IsNew(NamespaceKind.Cgroup);
+        if (!joinWhileMounting)
+            JoinCgroups(plan, inputs);
         IdentityPlanner.MapIds(plan, spec, inputs);
         RootfsPlanner.IdmapBinds(plan, spec, inputs);
         plan.Release();
+        if (joinWhileMounting)
+        {
+            JoinCgroups(plan, inputs);
+            plan.Release();
+        }
 
         if (!inputs.Detached)
             plan.Prctl(PR_SET_PDEATHSIG, SIGKILL, "PR_SET_PDEATHSIG");
@@ -46,6 +55,8 @@ internal static class PlanCompiler
             plan.Umask(0);
             var root = RootfsPlanner.EnterRootfs(plan, spec, hostMountPoints ?? (() => HostMounts.MountPoints()), inputs);
             RootfsPlanner.MountAll(plan, spec, inputs);
+            if (joinWhileMounting)
+                plan.WaitRelease();
             if (inputs.SyncBeforePivot)
                 plan.Sync(SyncBeforePivot, "before pivot_root (createContainer)");
             plan.PivotRoot(root, spec.NoPivotRoot);
@@ -79,6 +90,12 @@ internal static class PlanCompiler
         }
         plan.Exec(ExecCandidates(spec.Process), spec.Process.Args, spec.Process.Env);
         return plan;
+    }
+
+    private static void JoinCgroups(LaunchPlan plan, LaunchInputs inputs)
+    {
+        foreach (var procs in inputs.CgroupProcs)
+            plan.WritePid(plan.AddFd(procs), "cgroup.procs");
     }
 
     private static void JoinNamespaces(LaunchPlan plan, LaunchInputs inputs)

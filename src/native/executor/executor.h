@@ -18,6 +18,7 @@ struct executor {
     int child;         /* the child's pid, in the host's pid namespace */
     int pidfd;
     int rootfd;        /* the root that in-root paths resolve beneath, or -1 */
+    int released;      /* the monitor has let the child run (OP_RELEASE) */
 };
 
 /* Sends one message; MSG_NOSIGNAL, so a vanished peer is an error, not a SIGPIPE. */

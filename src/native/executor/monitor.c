@@ -195,6 +195,7 @@ static int run_op(struct executor *x, struct op *op)
     case OP_RELEASE:
         /* A child that already failed has reported why; the wait loop forwards that, not this. */
         send_msg(x->channel, MSG_CONTINUE, 0, 0, 0, -1);
+        x->released = 1;
         return 0;
     case OP_TEST_FAIL:
         errno = (int)rd_u32(&op->args);
@@ -306,8 +307,12 @@ void run_monitor(struct executor *x)
         struct op *op = &x->ops[i];
         if (!is_monitor_op(x, i))
             continue;
-        if (run_op(x, op) < 0)
+        if (run_op(x, op) < 0) {
+            /* A released child that died has its own error queued on the channel: the wait loop relays that. */
+            if (x->released && errno == ESRCH && op->code == OP_WRITE_PID)
+                break;
             fail(x, op, errno);
+        }
         if (op->code == OP_CLONE)
             send_msg(x->control, MSG_PID, (int)op->index, 0, x->child, x->pidfd);
     }
