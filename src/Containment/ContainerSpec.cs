@@ -137,6 +137,16 @@ public sealed partial record ContainerSpec
     /// <summary>Sets the execution domain (<c>personality(2)</c>).</summary>
     public ContainerSpec WithPersonality(Personality personality) => this with { Personality = personality };
 
+    /// <summary>
+    /// Whether the process joins a new session keyring of its own (named <c>_ses.&lt;container id&gt;</c>) instead of
+    /// keeping the caller's, so no key the host's session holds is reachable from the container. Default: true (as
+    /// runc without <c>--no-new-keyring</c>).
+    /// </summary>
+    public bool NewSessionKeyring { get; private init; } = true;
+
+    /// <summary>Sets <see cref="NewSessionKeyring"/>: false keeps the caller's session keyring (runc's <c>--no-new-keyring</c>).</summary>
+    public ContainerSpec WithNewSessionKeyring(bool enabled) => this with { NewSessionKeyring = enabled };
+
     /// <summary>Gives the container a new time namespace whose clocks are offset from the host's.</summary>
     public ContainerSpec WithTimeOffsets(TimeSpan monotonic, TimeSpan boottime) =>
         this with { TimeOffsets = new TimeOffsets(monotonic, boottime), Namespaces = Namespaces.With(NamespaceKind.Time) };

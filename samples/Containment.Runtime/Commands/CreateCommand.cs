@@ -108,6 +108,8 @@ internal static class CreateCommand
         spec = spec.WithProcess(PreservedFds.Apply(spec.Process, a));
         if (a.Has("no-pivot"))
             spec = spec.WithNoPivotRoot();
+        if (a.Has("no-new-keyring"))
+            spec = spec.WithNewSessionKeyring(false);
         return (config, spec);
     }
 }

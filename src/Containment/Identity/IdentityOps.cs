@@ -33,6 +33,9 @@ internal static class IdentityOps
     public static void WriteProc(this LaunchPlan plan, string path, string content) =>
         plan.Op(PlanOp.WriteProc, "write", path).Str(path).Str(content).End();
 
+    public static void SessionKeyring(this LaunchPlan plan, string name) =>
+        plan.Op(PlanOp.SessionKeyring, "keyctl", $"join session keyring {name}").Str(name).End();
+
     public static void Personality(this LaunchPlan plan, uint persona) =>
         plan.Op(PlanOp.Personality, "personality", $"0x{persona:x}").U32(persona).End();
 }

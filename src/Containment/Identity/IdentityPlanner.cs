@@ -64,8 +64,10 @@ internal static class IdentityPlanner
     }
 
     /// <summary>After the container's /proc is mounted, while the process still holds every capability.</summary>
-    public static void KernelSettings(LaunchPlan plan, ContainerSpec spec)
+    public static void KernelSettings(LaunchPlan plan, ContainerSpec spec, LaunchInputs inputs)
     {
+        if (spec.NewSessionKeyring)
+            plan.SessionKeyring($"_ses.{inputs.ContainerId}");
         foreach (var (key, value) in spec.Sysctls)
             plan.WriteProc(Sysctls.ProcPath(key), value);
         if (spec.Process.OomScoreAdj is { } oom)

@@ -21,6 +21,9 @@ internal sealed class LaunchInputs
     /// <summary>v2: the cgroup directory the child is cloned into.</summary>
     public SafeHandle? CgroupDirectory { get; set; }
 
+    /// <summary>The container's id (names its session keyring).</summary>
+    public string ContainerId { get; init; } = "";
+
     /// <summary>The child stops after its mounts, before pivot_root, until the host continues it.</summary>
     public bool SyncBeforePivot { get; init; }
 

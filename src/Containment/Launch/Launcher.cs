@@ -41,7 +41,7 @@ internal static class Launcher
         var inputs = new LaunchInputs
         {
             Detached = options.Detached, FailAtStep = options.FailAtStep, FailErrno = options.InjectedErrno, IdMapWriter = mapWriter,
-            ResolveByWalk = options.ResolveByWalk, Seccomp = seccomp, SyncBeforePivot = options.BeforePivotRoot is not null,
+            ResolveByWalk = options.ResolveByWalk, Seccomp = seccomp, ContainerId = id, SyncBeforePivot = options.BeforePivotRoot is not null,
         };
         LaunchStreams? streams = null;
         ExecutorChannel? channel = null;

@@ -71,7 +71,7 @@ internal static class PlanCompiler
         // Inside the container's root, so the pty is its devpts's; before the user switch drops the right to mount.
         if (spec.Process.Terminal is { } terminal)
             plan.Terminal(terminal, spec.Process.User.IsRoot ? null : spec.Process.User.Uid, mountConsole: spec.Rootfs is not RootfsSpec.Joined);
-        IdentityPlanner.KernelSettings(plan, spec);
+        IdentityPlanner.KernelSettings(plan, spec, inputs);
         if (spec.Rootfs is not RootfsSpec.Joined)
             RootfsPlanner.ProtectPaths(plan, spec);
         plan.Chdir(spec.Process.WorkingDirectory);

@@ -43,6 +43,7 @@ internal enum PlanOp : uint
     CapsBounding = 61,
     WriteProc = 62,
     Personality = 63,
+    SessionKeyring = 65,
     IdmapTree = 64,
     Ready = 70,
     WaitFifo = 71,

@@ -164,6 +164,16 @@ int run_identity_op(struct executor *x, struct op *op)
     }
     case OP_WRITE_PROC:
         return do_write_proc(a);
+    case OP_SESSION_KEYRING: {
+        const char *name = rd_str(a);
+        if (!a->ok)
+            return BAD_PLAN();
+        /* KEYCTL_JOIN_SESSION_KEYRING = 1, KEYCTL_SETPERM = 5: possessor all (0x3f), user view + search. */
+        long id = syscall(SYS_keyctl, 1, name, 0, 0, 0);
+        if (id < 0)
+            return errno == ENOSYS ? 0 : -1;
+        return syscall(SYS_keyctl, 5, id, 0x3f090000, 0, 0) < 0 ? -1 : 0;
+    }
     case OP_PERSONALITY: {
         uint32_t persona = rd_u32(a);
         if (!a->ok)

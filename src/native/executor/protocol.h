@@ -62,6 +62,8 @@ enum op_code {
     OP_CAPS_BOUNDING = 61, /* u64 keep: drops every other capability from the bounding set */
     OP_WRITE_PROC = 62,    /* str path, str content: write to a file that must be on procfs (fstatfs) */
     OP_PERSONALITY = 63,   /* u32 persona */
+    OP_SESSION_KEYRING = 65, /* str name: join a new session keyring of that name (not the caller's), possessor
+                              * all, user view and search; ENOSYS (no CONFIG_KEYS) is not an error */
     OP_IDMAP_TREE = 64,    /* monitor: u32 tree_fd_index, u32 recursive: id-map a detached bind tree with the
                             * child's user namespace (after its maps are written, before release) */
     /* Lifecycle (child.c). */

@@ -72,6 +72,7 @@ static const struct layout layouts[] = {
     { OP_CAPS_BOUNDING, { F_U64 } },
     { OP_WRITE_PROC, { F_STR, F_STR } },
     { OP_PERSONALITY, { F_U32 } },
+    { OP_SESSION_KEYRING, { F_STR } },
     { OP_IDMAP_TREE, { F_FD, F_U32 } },
     { OP_READY, { F_END } },
     { OP_WAIT_FIFO, { F_FD } },
