@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Containment.IntegrationTests.Support;
 using Containment.Seccomp;
 
 namespace Containment.IntegrationTests.Seccomp;
@@ -52,7 +52,7 @@ internal static class SyscallProbe
         }
         """;
 
-    private static readonly Lazy<string> Built = new(Build);
+    private static readonly Lazy<string> Built = new(() => StaticProgram.Build("syscall-probe", Source));
 
     /// <summary>The built probe.</summary>
     public static string ProbePath => Built.Value;
@@ -63,27 +63,4 @@ internal static class SyscallProbe
 
     /// <summary>The shell command that makes the call <paramref name="name"/> with these arguments.</summary>
     public static string Call(string name, params object[] args) => $"{ProbePath} {Nr(name)} {string.Join(' ', args)}";
-
-    private static string Build()
-    {
-        if (!File.Exists("/usr/bin/gcc"))
-            Assert.Ignore("gcc is needed to build the syscall probe");
-        // Not beside the test binaries: a checkout under /tmp or /run is hidden in a read-only host view (fresh
-        // tmpfs there). /var/tmp is visible; the directory goes when this process does.
-        var dir = System.IO.Path.Combine("/var/tmp", $"containment-syscall-probe-{Environment.ProcessId}");
-        Directory.CreateDirectory(dir);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
-        };
-        var source = System.IO.Path.Combine(dir, "probe.c");
-        var binary = System.IO.Path.Combine(dir, "probe");
-        File.WriteAllText(source, Source);
-        var gcc = Process.Start(new ProcessStartInfo("gcc", ["-O2", "-static", "-o", binary, source]) { RedirectStandardError = true })!;
-        var errors = gcc.StandardError.ReadToEnd();
-        gcc.WaitForExit();
-        if (gcc.ExitCode != 0)
-            throw new InvalidOperationException("gcc failed: " + errors);
-        return binary;
-    }
 }
