@@ -10,7 +10,8 @@ namespace Containment.IntegrationTests.Escapes;
 /// <item><c>fds</c>: one line per open descriptor, <c>N target</c> (the listing's own descriptor left out).</item>
 /// <item><c>race</c>: until standard input closes, attacks every process of the pid namespace whose name is all
 /// digits (the runtime's setup process: executed as <c>/proc/self/fd/N</c>) through /proc and ptrace, then prints
-/// one line per attempt, <c>NAME ok=K denied=D errnos=E,..</c>, and <c>landed TARGET</c> for each descriptor it
+/// one line per attempt, <c>NAME ok=K late=L denied=D errnos=E,..</c> (late: it worked, but
+/// only once the process had exec'd the container's program), and <c>landed TARGET</c> for each descriptor it
 /// opened through the setup process's /proc/PID/fd.</item>
 /// <item><c>chroot PATH</c>: the classic chroot breakout (chroot into a subdirectory, fchdir out, climb ..), then
 /// prints the first line of PATH or <c>errno=E</c>.</item>
@@ -35,19 +36,29 @@ internal static class EscapeProbe
         #include <sys/wait.h>
         #include <unistd.h>
 
-        struct tally { const char *name; long ok, denied; int errnos[8]; };
+        /* ok: it worked while the target was still the setup process; late: it worked, but on the exec'd program. */
+        struct tally { const char *name; long ok, late, denied; int errnos[8]; };
         enum { EXE_WRONLY, EXE_RDWR, EXE_WRITE, FD_LIST, FD_OPEN, MEM_OPEN, VM_READV, PTRACE_ATTACH_, NTALLY };
         static struct tally tallies[NTALLY] = {
             { "exe-open-wronly" }, { "exe-open-rdwr" }, { "exe-write" }, { "fd-list" }, { "fd-open" },
-            { "mem-open" }, { "process_vm_readv" }, { "ptrace-attach" },
+            { "mem-open" }, { "process_vm_readv" }, { "ptrace-seize" },
         };
         static char landed[32][256];
         static int nlanded;
 
-        static void count(int which, int ok, int err)
+        static int is_setup(const char *pid);
+
+        static void count(int which, const char *pid, int ok, int err)
         {
             struct tally *t = &tallies[which];
-            if (ok) { t->ok++; return; }
+            if (ok && is_setup(pid)) {
+                t->ok++;
+                return;
+            }
+            if (ok) {
+                t->late++;
+                return;
+            }
             t->denied++;
             for (int i = 0; i < 8; i++) {
                 if (t->errnos[i] == err) return;
@@ -86,26 +97,26 @@ internal static class EscapeProbe
             char path[128];
             snprintf(path, sizeof path, "/proc/%s/exe", pid);
             int fd = open(path, O_WRONLY | O_CLOEXEC);
-            count(EXE_WRONLY, fd >= 0, errno);
+            count(EXE_WRONLY, pid, fd >= 0, errno);
             if (fd >= 0) {
                 ssize_t w = pwrite(fd, "X", 1, 0);
-                count(EXE_WRITE, w == 1, errno);
+                count(EXE_WRITE, pid, w == 1, errno);
                 close(fd);
             }
             fd = open(path, O_RDWR | O_CLOEXEC);
-            count(EXE_RDWR, fd >= 0, errno);
+            count(EXE_RDWR, pid, fd >= 0, errno);
             if (fd >= 0) close(fd);
 
             snprintf(path, sizeof path, "/proc/%s/fd", pid);
             DIR *d = opendir(path);
-            count(FD_LIST, d != NULL, errno);
+            count(FD_LIST, pid, d != NULL, errno);
             if (d) {
                 struct dirent *e;
                 while ((e = readdir(d))) {
                     if (e->d_name[0] == '.' || atoi(e->d_name) < 3) continue;
                     snprintf(path, sizeof path, "/proc/%s/fd/%s", pid, e->d_name);
                     int got = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-                    count(FD_OPEN, got >= 0, errno);
+                    count(FD_OPEN, pid, got >= 0, errno);
                     if (got >= 0) { note_landed(got); close(got); }
                 }
                 closedir(d);
@@ -113,21 +124,24 @@ internal static class EscapeProbe
 
             snprintf(path, sizeof path, "/proc/%s/mem", pid);
             fd = open(path, O_RDONLY | O_CLOEXEC);
-            count(MEM_OPEN, fd >= 0, errno);
+            count(MEM_OPEN, pid, fd >= 0, errno);
             if (fd >= 0) close(fd);
 
             /* A bad address fails with EFAULT only after the permission check passed: that counts as access. */
             char byte;
             struct iovec local = { &byte, 1 }, remote = { (void *)0x400000, 1 };
             ssize_t r = process_vm_readv(atoi(pid), &local, 1, &remote, 1, 0);
-            count(VM_READV, r == 1 || errno == EFAULT, errno);
+            count(VM_READV, pid, r == 1 || errno == EFAULT, errno);
 
-            if (ptrace(PTRACE_ATTACH, atoi(pid), 0, 0) == 0) {
-                waitpid(atoi(pid), NULL, __WALL);
-                count(PTRACE_ATTACH_, is_setup(pid), 0);
+            /* PTRACE_SEIZE passes the same permission check as PTRACE_ATTACH but sends no SIGSTOP that could outlive
+             * the detach; PTRACE_INTERRUPT stops the tracee so that it can be detached at once. */
+            if (ptrace(PTRACE_SEIZE, atoi(pid), 0, 0) == 0) {
+                count(PTRACE_ATTACH_, pid, 1, 0);
+                if (ptrace(PTRACE_INTERRUPT, atoi(pid), 0, 0) == 0)
+                    waitpid(atoi(pid), NULL, __WALL);
                 ptrace(PTRACE_DETACH, atoi(pid), 0, 0);
             } else {
-                count(PTRACE_ATTACH_, 0, errno);
+                count(PTRACE_ATTACH_, pid, 0, errno);
             }
         }
 
@@ -154,7 +168,7 @@ internal static class EscapeProbe
             }
             printf("scans %ld\nseen %ld\n", scans, seen);
             for (int i = 0; i < NTALLY; i++) {
-                printf("%s ok=%ld denied=%ld errnos=", tallies[i].name, tallies[i].ok, tallies[i].denied);
+                printf("%s ok=%ld late=%ld denied=%ld errnos=", tallies[i].name, tallies[i].ok, tallies[i].late, tallies[i].denied);
                 for (int k = 0; k < 8 && tallies[i].errnos[k]; k++) printf(k ? ",%d" : "%d", tallies[i].errnos[k]);
                 printf("\n");
             }
