@@ -12,7 +12,7 @@ internal static class LinuxConstants
 
     public const uint S_IFCHR = 0x2000, S_IFBLK = 0x6000, S_IFIFO = 0x1000;
 
-    public const uint PR_SET_PDEATHSIG = 1;
+    public const uint PR_SET_PDEATHSIG = 1, PR_SET_DUMPABLE = 4;
     public const int SIGKILL = 9;
 
     /// <summary>glibc's makedev.</summary>

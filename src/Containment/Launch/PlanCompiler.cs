@@ -76,6 +76,10 @@ internal static class PlanCompiler
             RootfsPlanner.ProtectPaths(plan, spec);
         plan.Chdir(spec.Process.WorkingDirectory);
         plan.Umask(spec.Process.Umask);
+        // Not dumpable from here to the exec (which makes the program dumpable again): once its capabilities are the
+        // container's, a container process could otherwise ptrace this one, read its memory or open the host's
+        // descriptors it still holds through /proc/PID/fd (CVE-2016-9962). Before seccomp: a profile may deny prctl.
+        plan.Prctl(PR_SET_DUMPABLE, 0, "PR_SET_DUMPABLE");
         var seccomp = inputs.Seccomp ?? (spec.Seccomp is null ? null : SeccompPlanner.Compile(spec, SeccompKernelSupport.Current, null));
         SeccompPlanner.LoadWhilePrivileged(plan, spec, seccomp);
         IdentityPlanner.SwitchUser(plan, spec, inputs);

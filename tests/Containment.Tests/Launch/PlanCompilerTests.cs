@@ -104,6 +104,18 @@ public class PlanCompilerTests
         Assert.That(Steps(Spec, new LaunchInputs { Detached = true }), Does.Not.Contain("prctl(PR_SET_PDEATHSIG)"));
     }
 
+    [TestCase(false)]
+    [TestCase(true)]
+    public void The_child_is_not_dumpable_before_its_capabilities_drop_or_its_filter_loads(bool joined)
+    {
+        var spec = joined ? ContainerSpec.JoinRunning(Environment.ProcessId).WithProcess(p => p.Args("true")) : Spec;
+        var steps = Steps(spec);
+        var dumpable = steps.IndexOf("prctl(PR_SET_DUMPABLE)");
+        Assert.That(dumpable, Is.GreaterThan(steps.FindIndex(s => s.StartsWith("clone", StringComparison.Ordinal))));
+        Assert.That(dumpable, Is.LessThan(steps.FindIndex(s => s.StartsWith("capset(", StringComparison.Ordinal))));
+        Assert.That(dumpable, Is.LessThan(steps.FindIndex(s => s.StartsWith("seccomp", StringComparison.Ordinal))));
+    }
+
     [Test]
     public void An_injected_failure_takes_the_place_of_its_step()
     {
