@@ -21,6 +21,9 @@ internal sealed class LaunchInputs
     /// <summary>v2: the cgroup directory the child is cloned into.</summary>
     public SafeHandle? CgroupDirectory { get; set; }
 
+    /// <summary>The root is mounted nodev before anything is mounted on it (no device allow list: <see cref="DeviceGuard"/>).</summary>
+    public bool RootNoDev { get; init; }
+
     /// <summary>The container's id (names its session keyring).</summary>
     public string ContainerId { get; init; } = "";
 

@@ -30,6 +30,7 @@ internal static class Launcher
                     errors.Add(new SpecError($"process.{name}", "a detached container cannot have a pipe to its host"));
         if (errors.Count > 0)
             throw new ContainerSpecException(errors);
+        (spec, var rootNoDev) = DeviceGuard.Apply(spec);
         // Without a profile the kernel is not probed: a start pays only for what it uses.
         var seccomp = spec.Seccomp is null ? null : SeccompPlanner.Compile(spec, SeccompKernelSupport.Current, logger);
         if (seccomp is { ReturnsListener: true } && options.SeccompNotify is null && options.SeccompListener is null)
@@ -41,7 +42,7 @@ internal static class Launcher
         var inputs = new LaunchInputs
         {
             Detached = options.Detached, FailAtStep = options.FailAtStep, FailErrno = options.InjectedErrno, IdMapWriter = mapWriter,
-            ResolveByWalk = options.ResolveByWalk, Seccomp = seccomp, ContainerId = id, SyncBeforePivot = options.BeforePivotRoot is not null,
+            ResolveByWalk = options.ResolveByWalk, Seccomp = seccomp, ContainerId = id, SyncBeforePivot = options.BeforePivotRoot is not null, RootNoDev = rootNoDev,
         };
         LaunchStreams? streams = null;
         ExecutorChannel? channel = null;

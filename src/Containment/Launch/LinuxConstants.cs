@@ -7,7 +7,7 @@ internal static class LinuxConstants
         MS_BIND = 4096, MS_MOVE = 8192, MS_REC = 16384, MS_PRIVATE = 1 << 18, MS_SLAVE = 1 << 19,
         MS_RELATIME = 1 << 21, MS_STRICTATIME = 1 << 24;
 
-    public const ulong MOUNT_ATTR_RDONLY = 1;
+    public const ulong MOUNT_ATTR_RDONLY = 1, MOUNT_ATTR_NODEV = 4;
     public const uint AT_RECURSIVE = 0x8000, MNT_DETACH = 2;
 
     public const uint S_IFCHR = 0x2000, S_IFBLK = 0x6000, S_IFIFO = 0x1000;

@@ -42,11 +42,13 @@ internal static class RootfsPlanner
         {
             case RootfsSpec.Directory dir:
                 plan.Mount(dir.Path, dir.Path, "", MS_BIND | MS_REC, "", MountTarget.Host, what: $"bind rootfs {dir.Path}");
+                if (inputs?.RootNoDev == true)
+                    plan.MountSetattr(dir.Path, MountTarget.Host, AT_RECURSIVE, MOUNT_ATTR_NODEV, 0, 0);
                 plan.OpenRoot(dir.Path);
                 return dir.Path;
             case RootfsSpec.HostReadOnly:
                 plan.Mount("/", HostStage, "", MS_BIND | MS_REC, "", MountTarget.Host, what: $"bind host / on {HostStage}");
-                plan.MountSetattr(HostStage, MountTarget.Host, AT_RECURSIVE, MOUNT_ATTR_RDONLY, 0, 0);
+                plan.MountSetattr(HostStage, MountTarget.Host, AT_RECURSIVE, MOUNT_ATTR_RDONLY | (inputs?.RootNoDev == true ? MOUNT_ATTR_NODEV : 0), 0, 0);
                 // In a user namespace the host's mounts arrive locked together: they cannot be detached one by one,
                 // only covered, and the fresh /proc, /dev, /sys, /tmp and /run mounted below cover them.
                 if (spec.Namespaces[NamespaceKind.User] is null)

@@ -4,17 +4,6 @@ namespace Containment.Oci;
 
 public static partial class OciSpecConverter
 {
-    /// <summary>
-    /// What every container may do with devices whatever its rules say, appended after them as runc does: mknod of
-    /// any node, and the standard nodes, the console, ptmx and the ptys.
-    /// </summary>
-    private static readonly (char Type, long? Major, long? Minor, string Access)[] DefaultAllowedDevices =
-    [
-        ('c', null, null, "m"), ('b', null, null, "m"),
-        ('c', 1, 3, "rwm"), ('c', 1, 5, "rwm"), ('c', 1, 7, "rwm"), ('c', 1, 8, "rwm"), ('c', 1, 9, "rwm"),
-        ('c', 5, 0, "rwm"), ('c', 5, 1, "rwm"), ('c', 5, 2, "rwm"), ('c', 136, null, "rwm"),
-    ];
-
     /// <summary>linux.resources onto the cgroup builder; a container always gets a cgroup, as with runc.</summary>
     internal static CgroupSpec ConvertResources(OciResources? resources, Action<string, string> unsupported) => CgroupSpec.Build(c =>
     {
@@ -83,8 +72,5 @@ public static partial class OciSpecConverter
             else
                 c.DenyDevice(type, rule.Major, rule.Minor, rule.Access ?? "rwm");
         }
-        if (resources.Devices?.Count > 0)
-            foreach (var (type, major, minor, access) in DefaultAllowedDevices)
-                c.AllowDevice(type, major, minor, access);
     });
 }

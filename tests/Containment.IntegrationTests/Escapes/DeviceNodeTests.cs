@@ -22,12 +22,34 @@ public class DeviceNodeTests
     }
 
     [Test]
-    [Ignore("ESCAPES TODAY: ContainerSpec.FromRootfs has CAP_MKNOD and no device cgroup (none without WithCgroup; WithCgroup adds " +
-        "device rules only when given, and DenyAllDevices alone fails the start at mknod(/dev/null)), so the container makes " +
-        "and opens /dev/kvm, /dev/tty0 and /dev/loop-control here, and the host's disk wherever no outer device cgroup stops it")]
     public async Task In_a_default_container_no_device_node_outside_the_allow_list_can_be_opened()
     {
+        // No cgroup: no CAP_MKNOD, and the root is nodev (a node the rootfs holds cannot be opened).
         var r = await Attack.InDefault(Script());
         Assert.That(r.Stdout, Does.Not.Contain("opened"), r.Stderr);
+    }
+
+    [Test]
+    public async Task In_a_default_container_with_a_cgroup_no_device_node_outside_the_allow_list_can_be_opened()
+    {
+        // A cgroup without device rules gets deny-all plus the standard nodes: mknod works, opening does not.
+        var r = await Attack.InDefault(Script(), s => s.WithCgroup(c => c.PidsMax(64)));
+        Assert.That(r.Stdout, Does.Not.Contain("opened"), r.Stderr);
+    }
+
+    [Test]
+    public async Task A_node_already_in_the_rootfs_cannot_be_opened_without_a_device_list()
+    {
+        // An image can carry device nodes; made on the host here, the null device stands for any of them.
+        using var rootfs = Support.TestRootfs.Create();
+        Directory.CreateDirectory(Path.Combine(rootfs.Path, "opt"));
+        using (var mknod = System.Diagnostics.Process.Start("mknod", [Path.Combine(rootfs.Path, "opt/null-copy"), "c", "1", "3"])!)
+            mknod.WaitForExit();
+        Assert.That(File.Exists(Path.Combine(rootfs.Path, "opt/null-copy")), Is.True);
+        var spec = ContainerSpec.FromRootfs(rootfs.Path).WithProcess(p => p.Args("/bin/sh", "-c", "(exec 4</opt/null-copy) && echo opened; echo done"));
+        var r = await Support.Run.ToCompletion(spec);
+        Assert.That(r.Stdout, Is.EqualTo("done\n"), r.Stderr);
+        var allowed = await Support.Run.ToCompletion(spec.WithCgroup(c => c.PidsMax(64)));
+        Assert.That(allowed.Stdout, Is.EqualTo("opened\ndone\n"), "with a device list the standard null device is allowed wherever it is: " + allowed.Stderr);
     }
 }

@@ -17,7 +17,7 @@ public class CapabilityTests
     [Test]
     public async Task Every_container_gets_the_common_default_set_and_nothing_inheritable()
     {
-        var (s, _) = await Status(spec => spec);
+        var (s, _) = await Status(spec => spec.WithCgroup(c => c.PidsMax(100)));
         Assert.Multiple(() =>
         {
             Assert.That(s.Bounding, Is.EqualTo(CapabilitySet.Default), s.Bounding.ToString());
@@ -26,6 +26,21 @@ public class CapabilityTests
             Assert.That(s.Inheritable, Is.EqualTo(CapabilitySet.Empty));
             Assert.That(s.Ambient, Is.EqualTo(CapabilitySet.Empty));
             Assert.That(s.NoNewPrivs, Is.EqualTo("0"));
+        });
+    }
+
+    /// <summary>Without a cgroup there is no device allow list, so no container gets CAP_MKNOD (docs/security.md).</summary>
+    private static readonly CapabilitySet WithoutDeviceList = CapabilitySet.Default.Remove(Capability.Mknod);
+
+    [Test]
+    public async Task Without_a_cgroup_the_default_set_lacks_only_mknod()
+    {
+        var (s, _) = await Status(spec => spec);
+        Assert.Multiple(() =>
+        {
+            Assert.That(s.Bounding, Is.EqualTo(WithoutDeviceList), s.Bounding.ToString());
+            Assert.That(s.Effective, Is.EqualTo(WithoutDeviceList));
+            Assert.That(s.Permitted, Is.EqualTo(WithoutDeviceList));
         });
     }
 
@@ -86,7 +101,7 @@ public class CapabilityTests
             Assert.That(s.Effective, Is.EqualTo(ambient), s.Effective.ToString());
             Assert.That(s.Permitted, Is.EqualTo(ambient), s.Permitted.ToString());
             Assert.That(s.Inheritable, Is.EqualTo(ambient), s.Inheritable.ToString());
-            Assert.That(s.Bounding, Is.EqualTo(CapabilitySet.Default), s.Bounding.ToString());
+            Assert.That(s.Bounding, Is.EqualTo(WithoutDeviceList), s.Bounding.ToString());
             Assert.That(r.Stdout, Does.Contain("raw-ok"));
         });
     }
