@@ -61,6 +61,7 @@ internal static class Launcher
             {
                 cgroup = Rootless.IsRootless ? TryCreateDelegatedCgroup(spec, id, logger) : CgroupManager.Detect(logger).Create(spec.Cgroup, id, spec.CgroupsPath);
                 inputs.CgroupPaths = cgroup?.Paths ?? [];
+                inputs.CgroupCreated = cgroup?.CreatedDirectories ?? [];
                 // Pure v2: clone3 puts the child in its cgroup; otherwise the monitor writes its pid.
                 if (cgroup?.Directory is not null)
                     inputs.CgroupDirectory = cgroup.Directory;

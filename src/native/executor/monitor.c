@@ -52,7 +52,8 @@ static void reap_and_exit(struct executor *x, int code)
 
 static _Noreturn void fail(struct executor *x, const struct op *op, int err)
 {
-    send_msg(x->control, MSG_ERROR, (int)op->index, err, 0, -1);
+    if (send_msg(x->control, MSG_ERROR, (int)op->index, err, 0, -1) < 0)
+        orphaned(x); /* no host to clean up after the failure */
     reap_and_exit(x, 126);
     _exit(126);
 }
@@ -168,7 +169,7 @@ static int host_sync(struct executor *x, struct op *op)
     for (;;) {
         int r = recv_msg(x->control, &answer);
         if (r <= 0)
-            reap_and_exit(x, 1); /* the host is gone, or gave up on the launch */
+            orphaned(x); /* the host is gone, or gave up on the launch */
         if (answer.kind == MSG_CONTINUE)
             return 0;
     }
@@ -192,6 +193,8 @@ static int run_op(struct executor *x, struct op *op)
         return host_sync(x, op);
     case OP_IDMAP_TREE:
         return idmap_tree(x, op);
+    case OP_ORPHAN_RMDIR:
+        return note_orphan_dir(x, op);
     case OP_RELEASE:
         /* A child that already failed has reported why; the wait loop forwards that, not this. */
         send_msg(x->channel, MSG_CONTINUE, 0, 0, 0, -1);
@@ -213,7 +216,7 @@ static void relay_sync(struct executor *x, const struct msg *m)
     for (;;) {
         int r = recv_msg(x->control, &answer);
         if (r <= 0)
-            reap_and_exit(x, 1); /* the host is gone */
+            orphaned(x); /* the host is gone */
         if (answer.kind == MSG_CONTINUE)
             break;
     }
@@ -290,12 +293,10 @@ static void wait_loop(struct executor *x)
         }
         if (p[0].revents) {
             struct msg m;
-            if (recv_msg(x->control, &m) <= 0) {
-                /* The host is gone: a non-detached container goes with it. */
-                if (x->detached)
-                    _exit(0);
-                reap_and_exit(x, 1);
-            }
+            /* The host is gone: a non-detached container goes with it, and so does a detached one that
+             * is not ready yet (its monitor leaves once it is): no one else knows of it. */
+            if (recv_msg(x->control, &m) <= 0)
+                orphaned(x);
         }
     }
 }
