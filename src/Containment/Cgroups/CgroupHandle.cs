@@ -40,12 +40,6 @@ internal sealed class CgroupHandle : IDisposable
     /// <summary>The cgroup directories, for logs and state files.</summary>
     public IReadOnlyList<string> Paths => parts.SelectMany(p => p.Paths).ToList();
 
-    /// <summary>
-    /// The directories this handle created, deepest first in each hierarchy: what <see cref="Destroy"/> removes, and what the
-    /// executor removes instead when the host dies before it could.
-    /// </summary>
-    public IReadOnlyList<CgroupDirectoryToRemove> CreatedDirectories => parts.SelectMany(p => p.Nodes).SelectMany(n => n.CreatedDirectories).ToList();
-
     /// <summary>Moves a running process into the cgroup (writes its pid into every <see cref="ProcsFiles"/>).</summary>
     public void AddProcess(int pid)
     {

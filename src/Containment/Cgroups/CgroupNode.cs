@@ -25,10 +25,6 @@ internal sealed class CgroupNode : IDisposable
     /// <summary>Directories this node created, outermost first (relative to the root).</summary>
     public IReadOnlyList<string> Created { get; }
 
-    /// <summary>The directories this node created as absolute paths, deepest first (the leaf first, when created).</summary>
-    public IEnumerable<CgroupDirectoryToRemove> CreatedDirectories =>
-        Created.Reverse().Select(c => new CgroupDirectoryToRemove(Root.Path + "/" + c, c == RelativePath));
-
     /// <summary>The leaf's path, for messages.</summary>
     public string Path => Leaf.Path;
 

@@ -18,9 +18,6 @@ internal abstract class CgroupPart : IDisposable
     /// <summary>The cgroup directories.</summary>
     public abstract IReadOnlyList<string> Paths { get; }
 
-    /// <summary>The container's directory in each hierarchy this part spans.</summary>
-    public abstract IReadOnlyList<CgroupNode> Nodes { get; }
-
     /// <summary>Writes the settings of <paramref name="spec"/> that belong to this part's controllers.</summary>
     public abstract void Apply(CgroupSpec spec);
 

@@ -18,9 +18,6 @@ internal sealed class LaunchInputs
     /// <summary>The host directories of the container's own cgroup (one per hierarchy), for a cgroup mount without a cgroup namespace.</summary>
     public IReadOnlyList<string> CgroupPaths { get; set; } = [];
 
-    /// <summary>The cgroup directories the launch created, which the executor removes if the host dies first.</summary>
-    public IReadOnlyList<Cgroups.CgroupDirectoryToRemove> CgroupCreated { get; set; } = [];
-
     /// <summary>v2: the cgroup directory the child is cloned into.</summary>
     public SafeHandle? CgroupDirectory { get; set; }
 

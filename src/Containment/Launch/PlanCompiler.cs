@@ -18,8 +18,6 @@ internal static class PlanCompiler
         var ns = spec.Namespaces;
 
         JoinNamespaces(plan, inputs);
-        foreach (var directory in inputs.CgroupCreated)
-            plan.OrphanRmdir(directory);
         var cgroupIndex = inputs.CgroupDirectory is null ? -1 : plan.AddFd(inputs.CgroupDirectory);
         plan.Clone(CloneFlags(ns), cgroupIndex, inputs.Detached, ns.ToString());
         foreach (var procs in inputs.CgroupProcs)

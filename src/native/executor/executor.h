@@ -58,8 +58,9 @@ _Noreturn void run_monitor(struct executor *x);
 /* The host is gone (orphan.c): kills and reaps a child that is not yet its own, removes the
  * OP_ORPHAN_RMDIR directories, and exits. */
 _Noreturn void orphaned(struct executor *x);
-/* OP_ORPHAN_RMDIR: records the path (orphan.c). */
-int note_orphan_dir(struct executor *x, struct op *op);
+/* A first message of OP_ORPHAN_RMDIR ops alone (orphan.c): records those paths that do not exist yet and
+ * acknowledges with MSG_CONTINUE. Returns 1, or 0 when the message is a launch plan (nothing is recorded). */
+int take_announcement(struct executor *x, const uint8_t *buf, size_t len);
 /* OP_TERMINAL (terminal.c): returns 0, or -1 with errno set. */
 int do_terminal(struct executor *x, struct reader *a, int step);
 

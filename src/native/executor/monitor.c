@@ -193,8 +193,6 @@ static int run_op(struct executor *x, struct op *op)
         return host_sync(x, op);
     case OP_IDMAP_TREE:
         return idmap_tree(x, op);
-    case OP_ORPHAN_RMDIR:
-        return note_orphan_dir(x, op);
     case OP_RELEASE:
         /* A child that already failed has reported why; the wait loop forwards that, not this. */
         send_msg(x->channel, MSG_CONTINUE, 0, 0, 0, -1);
@@ -289,7 +287,13 @@ static void wait_loop(struct executor *x)
             while (waitpid(x->child, &status, 0) < 0 && errno == EINTR)
                 ;
             send_msg(x->control, MSG_EXIT, 0, 0, status, -1);
-            _exit(0);
+            /* The cgroup outlives the child until the host is done with it (stats, the OOM count): the host
+             * closes the socket when it is, or by dying; either way the directories go. */
+            x->child = -1;
+            struct msg m;
+            while (recv_msg(x->control, &m) > 0)
+                ;
+            orphaned(x);
         }
         if (p[0].revents) {
             struct msg m;

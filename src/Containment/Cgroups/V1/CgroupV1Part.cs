@@ -25,7 +25,7 @@ internal sealed class CgroupV1Part : CgroupPart
     public override IReadOnlyList<CgroupController> Controllers { get; }
     public override IReadOnlyList<SafeFileHandle> ProcsFiles => procs;
     public override IReadOnlyList<string> Paths => nodes.Select(n => n.Path).ToList();
-    public override IReadOnlyList<CgroupNode> Nodes => nodes;
+    internal IReadOnlyList<CgroupNode> Nodes => nodes;
 
     private CgroupNode? NodeFor(string v1Controller) => nodes.FirstOrDefault(n => n.Hierarchy.Controllers.Contains(v1Controller));
 

@@ -29,7 +29,6 @@ internal sealed class CgroupV2Part : CgroupPart
     public override IReadOnlyList<CgroupController> Controllers { get; }
     public override IReadOnlyList<SafeFileHandle> ProcsFiles => procs;
     public override IReadOnlyList<string> Paths => [node.Path];
-    public override IReadOnlyList<CgroupNode> Nodes => [node];
 
     /// <summary>The leaf directory fd, for clone3(CLONE_INTO_CGROUP).</summary>
     public SafeFileHandle Directory => node.Leaf.Handle;

@@ -1,0 +1,43 @@
+using System.Runtime.InteropServices;
+
+namespace Containment.IntegrationTests.Support;
+
+/// <summary>
+/// Makes this process the child subreaper while it lives: whatever a killed host leaves behind (its executor, a
+/// container) is re-parented here instead of to init, so it can be found, waited for and reaped.
+/// </summary>
+public sealed partial class Subreaper : IDisposable
+{
+    private const int PR_SET_CHILD_SUBREAPER = 36;
+    private const int WNOHANG = 1;
+
+    public Subreaper()
+    {
+        if (Prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0)
+            Assert.Fail($"prctl(PR_SET_CHILD_SUBREAPER): errno {Marshal.GetLastPInvokeError()}");
+    }
+
+    /// <summary>
+    /// Children not in <paramref name="known"/> that are still running; those that have exited (zombies) are reaped.
+    /// </summary>
+    public static IReadOnlyList<int> LiveAdopted(IReadOnlyCollection<int> known)
+    {
+        var live = new List<int>();
+        foreach (var pid in HostSnapshot.ChildPids().Where(p => !known.Contains(p)))
+        {
+            if (ProcScan.State(pid) is 'Z' or null)
+                _ = WaitPid(pid, IntPtr.Zero, WNOHANG);
+            else
+                live.Add(pid);
+        }
+        return live;
+    }
+
+    public void Dispose() => _ = Prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
+
+    [LibraryImport("libc", EntryPoint = "prctl", SetLastError = true)]
+    private static partial int Prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);
+
+    [LibraryImport("libc", EntryPoint = "waitpid", SetLastError = true)]
+    private static partial int WaitPid(int pid, IntPtr status, int options);
+}
