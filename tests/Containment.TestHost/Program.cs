@@ -15,7 +15,7 @@ using Microsoft.Extensions.Logging;
 //     start   the start of COMMAND, then it is left running (the host waits to be killed)
 //     exec    a second process joining the running container (COMMAND again), printed as "exec-pid N"
 //     delete  the disposal of the container: kill, wait, cgroup removal; then the host exits
-//     cycle   start, join, kill and dispose, printing each exit: the whole lifecycle (a pid 1 host)
+//     cycle   start, join, kill and dispose, printing each exit, the cgroup directories left, the zombie children (a pid 1 host)
 //   CONTAINMENT_TESTHOST_KILL_AFTER_US=N   in a MODE, SIGKILL the host N µs after the operation began
 // The library's log lines (information and above) go to stderr as "log LEVEL: message".
 var rootfs = Environment.GetEnvironmentVariable("CONTAINMENT_TESTHOST_ROOTFS");
@@ -105,7 +105,20 @@ async Task CycleAsync(ContainerProcess container)
     Say($"exit {(await container.WaitForExitAsync()).ShellCode}");
     await container.DisposeAsync();
     Say($"cgroups-left {paths.Count(Directory.Exists)}");
+    // Children are reaped as they exit (the executors by the library, the rest by whatever reaps for a pid 1): none may stay a zombie.
+    var zombies = Zombies();
+    for (var i = 0; i < 50 && zombies > 0; i++)
+    {
+        await Task.Delay(20);
+        zombies = Zombies();
+    }
+    Say($"zombies {zombies}");
 }
+
+static int Zombies() =>
+    Directory.GetDirectories("/proc/self/task")
+        .SelectMany(t => File.ReadAllText(Path.Combine(t, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        .Count(pid => File.Exists($"/proc/{pid}/stat") && File.ReadAllText($"/proc/{pid}/stat").Split(") ")[^1].StartsWith('Z'));
 
 static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 

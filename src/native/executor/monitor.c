@@ -287,9 +287,14 @@ static void wait_loop(struct executor *x)
             while (waitpid(x->child, &status, 0) < 0 && errno == EINTR)
                 ;
             send_msg(x->control, MSG_EXIT, 0, 0, status, -1);
+            if (failed)
+                _exit(0); /* a failed start: the host waits for this exit, then removes the cgroup itself */
             /* The cgroup outlives the child until the host is done with it (stats, the OOM count): the host
              * closes the socket when it is, or by dying; either way the directories go. */
             x->child = -1;
+            /* Nothing else is held meanwhile: a pipe of the container's must reach EOF now, not at the dispose. */
+            syscall(SYS_close_range, 0, x->control - 1, 0);
+            syscall(SYS_close_range, x->control + 1, ~0U, 0);
             struct msg m;
             while (recv_msg(x->control, &m) > 0)
                 ;

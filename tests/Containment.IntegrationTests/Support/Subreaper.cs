@@ -22,15 +22,18 @@ public sealed partial class Subreaper : IDisposable
     /// </summary>
     public static IReadOnlyList<int> LiveAdopted(IReadOnlyCollection<int> known)
     {
-        var live = new List<int>();
-        foreach (var pid in HostSnapshot.ChildPids().Where(p => !known.Contains(p)))
-        {
-            if (ProcScan.State(pid) is 'Z' or null)
-                _ = WaitPid(pid, IntPtr.Zero, WNOHANG);
-            else
-                live.Add(pid);
-        }
-        return live;
+        ReapZombies(known);
+        return HostSnapshot.ChildPids().Where(p => !known.Contains(p) && ProcScan.State(p) is not ('Z' or null)).ToList();
+    }
+
+    /// <summary>
+    /// Reaps exited children, except <paramref name="known"/>: those the test started itself, whose status is .NET's to
+    /// collect. A shim does this all the time; a zombie left in a cgroup would keep it from being removed.
+    /// </summary>
+    public static void ReapZombies(IReadOnlyCollection<int> known)
+    {
+        foreach (var pid in HostSnapshot.ChildPids().Where(p => !known.Contains(p) && ProcScan.State(p) is 'Z'))
+            _ = WaitPid(pid, IntPtr.Zero, WNOHANG);
     }
 
     public void Dispose() => _ = Prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
