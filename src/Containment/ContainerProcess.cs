@@ -147,6 +147,8 @@ public sealed class ContainerProcess : IAsyncDisposable
                     var exit = WithOomKill(ContainerExit.FromWaitStatus(received.Message.Value));
                     _logger.LogDebug("Container pid {Pid} {Exit}", Pid, exit);
                     _exit.TrySetResult(exit);
+                    // The executor now waits for the channel to close (DisposeAsync) to remove the cgroup.
+                    return;
                 }
             }
         }
@@ -155,7 +157,6 @@ public sealed class ContainerProcess : IAsyncDisposable
         }
         finally
         {
-            _channel.Reap();
             _exit.TrySetException(new ContainmentException($"The executor of container pid {Pid} exited without reporting its exit status."));
         }
     }
@@ -182,14 +183,13 @@ public sealed class ContainerProcess : IAsyncDisposable
                 _logger.LogWarning(e, "Container pid {Pid} ended without an exit status", Pid);
             }
         }
+        // A non-detached executor removes the cgroup directories once the channel closes, then exits.
         _channel.Dispose();
+        _channel.Reap();
         if (_seccomp is not null)
             await _seccomp.DisposeAsync().ConfigureAwait(false);
         if (Detached)
-        {
-            _channel.Reap();
             _cgroup?.Dispose(); // the cgroup stays with the container; only our descriptors close
-        }
         else
             Launcher.DestroyCgroup(_cgroup, _logger);
         _pidfd?.Dispose();

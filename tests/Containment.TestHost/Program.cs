@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Containment;
 using Microsoft.Extensions.Logging;
 
@@ -9,6 +10,13 @@ using Microsoft.Extensions.Logging;
 //   CONTAINMENT_TESTHOST_USERNS=root       a user namespace mapping the caller to root
 //   CONTAINMENT_TESTHOST_USERNS=subids     ... and container ids 1… to the caller's /etc/subuid, /etc/subgid ranges
 //   CONTAINMENT_TESTHOST_PIDS_MAX=N        a cgroup with this pids limit
+//   CONTAINMENT_TESTHOST_ID=ID             the container's id (names its cgroup)
+//   CONTAINMENT_TESTHOST_MODE=MODE         instead of waiting for the exit, time one operation and print "took N" (µs):
+//     start   the start of COMMAND, then it is left running (the host waits to be killed)
+//     exec    a second process joining the running container (COMMAND again), printed as "exec-pid N"
+//     delete  the disposal of the container: kill, wait, cgroup removal; then the host exits
+//     cycle   start, join, kill and dispose, printing each exit, the cgroup directories left, the zombie children (a pid 1 host)
+//   CONTAINMENT_TESTHOST_KILL_AFTER_US=N   in a MODE, SIGKILL the host N µs after the operation began
 // The library's log lines (information and above) go to stderr as "log LEVEL: message".
 var rootfs = Environment.GetEnvironmentVariable("CONTAINMENT_TESTHOST_ROOTFS");
 var spec = string.IsNullOrEmpty(rootfs) ? ContainerSpec.HostReadOnly() : ContainerSpec.FromRootfs(rootfs);
@@ -20,21 +28,104 @@ spec = Environment.GetEnvironmentVariable("CONTAINMENT_TESTHOST_USERNS") switch
 };
 if (int.TryParse(Environment.GetEnvironmentVariable("CONTAINMENT_TESTHOST_PIDS_MAX"), out var pidsMax))
     spec = spec.WithCgroup(c => c.PidsMax(pidsMax));
+var mode = Environment.GetEnvironmentVariable("CONTAINMENT_TESTHOST_MODE");
+long? killAfter = long.TryParse(Environment.GetEnvironmentVariable("CONTAINMENT_TESTHOST_KILL_AFTER_US"), out var us) ? us : null;
+var options = new ContainerStartOptions { Logger = new StderrLogger(), Id = NullIfEmpty(Environment.GetEnvironmentVariable("CONTAINMENT_TESTHOST_ID")) };
 try
 {
-    await using var container = await ContainerProcess.StartAsync(
-        spec.WithProcess(p => p.Args(args).StandardOutput(Stdio.Inherit).StandardError(Stdio.Inherit)),
-        new ContainerStartOptions { Logger = new StderrLogger() });
-    Console.WriteLine($"pid {container.Pid}");
-    Console.Out.Flush();
-    var exit = await container.WaitForExitAsync();
-    Console.WriteLine($"exit {exit.ShellCode}");
+    if (mode is null)
+        return await RunToExitAsync();
+    await TimeOperationAsync(mode);
     return 0;
 }
 catch (ContainmentException e)
 {
     Console.WriteLine($"error {e.Message}");
     return 1;
+}
+
+async Task<int> RunToExitAsync()
+{
+    await using var container = await ContainerProcess.StartAsync(
+        spec.WithProcess(p => p.Args(args).StandardOutput(Stdio.Inherit).StandardError(Stdio.Inherit)), options);
+    Say($"pid {container.Pid}");
+    var exit = await container.WaitForExitAsync();
+    Say($"exit {exit.ShellCode}");
+    return 0;
+}
+
+async Task TimeOperationAsync(string operation)
+{
+    var process = spec.WithProcess(p => p.Args(args).StandardOutput(Stdio.Null).StandardError(Stdio.Null));
+    var started = 0L;
+    void Begin()
+    {
+        SelfKill.Arm(killAfter);
+        started = Stopwatch.GetTimestamp();
+    }
+    if (operation == "start")
+        Begin();
+    var container = await ContainerProcess.StartAsync(process, options);
+    Say($"pid {container.Pid}");
+    switch (operation)
+    {
+        case "start":
+            Say($"took {Stopwatch.GetElapsedTime(started).TotalMicroseconds:F0}");
+            await Task.Delay(Timeout.Infinite);
+            break;
+        case "exec":
+            Begin();
+            var joined = await ContainerProcess.StartAsync(ContainerSpec.JoinRunning(container.Pid)
+                .WithProcess(p => p.Args(args).StandardOutput(Stdio.Null).StandardError(Stdio.Null)), new ContainerStartOptions());
+            Say($"exec-pid {joined.Pid}");
+            Say($"took {Stopwatch.GetElapsedTime(started).TotalMicroseconds:F0}");
+            await Task.Delay(Timeout.Infinite);
+            break;
+        case "delete":
+            Begin();
+            await container.DisposeAsync();
+            Say($"took {Stopwatch.GetElapsedTime(started).TotalMicroseconds:F0}");
+            break;
+        case "cycle":
+            await CycleAsync(container);
+            break;
+        default:
+            throw new ContainmentException($"unknown CONTAINMENT_TESTHOST_MODE '{operation}'");
+    }
+}
+
+// The whole lifecycle: a joined process exits with its own code, the container is killed, and both statuses arrive.
+async Task CycleAsync(ContainerProcess container)
+{
+    await using (var joined = await ContainerProcess.StartAsync(ContainerSpec.JoinRunning(container.Pid)
+        .WithProcess(p => p.Args("/bin/sh", "-c", "exit 5").StandardOutput(Stdio.Null).StandardError(Stdio.Null)), new ContainerStartOptions()))
+        Say($"exec-exit {(await joined.WaitForExitAsync()).ShellCode}");
+    var paths = container.Cgroup?.Paths ?? [];
+    container.Kill();
+    Say($"exit {(await container.WaitForExitAsync()).ShellCode}");
+    await container.DisposeAsync();
+    Say($"cgroups-left {paths.Count(Directory.Exists)}");
+    // Children are reaped as they exit (the executors by the library, the rest by whatever reaps for a pid 1): none may stay a zombie.
+    var zombies = Zombies();
+    for (var i = 0; i < 50 && zombies > 0; i++)
+    {
+        await Task.Delay(20);
+        zombies = Zombies();
+    }
+    Say($"zombies {zombies}");
+}
+
+static int Zombies() =>
+    Directory.GetDirectories("/proc/self/task")
+        .SelectMany(t => File.ReadAllText(Path.Combine(t, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        .Count(pid => File.Exists($"/proc/{pid}/stat") && File.ReadAllText($"/proc/{pid}/stat").Split(") ")[^1].StartsWith('Z'));
+
+static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+static void Say(string line)
+{
+    Console.WriteLine(line);
+    Console.Out.Flush();
 }
 
 /// <summary>Writes the library's log lines to stderr, where tests read them.</summary>

@@ -85,6 +85,24 @@ internal static class ContainerOps
         }
     }
 
+    /// <summary>
+    /// A create killed after its container was set up but before it recorded it leaves a cgroup (with init waiting in
+    /// it) that the record does not name: found by the id and the bundle's cgroupsPath, emptied and removed.
+    /// </summary>
+    public static void RemoveUnrecordedCgroup(ContainerRecord record, Log log)
+    {
+        try
+        {
+            var cgroupsPath = OciConfig.LoadBundle(record.Bundle).Linux?.CgroupsPath;
+            using var cgroup = Cgroups.Cgroup.Open(record.Id, string.IsNullOrEmpty(cgroupsPath) ? null : cgroupsPath);
+            cgroup.Destroy();
+        }
+        catch (Exception e) when (e is ContainmentException or OciConfigException or IOException)
+        {
+            log.Debug($"container {record.Id}: no unrecorded cgroup to remove ({e.Message})");
+        }
+    }
+
     public static async Task WritePidFileAsync(string? path, int pid)
     {
         if (path is null)

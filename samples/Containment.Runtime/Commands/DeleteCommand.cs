@@ -35,6 +35,8 @@ internal static class DeleteCommand
                 await FreezeCommand.SetFrozenAsync(runtime, record, false, cancellationToken);
             await ContainerOps.KillAllAndWaitAsync(record, cancellationToken);
             ContainerOps.RemoveCgroups(record, runtime.Log);
+            if (ContainerOps.CgroupPaths(record).Count == 0)
+                ContainerOps.RemoveUnrecordedCgroup(record, runtime.Log);
             guard.Delete();
         }
         try

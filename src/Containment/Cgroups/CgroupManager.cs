@@ -76,6 +76,24 @@ internal sealed class CgroupManager
     }
 
     /// <summary>
+    /// Every directory <see cref="Create"/> may make for the container, in every mounted hierarchy (whether or not the
+    /// spec uses it), deepest first within each: the leaf, then its ancestors.
+    /// </summary>
+    /// <exception cref="ContainerSpecException">The path is invalid.</exception>
+    internal IEnumerable<CgroupDirectoryToRemove> DirectoriesOf(string containerId, string? cgroupsPath)
+    {
+        var hierarchies = Layout.Mode == CgroupMode.Unified ? [] : Layout.V1.ToList();
+        if (Layout.Unified is not null)
+            hierarchies.Add(Layout.Unified);
+        foreach (var hierarchy in hierarchies)
+        {
+            var names = CgroupPath.Resolve(cgroupsPath, containerId, hierarchy).Split('/');
+            for (var depth = names.Length; depth > 0; depth--)
+                yield return new CgroupDirectoryToRemove(hierarchy.MountPoint.TrimEnd('/') + "/" + string.Join('/', names[..depth]), depth == names.Length);
+        }
+    }
+
+    /// <summary>
     /// Re-attaches to a container's existing cgroup, created earlier (possibly by another process) by
     /// <see cref="Create"/> with the same <paramref name="containerId"/> and <paramref name="cgroupsPath"/>: the
     /// directory in every v1 hierarchy where it exists, and the v2 leaf (always in unified mode; in hybrid mode

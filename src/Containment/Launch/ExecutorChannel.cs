@@ -28,7 +28,24 @@ internal sealed class ExecutorChannel : IDisposable
     public int ExecutorPid { get; }
 
     /// <summary>Sends the plan and spawns the executor from its memfd.</summary>
-    public static unsafe ExecutorChannel Start(byte[] plan, IReadOnlyList<SafeHandle> fds)
+    public static ExecutorChannel Start(byte[] plan, IReadOnlyList<SafeHandle> fds)
+    {
+        var channel = Spawn();
+        try
+        {
+            channel.SendPlan(plan, fds);
+            return channel;
+        }
+        catch
+        {
+            channel.Dispose();
+            channel.Reap();
+            throw;
+        }
+    }
+
+    /// <summary>Spawns the executor from its memfd; it waits for the plan (or an announcement, see <see cref="AnnounceAsync"/>).</summary>
+    public static unsafe ExecutorChannel Spawn()
     {
         var pair = stackalloc int[2];
         if (Libc.SocketPair(Libc.AF_UNIX, Libc.SOCK_SEQPACKET | Libc.SOCK_CLOEXEC, 0, pair) < 0)
@@ -45,8 +62,7 @@ internal sealed class ExecutorChannel : IDisposable
                 Libc.Close(child);
                 child = moved;
             }
-            SendPlan(host, plan, fds);
-            var pid = Spawn(child);
+            var pid = SpawnExecutor(child);
             Libc.Close(child);
             child = -1;
             return new ExecutorChannel(host, pid);
@@ -60,13 +76,14 @@ internal sealed class ExecutorChannel : IDisposable
         }
     }
 
-    private static void SendPlan(int socket, byte[] plan, IReadOnlyList<SafeHandle> fds)
+    /// <summary>Sends the launch plan and the descriptors it names.</summary>
+    public void SendPlan(byte[] plan, IReadOnlyList<SafeHandle> fds)
     {
-        if (Libc.SendWithFds(socket, plan, fds) != plan.Length)
+        if (Libc.SendWithFds(_fd, plan, fds) != plan.Length)
             throw SyscallException.FromLastError("sendmsg", $"launch plan ({plan.Length} bytes, {fds.Count} fds)");
     }
 
-    private static unsafe int Spawn(int channel)
+    private static unsafe int SpawnExecutor(int channel)
     {
         var actions = NativeMemory.AllocZeroed(Libc.SpawnStructSize);
         try
@@ -141,6 +158,18 @@ internal sealed class ExecutorChannel : IDisposable
             BinaryPrimitives.ReadInt32LittleEndian(span[8..]),
             BinaryPrimitives.ReadInt32LittleEndian(span[12..]));
         return (message, fd);
+    }
+
+    /// <summary>
+    /// Before the plan: tells the executor which directories the launch is about to create (a plan of
+    /// <see cref="PlanOp.OrphanRmdir"/> steps), and waits until it has noted those that do not exist yet. If the host
+    /// dies from then on, the executor removes them.
+    /// </summary>
+    public async Task AnnounceAsync(byte[] announcement, CancellationToken cancellationToken)
+    {
+        SendPlan(announcement, []);
+        if (await ReceiveAsync(cancellationToken).ConfigureAwait(false) is not ({ Kind: MessageKind.Continue }, null))
+            throw new ContainmentException("The executor did not acknowledge the cgroup directories of the launch.");
     }
 
     /// <summary>Lets the child past a sync point.</summary>

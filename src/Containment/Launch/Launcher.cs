@@ -61,7 +61,11 @@ internal static class Launcher
                 inputs.MountSources = Mounts.MountSources.Open(spec);
             if (spec.Rootfs is not RootfsSpec.Joined && spec.Cgroup is not null)
             {
-                cgroup = Rootless.IsRootless ? TryCreateDelegatedCgroup(spec, id, logger) : CgroupManager.Detect(logger).Create(spec.Cgroup, id, spec.CgroupsPath);
+                var manager = CgroupManager.Detect(logger);
+                // The executor runs first, knowing what the launch is about to create: if the host dies, it removes that.
+                channel = ExecutorChannel.Spawn();
+                await channel.AnnounceAsync(AnnounceCgroup(manager, id, spec.CgroupsPath), cancellationToken).ConfigureAwait(false);
+                cgroup = Rootless.IsRootless ? TryCreateDelegatedCgroup(manager, spec, id, logger) : manager.Create(spec.Cgroup, id, spec.CgroupsPath);
                 inputs.CgroupPaths = cgroup?.Paths ?? [];
                 // Pure v2: clone3 puts the child in its cgroup; otherwise the monitor writes its pid.
                 if (cgroup?.Directory is not null)
@@ -71,7 +75,10 @@ internal static class Launcher
             }
             streams = LaunchStreams.Open(spec.Process, inputs);
             var plan = PlanCompiler.Compile(spec, inputs);
-            channel = ExecutorChannel.Start(plan.Encode(), plan.Fds);
+            if (channel is null)
+                channel = ExecutorChannel.Start(plan.Encode(), plan.Fds);
+            else
+                channel.SendPlan(plan.Encode(), plan.Fds);
             streams.Dispose();
             DisposeInputs(inputs);
 
@@ -188,11 +195,11 @@ internal static class Launcher
     }
 
     /// <summary>A rootless host gets a cgroup only where one was delegated to it; otherwise it runs without (and says so).</summary>
-    private static CgroupHandle? TryCreateDelegatedCgroup(ContainerSpec spec, string id, ILogger logger)
+    private static CgroupHandle? TryCreateDelegatedCgroup(CgroupManager manager, ContainerSpec spec, string id, ILogger logger)
     {
         try
         {
-            var handle = CgroupManager.Detect(logger).Create(spec.Cgroup!, id, spec.CgroupsPath);
+            var handle = manager.Create(spec.Cgroup!, id, spec.CgroupsPath);
             logger.LogInformation("Rootless: using the delegated cgroup {Paths}", string.Join(", ", handle.Paths));
             return handle;
         }
@@ -202,6 +209,15 @@ internal static class Launcher
                 HostCredentials.EffectiveUid, e.Message);
             return null;
         }
+    }
+
+    /// <summary>The announcement of every directory the cgroup's creation may make (see <see cref="ExecutorChannel.AnnounceAsync"/>).</summary>
+    private static byte[] AnnounceCgroup(CgroupManager manager, string id, string? cgroupsPath)
+    {
+        var announcement = new LaunchPlan();
+        foreach (var directory in manager.DirectoriesOf(id, cgroupsPath))
+            announcement.OrphanRmdir(directory);
+        return announcement.Encode();
     }
 
     private static async Task<(ExecutorMessage, SafeFileHandle?)?> ReceiveOrCancelled(ExecutorChannel channel, CancellationToken cancellationToken)

@@ -8,6 +8,7 @@ internal enum PlanOp : uint
     WritePid = 3,
     WriteChildProc = 4,
     Release = 5,
+    OrphanRmdir = 6,
     WaitRelease = 20,
     Mount = 21,
     Mknod = 22,

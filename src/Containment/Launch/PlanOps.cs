@@ -15,6 +15,10 @@ internal static class PlanOps
     public static void WriteChildProc(this LaunchPlan plan, string relative, string content) =>
         plan.Op(PlanOp.WriteChildProc, "write", "/proc/<pid>/" + relative).Str(relative).Str(content).End();
 
+    /// <summary>A cgroup directory the monitor removes if the host dies while the container depends on it.</summary>
+    public static void OrphanRmdir(this LaunchPlan plan, Cgroups.CgroupDirectoryToRemove directory) =>
+        plan.Op(PlanOp.OrphanRmdir, "rmdir", directory.Path).Str(directory.Path).U32(directory.IsLeaf ? 1u : 0u).End();
+
     public static void Release(this LaunchPlan plan) =>
         plan.Op(PlanOp.Release, "send", "release").End();
 

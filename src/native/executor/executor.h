@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <unistd.h>
 
+#define ORPHAN_DIRS_MAX 32
 struct executor {
     int control;       /* socket to the host */
     int channel;       /* socket between monitor and child (each keeps its own end) */
@@ -19,6 +20,9 @@ struct executor {
     int pidfd;
     int rootfd;        /* the root that in-root paths resolve beneath, or -1 */
     int released;      /* the monitor has let the child run (OP_RELEASE) */
+    const char *orphan_dirs[ORPHAN_DIRS_MAX]; /* OP_ORPHAN_RMDIR paths, deepest first (into the plan) */
+    int orphan_leaf[ORPHAN_DIRS_MAX];         /* ... which of them are leaves (only a leaf's processes are ours) */
+    int norphan_dirs;
 };
 
 /* Sends one message; MSG_NOSIGNAL, so a vanished peer is an error, not a SIGPIPE. */
@@ -54,6 +58,12 @@ _Noreturn void run_child(struct executor *x);
 /* The identity ops (identity.c): returns 0, -1 with errno set, or 1 when op is not one of them. */
 int run_identity_op(struct executor *x, struct op *op);
 _Noreturn void run_monitor(struct executor *x);
+/* The host is gone (orphan.c): kills and reaps a child that is not yet its own, removes the
+ * OP_ORPHAN_RMDIR directories, and exits. */
+_Noreturn void orphaned(struct executor *x);
+/* A first message of OP_ORPHAN_RMDIR ops alone (orphan.c): records those paths that do not exist yet and
+ * acknowledges with MSG_CONTINUE. Returns 1, or 0 when the message is a launch plan (nothing is recorded). */
+int take_announcement(struct executor *x, const uint8_t *buf, size_t len);
 /* OP_TERMINAL (terminal.c): returns 0, or -1 with errno set. */
 int do_terminal(struct executor *x, struct reader *a, int step);
 

@@ -167,6 +167,12 @@ int main(void)
 
     size_t len = 0;
     uint8_t *plan = receive_plan(&x, &len);
+    if (plan && take_announcement(&x, plan, len)) {
+        /* The announcement stays allocated: the recorded paths point into it. */
+        plan = receive_plan(&x, &len);
+        if (!plan)
+            orphaned(&x); /* the host is gone, or its launch failed before the plan */
+    }
     if (!plan)
         die(&x, EBADMSG);
     if (decode(&x, plan, len) < 0)

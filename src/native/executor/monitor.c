@@ -52,7 +52,8 @@ static void reap_and_exit(struct executor *x, int code)
 
 static _Noreturn void fail(struct executor *x, const struct op *op, int err)
 {
-    send_msg(x->control, MSG_ERROR, (int)op->index, err, 0, -1);
+    if (send_msg(x->control, MSG_ERROR, (int)op->index, err, 0, -1) < 0)
+        orphaned(x); /* no host to clean up after the failure */
     reap_and_exit(x, 126);
     _exit(126);
 }
@@ -168,7 +169,7 @@ static int host_sync(struct executor *x, struct op *op)
     for (;;) {
         int r = recv_msg(x->control, &answer);
         if (r <= 0)
-            reap_and_exit(x, 1); /* the host is gone, or gave up on the launch */
+            orphaned(x); /* the host is gone, or gave up on the launch */
         if (answer.kind == MSG_CONTINUE)
             return 0;
     }
@@ -214,7 +215,7 @@ static void relay_sync(struct executor *x, const struct msg *m)
     for (;;) {
         int r = recv_msg(x->control, &answer);
         if (r <= 0)
-            reap_and_exit(x, 1); /* the host is gone */
+            orphaned(x); /* the host is gone */
         if (answer.kind == MSG_CONTINUE)
             break;
     }
@@ -287,16 +288,25 @@ static void wait_loop(struct executor *x)
             while (waitpid(x->child, &status, 0) < 0 && errno == EINTR)
                 ;
             send_msg(x->control, MSG_EXIT, 0, 0, status, -1);
-            _exit(0);
+            if (failed)
+                _exit(0); /* a failed start: the host waits for this exit, then removes the cgroup itself */
+            /* The cgroup outlives the child until the host is done with it (stats, the OOM count): the host
+             * closes the socket when it is, or by dying; either way the directories go. */
+            x->child = -1;
+            /* Nothing else is held meanwhile: a pipe of the container's must reach EOF now, not at the dispose. */
+            syscall(SYS_close_range, 0, x->control - 1, 0);
+            syscall(SYS_close_range, x->control + 1, ~0U, 0);
+            struct msg m;
+            while (recv_msg(x->control, &m) > 0)
+                ;
+            orphaned(x);
         }
         if (p[0].revents) {
             struct msg m;
-            if (recv_msg(x->control, &m) <= 0) {
-                /* The host is gone: a non-detached container goes with it. */
-                if (x->detached)
-                    _exit(0);
-                reap_and_exit(x, 1);
-            }
+            /* The host is gone: a non-detached container goes with it, and so does a detached one that
+             * is not ready yet (its monitor leaves once it is): no one else knows of it. */
+            if (recv_msg(x->control, &m) <= 0)
+                orphaned(x);
         }
     }
 }

@@ -20,6 +20,8 @@ enum op_code {
     OP_WRITE_PID = 3,      /* u32 fd_index: write the child's pid (decimal) to that fd */
     OP_WRITE_CHILD_PROC = 4, /* str relpath, str content: write to /proc/<child>/<relpath> */
     OP_RELEASE = 5,        /* release the child */
+    OP_ORPHAN_RMDIR = 6,   /* str path, u32 leaf: only in an announcement, a plan of these alone that may precede the
+                            * launch plan; see orphan.c */
     /* Run by the child. */
     OP_WAIT_RELEASE = 20,
     OP_MOUNT = 21,         /* str source, str target, str fstype, u64 flags, str data, u32 target_kind, u32 create, u32 mode */

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Containment.IntegrationTests.Support;
 
 namespace Containment.IntegrationTests.Launch;
 
@@ -51,5 +52,29 @@ public class HostLifetimeTests
         var output = await host.StandardOutput.ReadToEndAsync();
         await host.WaitForExitAsync();
         Assert.That(output, Does.Match(@"pid \d+\nexit 7\n"), await host.StandardError.ReadToEndAsync());
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task The_whole_lifecycle_works_when_the_host_is_pid_1_of_its_pid_namespace(bool sigchldIgnored)
+    {
+        // Start (with a cgroup and mounts), a joined process with its own exit code, kill, wait, dispose; then the host
+        // counts its zombie children. With SIGCHLD ignored, .NET reaps every child itself (waitpid(-1)).
+        using var rootfs = TestRootfs.Create();
+        var id = $"pid1-{Guid.NewGuid():N}"[..20];
+        var script = $"{(sigchldIgnored ? "trap '' CHLD; " : "")}exec dotnet {TestHost} /bin/sleep 1000";
+        var psi = new ProcessStartInfo("unshare") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "--pid", "--fork", "--mount-proc", "/bin/sh", "-c", script })
+            psi.ArgumentList.Add(a);
+        psi.Environment["CONTAINMENT_TESTHOST_ROOTFS"] = rootfs.Path;
+        psi.Environment["CONTAINMENT_TESTHOST_PIDS_MAX"] = "64";
+        psi.Environment["CONTAINMENT_TESTHOST_ID"] = id;
+        psi.Environment["CONTAINMENT_TESTHOST_MODE"] = "cycle";
+        using var host = Process.Start(psi)!;
+        var output = await host.StandardOutput.ReadToEndAsync();
+        await host.WaitForExitAsync();
+        Assert.That(output, Does.Match(@"^pid \d+\nexec-exit 5\nexit 137\ncgroups-left 0\nzombies 0\n$"), await host.StandardError.ReadToEndAsync());
+        Assert.That(host.ExitCode, Is.Zero);
+        Assert.That(Leftovers.CgroupDirectories(id), Is.Empty);
     }
 }

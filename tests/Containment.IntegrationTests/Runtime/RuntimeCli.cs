@@ -55,28 +55,41 @@ public sealed class RuntimeCli : IDisposable
     /// <summary>Runs one command after the shell <paramref name="redirections"/> (e.g. <c>exec 3&lt;file</c>) ran.</summary>
     public Result RunWith(string redirections, params string[] args)
     {
-        var stdoutPath = Path.Combine(Bundle, "cli.stdout");
-        var stderrPath = Path.Combine(Bundle, "cli.stderr");
+        using var p = LaunchWith(redirections, args);
+        if (!p.WaitForExit(60_000))
+        {
+            p.Kill(true);
+            Assert.Fail($"containment {string.Join(' ', args)} timed out");
+        }
+        return ResultOf(p);
+    }
+
+    /// <summary>The result of a command started with <see cref="Launch"/>, once it has exited.</summary>
+    public Result ResultOf(Process exited) => new(exited.ExitCode, File.ReadAllText(StdoutPath), File.ReadAllText(StderrPath));
+
+    private string StdoutPath => Path.Combine(Bundle, "cli.stdout");
+    private string StderrPath => Path.Combine(Bundle, "cli.stderr");
+
+    /// <summary>Starts one command without waiting for it: the process is the CLI's own (the shell execs it).</summary>
+    public Process Launch(params string[] args) => LaunchWith("", args);
+
+    private Process LaunchWith(string redirections, string[] args)
+    {
         var psi = new ProcessStartInfo("/bin/sh") { RedirectStandardInput = true };
         psi.ArgumentList.Add("-c");
         psi.ArgumentList.Add($"out=$1; err=$2; shift 2; {redirections}\nexec \"$@\" >\"$out\" 2>\"$err\"");
         psi.ArgumentList.Add("sh");
-        psi.ArgumentList.Add(stdoutPath);
-        psi.ArgumentList.Add(stderrPath);
+        psi.ArgumentList.Add(StdoutPath);
+        psi.ArgumentList.Add(StderrPath);
         psi.ArgumentList.Add("dotnet");
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Containment.Runtime.dll"));
         psi.ArgumentList.Add("--root");
         psi.ArgumentList.Add(Root);
         foreach (var a in args)
             psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
+        var p = Process.Start(psi)!;
         p.StandardInput.Close();
-        if (!p.WaitForExit(60_000))
-        {
-            p.Kill(true);
-            Assert.Fail($"containment {string.Join(' ', args)} timed out");
-        }
-        return new Result(p.ExitCode, File.ReadAllText(stdoutPath), File.ReadAllText(stderrPath));
+        return p;
     }
 
     public string Status(string id) => (string)JsonNode.Parse(Run("state", id).Stdout)!["status"]!;

@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using Containment;
+
+// LibrarySoak ROOTFS [COUNT] [IN_FLIGHT]
+// COUNT lifecycles (start /bin/true on ROOTFS with a pids-limited cgroup, wait, dispose), IN_FLIGHT at a time, in this
+// one host. Prints one line: failures, what the host kept (fds, children, mounts), the cgroups and processes left
+// under /containment/soak-*, RSS at start and end, containers/s.
+if (args.Length < 1)
+{
+    Console.Error.WriteLine("usage: LibrarySoak ROOTFS [COUNT] [IN_FLIGHT]");
+    return 2;
+}
+var rootfs = args[0];
+var count = args.Length > 1 ? int.Parse(args[1]) : 1000;
+var inFlight = args.Length > 2 ? int.Parse(args[2]) : 8;
+var spec = ContainerSpec.FromRootfs(rootfs).WithCgroup(c => c.PidsMax(32))
+    .WithProcess(p => p.Args("/bin/true").StandardOutput(Stdio.Null).StandardError(Stdio.Null));
+
+await LifecycleAsync("soak-warmup"); // the executor image and the JIT'd paths exist before the baseline
+GC.Collect();
+GC.WaitForPendingFinalizers();
+var fds = Directory.GetFiles("/proc/self/fd").Length;
+var mounts = File.ReadAllLines("/proc/self/mountinfo").Length;
+var rssStart = RssKiB();
+var failures = 0;
+var next = 0;
+var clock = Stopwatch.StartNew();
+await Task.WhenAll(Enumerable.Range(0, inFlight).Select(_ => Task.Run(async () =>
+{
+    while (Interlocked.Increment(ref next) is var i && i <= count)
+    {
+        try
+        {
+            if (await LifecycleAsync($"soak-{i}") != 0)
+                Interlocked.Increment(ref failures);
+        }
+        catch (ContainmentException e)
+        {
+            Interlocked.Increment(ref failures);
+            Console.Error.WriteLine($"lifecycle {i}: {e.Message}");
+        }
+    }
+})));
+var seconds = clock.Elapsed.TotalSeconds;
+GC.Collect();
+GC.WaitForPendingFinalizers();
+var children = Directory.GetDirectories("/proc/self/task").Sum(t => File.ReadAllText(Path.Combine(t, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries).Length);
+var cgroups = Directory.GetDirectories("/sys/fs/cgroup", "soak-*", SearchOption.AllDirectories).Length;
+var processes = Directory.GetDirectories("/proc").Count(d => Path.GetFileName(d).All(char.IsAsciiDigit) && InSoakCgroup(d));
+Console.WriteLine($"library: {count} lifecycles, {inFlight} in flight: failures {failures}, leaked fds {Directory.GetFiles("/proc/self/fd").Length - fds}, " +
+    $"children {children}, mounts {File.ReadAllLines("/proc/self/mountinfo").Length - mounts}, cgroups {cgroups}, processes {processes}, " +
+    $"RSS {rssStart / 1024.0:F1} -> {RssKiB() / 1024.0:F1} MiB, {count / seconds:F0} containers/s ({seconds:F1} s)");
+return failures == 0 ? 0 : 1;
+
+async Task<int> LifecycleAsync(string id)
+{
+    await using var container = await ContainerProcess.StartAsync(spec, new ContainerStartOptions { Id = id });
+    return (await container.WaitForExitAsync()).ShellCode;
+}
+
+static long RssKiB() =>
+    long.Parse(File.ReadAllLines("/proc/self/status").Single(l => l.StartsWith("VmRSS:")).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
+
+static bool InSoakCgroup(string procDir)
+{
+    try { return File.ReadAllText(Path.Combine(procDir, "cgroup")).Contains("/soak-", StringComparison.Ordinal); }
+    catch (IOException) { return false; }
+}
