@@ -12,6 +12,7 @@ internal static class DeleteCommand
     {
         var a = Args.Parse(args, [], ["force|f"]);
         var id = a.Id("delete");
+        runtime.Store.RemoveLeftovers(); // what a create or delete killed halfway left, whichever container it was
         if (!runtime.Store.Exists(id))
         {
             if (a.Has("force"))

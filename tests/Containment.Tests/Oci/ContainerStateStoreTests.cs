@@ -369,4 +369,30 @@ public class ContainerStateStoreTests
         Assert.That(ContainerId.IsValid(new string('a', 255)), Is.True);
         Assert.That(ContainerId.Problem(new string('a', 256)), Does.Contain("255"));
     }
+
+    [Test]
+    public void Leftovers_of_a_killed_create_or_delete_are_removed_and_nothing_live_is_touched()
+    {
+        Add(Record("kept"));
+        using var creating = _store.Create(Record("being-created")); // renamed into place already; its lock is held
+        var tombstone = Directory.CreateDirectory(Path.Combine(_root, ".deleted-0123")).FullName;
+        File.WriteAllText(Path.Combine(tombstone, "state.json"), "{}");
+        var abandoned = Directory.CreateDirectory(Path.Combine(_root, ".new-aaaa")).FullName;
+        File.WriteAllText(Path.Combine(abandoned, "lock"), "");
+        var live = Directory.CreateDirectory(Path.Combine(_root, ".new-bbbb")).FullName;
+        using var liveLock = File.Open(Path.Combine(live, "lock"), FileMode.Create);
+        Assert.That(Containment.Interop.Libc.Flock((int)liveLock.SafeFileHandle.DangerousGetHandle(), Containment.Interop.Libc.LOCK_EX), Is.Zero);
+        var justMade = Directory.CreateDirectory(Path.Combine(_root, ".new-cccc")).FullName; // its creator is about to lock it
+
+        _store.RemoveLeftovers();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Directory.Exists(tombstone), Is.False, "a folder being deleted");
+            Assert.That(Directory.Exists(abandoned), Is.False, "a folder being built whose lock no one holds");
+            Assert.That(Directory.Exists(live), Is.True, "a create in progress holds its lock");
+            Assert.That(Directory.Exists(justMade), Is.True, "a fresh folder without a lock file yet");
+            Assert.That(_store.List().Select(r => r.Id), Is.EqualTo(new[] { "being-created", "kept" }));
+        });
+    }
 }

@@ -26,6 +26,47 @@ public sealed class ContainerStateStore
     public string DirectoryOf(string id) => Path.Combine(Root, ContainerId.Validate(id));
 
     /// <summary>
+    /// Removes what a create or delete killed halfway left in the state directory: a folder being built (<c>.new-*</c>)
+    /// whose lock no one holds, and a folder being removed (<c>.deleted-*</c>, already unreachable by id). Neither
+    /// names a container; a live create's folder is locked and left alone. Best effort: nothing is thrown.
+    /// </summary>
+    public void RemoveLeftovers()
+    {
+        IEnumerable<string> folders;
+        try
+        {
+            folders = Directory.EnumerateDirectories(Root).ToList();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return;
+        }
+        foreach (var folder in folders)
+        {
+            var name = Path.GetFileName(folder);
+            try
+            {
+                if (name.StartsWith(".deleted-", StringComparison.Ordinal))
+                    Directory.Delete(folder, recursive: true);
+                else if (name.StartsWith(".new-", StringComparison.Ordinal) && !IsLocked(folder))
+                    Directory.Delete(folder, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ContainerStateException)
+            {
+                // Another caller is removing it too, or it is not ours to remove.
+            }
+        }
+    }
+
+    private static bool IsLocked(string folder)
+    {
+        using var handle = ContainerLock.OpenLockFile(Path.Combine(folder, LockFileName), create: false);
+        if (handle is null) // killed before its lock file existed, or a create that is about to make it
+            return DateTime.UtcNow - Directory.GetLastWriteTimeUtc(folder) < TimeSpan.FromSeconds(10);
+        return Libc.Flock((int)handle.DangerousGetHandle(), Libc.LOCK_EX | Libc.LOCK_NB) != 0;
+    }
+
+    /// <summary>
     /// Records a new container and returns it locked, so that its creation can proceed without other callers
     /// acting on it. The folder appears complete or not at all (it is built under a temporary name and renamed).
     /// </summary>
