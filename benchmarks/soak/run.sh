@@ -36,7 +36,9 @@ unshare --mount --propagation private bash -s "$count" "$inflight" "$bundle" "$w
 set -euo pipefail
 count=$1 inflight=$2 bundle=$3 work=$4
 umount -l /sys/fs/cgroup/unified 2>/dev/null || true
-cgroups() { find /sys/fs/cgroup -maxdepth 3 -type d -name 'soak-*' | wc -l; }
+# Under the detached unified mount point crun makes plain directories in /sys/fs/cgroup's tmpfs (hidden outside
+# this namespace): not cgroups, so not counted here, but removed at the end.
+cgroups() { find /sys/fs/cgroup -maxdepth 3 -type d -name 'soak-*' -not -path '/sys/fs/cgroup/unified/*' | wc -l; }
 processes() { grep -l '/soak-' /proc/[0-9]*/cgroup 2>/dev/null | wc -l; }
 mounts() { wc -l </proc/self/mountinfo; }
 
@@ -57,4 +59,5 @@ soak_cli() {
 mkdir -p "$work/state-c" "$work/state-crun"
 soak_cli "containment run" "$work/bin/containment" --root "$work/state-c" run --bundle "$bundle"
 soak_cli "crun run" crun --root "$work/state-crun" run --bundle "$bundle"
+find /sys/fs/cgroup/unified -mindepth 1 -maxdepth 1 -type d -name 'soak-*' -exec rmdir {} +
 SH
