@@ -12,6 +12,7 @@ internal static class DeleteCommand
     {
         var a = Args.Parse(args, [], ["force|f"]);
         var id = a.Id("delete");
+        runtime.Store.RemoveAbandonedNewFolders(); // a create killed mid-record may have left one, possibly this id's
         if (!runtime.Store.Exists(id))
         {
             if (a.Has("force"))

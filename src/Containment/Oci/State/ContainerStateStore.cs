@@ -45,6 +45,7 @@ public sealed class ContainerStateStore
             throw new ContainerStateException($"cannot create the state directory {Root}: {e.Message}", e);
         }
         if (Directory.Exists(final)) throw new ContainerExistsException(record.Id);
+        RemoveAbandonedNewFolders();
 
         var temp = Path.Combine(Root, $".new-{Guid.NewGuid():N}");
         ContainerLock? held = null;
@@ -174,6 +175,23 @@ public sealed class ContainerStateStore
             throw new ContainerStateException($"container {id}: cannot read {path}: {e.Message}", e);
         }
         return OciJson.Deserialize(json, OciJsonContext.Default.ContainerRecord, path);
+    }
+
+    /// <summary>
+    /// A create killed before its rename leaves its <c>.new-*</c> folder: removed once its lock is free (its creator is
+    /// gone), or when it has had no lock file for a minute (killed before making one; a live create makes it at once).
+    /// </summary>
+    public void RemoveAbandonedNewFolders()
+    {
+        if (!Directory.Exists(Root)) return;
+        foreach (var folder in Directory.EnumerateDirectories(Root, ".new-*"))
+        {
+            using var handle = ContainerLock.OpenLockFile(Path.Combine(folder, LockFileName), create: false);
+            var abandoned = handle is null
+                ? DateTime.UtcNow - Directory.GetLastWriteTimeUtc(folder) > TimeSpan.FromMinutes(1)
+                : ContainerLock.Acquire(handle, Path.GetFileName(folder), TimeSpan.Zero);
+            if (abandoned) TryDeleteDirectory(folder);
+        }
     }
 
     internal static void TryDeleteDirectory(string path)
