@@ -86,6 +86,7 @@ public sealed class ContainerStateStore
             throw new ContainerStateException($"cannot create the state directory {Root}: {e.Message}", e);
         }
         if (Directory.Exists(final)) throw new ContainerExistsException(record.Id);
+        RemoveLeftovers();
 
         var temp = Path.Combine(Root, $".new-{Guid.NewGuid():N}");
         ContainerLock? held = null;
