@@ -30,6 +30,9 @@ unshare --mount --propagation private bash -s "$runs" "$bundle" "$work" <<'SH'
 set -euo pipefail
 runs=$1 bundle=$2 work=$3
 umount -l /sys/fs/cgroup/unified 2>/dev/null || true
+# Under the detached mount point crun makes plain directories (and a cgroup.procs file) in the host's /sys/fs/cgroup
+# tmpfs, hidden outside this namespace: removed on the way out.
+trap 'find /sys/fs/cgroup/unified -mindepth 2 -maxdepth 2 -path "/sys/fs/cgroup/unified/b*" -name cgroup.procs -type f -delete; find /sys/fs/cgroup/unified -mindepth 1 -maxdepth 1 -name "b*" -type d -empty -delete' EXIT
 declare -A t
 for i in $(seq 1 $((runs + 10))); do
   for name in containment crun runc; do

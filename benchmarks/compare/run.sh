@@ -39,5 +39,8 @@ dotnet build -c Release "$top/benchmarks/Containment.Benchmarks" -v q -nologo >/
 dll="$top/benchmarks/Containment.Benchmarks/bin/Release/net10.0/Containment.Benchmarks.dll"
 unshare --mount --propagation private sh -c "
   mountpoint -q /sys/fs/cgroup/unified && umount -l /sys/fs/cgroup/unified
-  exec dotnet '$dll' compare --bundle '$bundle' --runs $runs"
+  dotnet '$dll' compare --bundle '$bundle' --runs $runs
+  # crun's plain directories under the detached mount point, in the host's /sys/fs/cgroup tmpfs (hidden outside).
+  find /sys/fs/cgroup/unified -mindepth 2 -maxdepth 2 -path '/sys/fs/cgroup/unified/bench-crun-*' -name cgroup.procs -type f -delete
+  find /sys/fs/cgroup/unified -mindepth 1 -maxdepth 1 -name 'bench-crun-*' -type d -empty -delete"
 rm -rf "$bundle"

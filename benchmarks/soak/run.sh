@@ -59,5 +59,6 @@ soak_cli() {
 mkdir -p "$work/state-c" "$work/state-crun"
 soak_cli "containment run" "$work/bin/containment" --root "$work/state-c" run --bundle "$bundle"
 soak_cli "crun run" crun --root "$work/state-crun" run --bundle "$bundle"
-find /sys/fs/cgroup/unified -mindepth 1 -maxdepth 1 -type d -name 'soak-*' -exec rmdir {} +
+find /sys/fs/cgroup/unified -mindepth 2 -maxdepth 2 -path '/sys/fs/cgroup/unified/soak-*' -name cgroup.procs -type f -delete
+find /sys/fs/cgroup/unified -mindepth 1 -maxdepth 1 -type d -name 'soak-*' -empty -delete
 SH
