@@ -49,7 +49,8 @@ internal static class ContainerOps
         for (var attempt = 0; attempt < 500; attempt++)
         {
             var alive = record.Process is { } init && init.IsAlive();
-            var others = Processes(record);
+            // A zombie stays listed in a v1 cgroup.procs until its reaper (the manager's shim) collects it: it is gone.
+            var others = Processes(record).Where(pid => !IsZombie(pid)).ToList();
             if (!alive && others.Count == 0)
                 return;
             if (alive)
@@ -59,6 +60,19 @@ internal static class ContainerOps
             await Task.Delay(10, cancellationToken);
         }
         throw new CliException($"container \"{record.Id}\": processes survived SIGKILL");
+    }
+
+    private static bool IsZombie(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat.Length > stat.LastIndexOf(')') + 2 && stat[stat.LastIndexOf(')') + 2] is 'Z' or 'X';
+        }
+        catch (IOException)
+        {
+            return true; // gone already
+        }
     }
 
     /// <summary>Removes the container's cgroup directories (deepest first), once they are empty.</summary>
