@@ -8,23 +8,14 @@
 set -euo pipefail
 runs=${1:-100}
 top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/benchmarks/lib/bundle.sh"
 work=$(mktemp -d /tmp/containment-clibench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 for tool in crun runc; do command -v $tool >/dev/null || { apt-get update -qq && apt-get install -y -qq crun runc >/dev/null; }; done
 
 dotnet publish "$top/samples/Containment.Runtime" -c Release -o "$work/bin" -nologo -v q >/dev/null
 bundle=$work/bundle
-mkdir -p "$bundle/rootfs"/{bin,proc,dev,sys,tmp,etc}
-cp /usr/bin/busybox "$bundle/rootfs/bin/busybox"
-for applet in true sh; do ln -sf busybox "$bundle/rootfs/bin/$applet"; done
-(cd "$bundle" && runc spec)
-python3 - "$bundle/config.json" <<'PY'
-import json, sys
-c = json.load(open(sys.argv[1]))
-c["process"]["args"] = ["/bin/true"]
-c["process"]["terminal"] = False
-json.dump(c, open(sys.argv[1], "w"))
-PY
+make_bundle "$bundle" runc
 
 unshare --mount --propagation private bash -s "$runs" "$bundle" "$work" <<'SH'
 set -euo pipefail

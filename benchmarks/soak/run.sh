@@ -12,6 +12,7 @@ set -euo pipefail
 count=${1:-1000}
 inflight=${2:-8}
 top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/benchmarks/lib/bundle.sh"
 work=$(mktemp -d /tmp/containment-soak.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 command -v crun >/dev/null || { apt-get update -qq && apt-get install -y -qq crun >/dev/null; }
@@ -19,18 +20,7 @@ command -v crun >/dev/null || { apt-get update -qq && apt-get install -y -qq cru
 dotnet build "$top/benchmarks/soak/LibrarySoak" -c Release -o "$work/soak" -nologo -v q >/dev/null
 dotnet publish "$top/samples/Containment.Runtime" -c Release -o "$work/bin" -nologo -v q >/dev/null
 bundle=$work/bundle
-mkdir -p "$bundle/rootfs"/{bin,proc,dev,sys,tmp,etc}
-cp /usr/bin/busybox "$bundle/rootfs/bin/busybox"
-for applet in true sh; do ln -sf busybox "$bundle/rootfs/bin/$applet"; done
-(cd "$bundle" && crun spec)
-python3 - "$bundle/config.json" <<'PY'
-import json, sys
-c = json.load(open(sys.argv[1]))
-c["process"]["args"] = ["/bin/true"]
-c["process"]["terminal"] = False
-c["linux"]["resources"] = {"pids": {"limit": 32}}
-json.dump(c, open(sys.argv[1], "w"))
-PY
+make_bundle "$bundle" crun '{"pids": {"limit": 32}}'
 
 unshare --mount --propagation private bash -s "$count" "$inflight" "$bundle" "$work" <<'SH'
 set -euo pipefail
