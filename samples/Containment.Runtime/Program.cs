@@ -34,6 +34,8 @@ try
     if (globals.SystemdCgroup)
         throw new CliException("--systemd-cgroup: the systemd cgroup driver is not available in this version; use cgroupfs");
     var commandArgs = rest.Skip(1).ToList();
+    if (rest[0] is "create" or "run")
+        CgroupLockPrimer.Start();
     return rest[0] switch
     {
         "create" => await CreateCommand.RunAsync(runtime, commandArgs, cancel.Token),
