@@ -19,10 +19,10 @@ internal static partial class Interop
     private static unsafe partial int Poll(PollFd* fds, nuint count, int timeout);
 
     [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
-    private static partial int Fcntl(int fd, int command);
+    public static partial int Fcntl(int fd, int command, int arg);
 
     /// <summary>Whether <paramref name="fd"/> is an open descriptor of this process.</summary>
-    public static bool IsOpen(int fd) => Fcntl(fd, 1 /* F_GETFD */) >= 0;
+    public static bool IsOpen(int fd) => Fcntl(fd, 1 /* F_GETFD */, 0) >= 0;
 
     [LibraryImport("libc", EntryPoint = "close")]
     private static partial int Close(int fd);

@@ -18,7 +18,7 @@ internal static partial class TerminalRelay
     {
         if (GetWindowSize(1) is { } size)
             terminal.Resize(size.Columns, size.Rows);
-        var fd = Fcntl((int)terminal.Handle.DangerousGetHandle(), F_DUPFD_CLOEXEC, 3);
+        var fd = Interop.Fcntl((int)terminal.Handle.DangerousGetHandle(), F_DUPFD_CLOEXEC, 3);
         if (fd < 0)
             throw new CliException($"cannot keep the container's terminal: errno {Marshal.GetLastPInvokeError()}");
         return new SafeFileHandle(fd, ownsHandle: true);
@@ -101,9 +101,6 @@ internal static partial class TerminalRelay
                 TcSetAttr(_fd, TCSANOW, s);
         }
     }
-
-    [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
-    private static partial int Fcntl(int fd, int command, int arg);
 
     [LibraryImport("libc", EntryPoint = "ioctl", SetLastError = true)]
     private static unsafe partial int Ioctl(int fd, ulong request, void* arg);

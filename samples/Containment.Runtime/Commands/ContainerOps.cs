@@ -50,7 +50,7 @@ internal static class ContainerOps
         {
             var alive = record.Process is { } init && init.IsAlive();
             // A zombie stays listed in a v1 cgroup.procs until its reaper (the manager's shim) collects it: it is gone.
-            var others = Processes(record).Where(pid => !IsZombie(pid)).ToList();
+            var others = Processes(record).Where(pid => ProcessIdentity.Of(pid)?.IsAlive() == true).ToList();
             if (!alive && others.Count == 0)
                 return;
             if (alive)
@@ -60,19 +60,6 @@ internal static class ContainerOps
             await Task.Delay(10, cancellationToken);
         }
         throw new CliException($"container \"{record.Id}\": processes survived SIGKILL");
-    }
-
-    private static bool IsZombie(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat.Length > stat.LastIndexOf(')') + 2 && stat[stat.LastIndexOf(')') + 2] is 'Z' or 'X';
-        }
-        catch (IOException)
-        {
-            return true; // gone already
-        }
     }
 
     /// <summary>Removes the container's cgroup directories (deepest first), once they are empty.</summary>

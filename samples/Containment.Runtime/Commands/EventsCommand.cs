@@ -32,7 +32,7 @@ internal static class EventsCommand
         var pumps = new[]
         {
             Pump(cgroup.WatchStatsAsync(interval, stop.Token), s => new RuntimeEvent("stats", id, RuntimeStats.From(s)), events.Writer, stop.Token),
-            Pump(WatchOom(cgroup, stop.Token), _ => new RuntimeEvent("oom", id, null), events.Writer, stop.Token),
+            Pump(cgroup.WatchOomAsync(stop.Token), _ => new RuntimeEvent("oom", id, null), events.Writer, stop.Token),
             WatchStopped(record, stop),
         };
         _ = Task.WhenAll(pumps).ContinueWith(_ => events.Writer.TryComplete(), TaskScheduler.Default);
@@ -57,23 +57,8 @@ internal static class EventsCommand
         }
         catch (Exception e) when (e is OperationCanceledException or CgroupException or IOException)
         {
-            // Cancelled, or the cgroup went away with the container.
+            // Cancelled, the cgroup went away with the container, or it has no memory controller (no OOM events).
         }
-    }
-
-    private static async IAsyncEnumerable<CgroupOomEvent> WatchOom(Cgroup cgroup, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        IAsyncEnumerable<CgroupOomEvent> source;
-        try
-        {
-            source = cgroup.WatchOomAsync(cancellationToken);
-        }
-        catch (CgroupException)
-        {
-            yield break; // no memory controller: no OOM events
-        }
-        await foreach (var e in source.WithCancellation(cancellationToken))
-            yield return e;
     }
 
     /// <summary>Ends the stream once the container's init is gone (woken by its pidfd, on a pool thread).</summary>

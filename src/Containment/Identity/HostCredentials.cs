@@ -40,14 +40,21 @@ internal static class HostCredentials
     public static bool HasEffective(Capabilities.Capability capability) => Effective.Contains(capability);
 
     /// <summary>The capabilities the host holds (what a process it starts can keep).</summary>
-    public static Capabilities.CapabilitySet Effective
+    public static Capabilities.CapabilitySet Effective => CapabilitiesOf("self", "CapEff") ?? Capabilities.CapabilitySet.Empty;
+
+    /// <summary>One capability set of a process (<c>CapEff</c>, <c>CapBnd</c>...) from its status file; null when it is gone.</summary>
+    public static Capabilities.CapabilitySet? CapabilitiesOf(string pid, string field)
     {
-        get
+        try
         {
-            foreach (var line in File.ReadLines("/proc/self/status"))
-                if (line.StartsWith("CapEff:", StringComparison.Ordinal))
-                    return Capabilities.CapabilitySet.FromMask(Convert.ToUInt64(line[7..].Trim(), 16));
-            return Capabilities.CapabilitySet.Empty;
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+                if (line.StartsWith(field + ":", StringComparison.Ordinal))
+                    return Capabilities.CapabilitySet.FromMask(Convert.ToUInt64(line[(field.Length + 1)..].Trim(), 16));
         }
+        catch (IOException)
+        {
+            // Gone.
+        }
+        return null;
     }
 }

@@ -53,17 +53,8 @@ internal static class DeviceGuard
 
     private static ContainerSpec WithinBoundingSetOf(ContainerSpec spec, int pid)
     {
-        CapabilitySet? bounding = null;
-        try
-        {
-            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
-                if (line.StartsWith("CapBnd:", StringComparison.Ordinal))
-                    bounding = CapabilitySet.FromMask(Convert.ToUInt64(line[7..].Trim(), 16));
-        }
-        catch (IOException)
-        {
-            // Gone: the join itself fails with a clear error.
-        }
+        // A process already gone: the join itself fails with a clear error.
+        var bounding = HostCredentials.CapabilitiesOf(pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "CapBnd");
         return bounding is { } keep ? spec.WithProcess(spec.Process with { Capabilities = Without(spec.Process.Capabilities, CapabilitySet.FromMask(~keep.Mask)) }) : spec;
     }
 
