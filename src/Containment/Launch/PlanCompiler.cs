@@ -38,6 +38,9 @@ internal static class PlanCompiler
             plan.Release();
         }
 
+        // First of the child's steps, before anything of the container runs in it: in the caller's session it could open the
+        // caller's terminal (/dev/tty) and push input into its shell (TIOCSTI), in its process group kill(0) reaches the host.
+        plan.Setsid();
         if (!inputs.Detached)
             plan.Prctl(PR_SET_PDEATHSIG, SIGKILL, "PR_SET_PDEATHSIG");
         plan.WaitRelease();

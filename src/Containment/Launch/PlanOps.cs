@@ -19,6 +19,10 @@ internal static class PlanOps
     public static void OrphanRmdir(this LaunchPlan plan, Cgroups.CgroupDirectoryToRemove directory) =>
         plan.Op(PlanOp.OrphanRmdir, "rmdir", directory.Path).Str(directory.Path).U32(directory.IsLeaf ? 1u : 0u).End();
 
+    /// <summary>The child's own session and process group (setsid), away from the caller's terminal and group.</summary>
+    public static void Setsid(this LaunchPlan plan) =>
+        plan.Op(PlanOp.Setsid, "setsid", "a session of its own").End();
+
     public static void Release(this LaunchPlan plan) =>
         plan.Op(PlanOp.Release, "send", "release").End();
 

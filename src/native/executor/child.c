@@ -346,6 +346,8 @@ static int run_op(struct executor *x, struct op *op)
         return do_mask_path(x, a);
     case OP_READONLY_PATH:
         return do_readonly_path(x, a);
+    case OP_SETSID:
+        return setsid() < 0 ? -1 : 0;
     case OP_TEST_RESOLVE_WALK:
         resolve_force_walk();
         return 0;
