@@ -51,6 +51,17 @@ public sealed record ContainerStartOptions
     /// </summary>
     public Func<int, CancellationToken, Task>? BeforePivotRoot { get; init; }
 
+    /// <summary>
+    /// How many bytes of each piped output stream (<see cref="Stdio.Pipe"/>) are kept for a caller who has not begun to
+    /// read it. The library reads every output pipe from the start, so a container never stalls on a stream nobody
+    /// reads; past this limit, unread output is dropped (and a warning logged). Once the caller reads a stream, it gets
+    /// everything, with the pipe's back-pressure. Default: 1 MiB.
+    /// </summary>
+    public long UnreadOutputLimit { get; init; } = 1 << 20;
+
+    /// <summary>Test-only: skip the refusal of an exec into a paused container (to test cancellation of a blocked one).</summary>
+    internal bool SkipPausedCheck { get; init; }
+
     /// <summary>Test-only fault injection: the launch fails at this step with <see cref="InjectedErrno"/>.</summary>
     internal int? FailAtStep { get; init; }
 

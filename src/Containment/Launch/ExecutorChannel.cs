@@ -192,6 +192,17 @@ internal sealed class ExecutorChannel : IDisposable
         }
     }
 
+    /// <summary>
+    /// Collects the executor's exit status on a thread of its own: for paths that must not block (cancellation,
+    /// failures), since an executor whose child is frozen in a paused cgroup exits only when the cgroup is thawed.
+    /// </summary>
+    public void ReapInBackground()
+    {
+        if (Volatile.Read(ref _reaped) != 0)
+            return;
+        new Thread(Reap) { IsBackground = true, Name = "containment-reap" }.Start();
+    }
+
     /// <summary>Closes the host's end: a monitor still running kills a non-detached child and exits.</summary>
     public void Dispose() => _socket.Dispose();
 }

@@ -19,9 +19,12 @@ internal static class Launcher
     {
         cancellationToken.ThrowIfCancellationRequested();
         var logger = options.Logger ?? NullLogger.Instance;
+        var requested = spec;
         spec = Rootless.Adapt(spec, logger);
         var errors = new List<SpecError>(spec.Validate());
         var mapWriter = Rootless.ChooseMapWriter(spec, errors);
+        if (options.Id is not null && Oci.ContainerId.Problem(options.Id) is { } idProblem)
+            errors.Add(new SpecError("id", idProblem));
         if (options.StartFifo is not null && !options.Detached)
             errors.Add(new SpecError("startFifo", "a container waiting for a start signal must be started detached"));
         if (options.Detached && spec.Process.Terminal is null)
@@ -50,18 +53,20 @@ internal static class Launcher
         SafeFileHandle? terminal = null;
         CgroupHandle? cgroup = null;
         SeccompSupervisor? supervisor = null;
+        var registration = LiveContainers.Register(id);
         try
         {
             OpenJoinedNamespaces(spec.Namespaces, inputs);
             if (options.StartFifo is not null)
                 OpenStartFifo(options.StartFifo, inputs);
             if (spec.Rootfs is RootfsSpec.Joined joined)
-                CgroupJoin.OpenOf(joined.Pid, inputs);
+                CgroupJoin.OpenOf(joined.Pid, inputs, options.SkipPausedCheck);
             else
                 inputs.MountSources = Mounts.MountSources.Open(spec);
             if (spec.Rootfs is not RootfsSpec.Joined && spec.Cgroup is not null)
             {
                 var manager = CgroupManager.Detect(logger);
+                registration.Claim(manager.DirectoriesOf(id, spec.CgroupsPath).Where(d => d.IsLeaf).Select(d => d.Path));
                 // The executor runs first, knowing what the launch is about to create: if the host dies, it removes that.
                 channel = ExecutorChannel.Spawn();
                 await channel.AnnounceAsync(AnnounceCgroup(manager, id, spec.CgroupsPath), cancellationToken).ConfigureAwait(false);
@@ -73,7 +78,9 @@ internal static class Launcher
                 else if (cgroup is not null)
                     inputs.CgroupProcs.AddRange(cgroup.ProcsFiles);
             }
-            streams = LaunchStreams.Open(spec.Process, inputs);
+            // A cgroup made for this container counts from 0; one at a given path may have a past.
+            var oomKillsAtStart = cgroup is not null && spec.CgroupsPath is not null ? new Cgroup(cgroup).GetStats().Memory?.OomKills ?? 0 : 0;
+            streams = LaunchStreams.Open(spec.Process, inputs, options.UnreadOutputLimit);
             var plan = PlanCompiler.Compile(spec, inputs);
             if (channel is null)
                 channel = ExecutorChannel.Start(plan.Encode(), plan.Fds);
@@ -125,8 +132,9 @@ internal static class Launcher
                     failure ??= Describe(plan, message);
                 else if ((message.Kind == MessageKind.ExecOk || (message.Kind == MessageKind.Ready && inputs.StartFifo is not null)) && failure is null)
                 {
-                    logger.LogDebug("Container pid {Pid} started in {Ms:F2} ms", pid, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                    var process = new ContainerProcess(id, channel, pid, pidfd, streams, terminal, cgroup, supervisor, options.Detached, logger);
+                    logger.LogInformation(LogEvents.Started, "Container {Id} started: pid {Pid} in {Ms:F2} ms", id, pid, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                    var process = new ContainerProcess(id, channel, pid, pidfd, streams, terminal, cgroup, supervisor, options.Detached, logger, requested,
+                        oomKillsAtStart, registration);
                     return process;
                 }
             }
@@ -138,9 +146,11 @@ internal static class Launcher
         catch (Exception e)
         {
             if (e is ContainerStartException start)
-                logger.LogWarning("Container failed to start: {Message}", start.Message);
+                logger.LogWarning(LogEvents.StartFailed, "Container {Id} failed to start: {Message}", id, start.Message);
+            registration.Dispose();
             channel?.Dispose();
-            channel?.Reap();
+            // Never a synchronous wait here: an executor whose child is frozen exits only once it is thawed.
+            channel?.ReapInBackground();
             if (supervisor is not null)
                 await supervisor.DisposeAsync().ConfigureAwait(false);
             pidfd?.Dispose();
@@ -228,7 +238,7 @@ internal static class Launcher
         }
         catch (Exception e) when (cancellationToken.IsCancellationRequested && e is ObjectDisposedException or OperationCanceledException or System.Net.Sockets.SocketException)
         {
-            channel.Reap();
+            channel.ReapInBackground();
             throw new OperationCanceledException(cancellationToken);
         }
     }
