@@ -49,6 +49,8 @@ internal static class SpecValidator
             errors.AddRange(Seccomp.SeccompValidator.Validate(spec.Seccomp, "seccomp."));
         if (spec.Cgroup is not null)
             errors.AddRange(spec.Cgroup.Validate());
+        if (spec.Cgroup is not null && spec.CgroupDriver == Cgroups.CgroupDriverKind.Systemd)
+            errors.AddRange(Cgroups.Systemd.SystemdScopePath.Validate(spec.CgroupsPath));
         else if (spec.CgroupsPath is not null)
             errors.Add(new("cgroupsPath", "is set but the spec has no cgroup; call WithCgroup"));
         return errors;

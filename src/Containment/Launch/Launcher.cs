@@ -69,6 +69,9 @@ internal static class Launcher
                 registration.Claim(manager.DirectoriesOf(id, spec.CgroupsPath).Where(d => d.IsLeaf).Select(d => d.Path));
                 // The executor runs first, knowing what the launch is about to create: if the host dies, it removes that.
                 channel = ExecutorChannel.Spawn();
+                if (spec.CgroupDriver == CgroupDriverKind.Systemd)
+                    manager = new CgroupManager(manager.Layout, MachineTopology.Host, logger)
+                        { Driver = CgroupDriverKind.Systemd, PlaceholderPid = channel.ExecutorPid };
                 await channel.AnnounceAsync(AnnounceCgroup(manager, id, spec.CgroupsPath), cancellationToken).ConfigureAwait(false);
                 cgroup = Rootless.IsRootless ? TryCreateDelegatedCgroup(manager, spec, id, logger) : manager.Create(spec.Cgroup, id, spec.CgroupsPath);
                 inputs.CgroupPaths = cgroup?.Paths ?? [];
@@ -102,6 +105,7 @@ internal static class Launcher
                 {
                     pid = message.Value;
                     pidfd = fd;
+                    cgroup?.ContainerJoined();
                     continue;
                 }
                 if (message.Kind == MessageKind.Terminal && fd is not null)
