@@ -84,17 +84,21 @@ internal static class PlanCompiler
         // descriptors it still holds through /proc/PID/fd (CVE-2016-9962). Before seccomp: a profile may deny prctl.
         plan.Prctl(PR_SET_DUMPABLE, 0, "PR_SET_DUMPABLE");
         var seccomp = inputs.Seccomp ?? (spec.Seccomp is null ? null : SeccompPlanner.Compile(spec, SeccompKernelSupport.Current, null));
-        SeccompPlanner.LoadWhilePrivileged(plan, spec, seccomp);
-        IdentityPlanner.SwitchUser(plan, spec, inputs);
+        IdentityPlanner.SwitchUser(plan, spec, inputs, keepSysAdmin: SeccompPlanner.NeedsSysAdmin(spec, seccomp));
 
         plan.FdLayout(inputs.Stdio.Concat(spec.Process.ExtraFiles).Select(h => h is null ? -1 : plan.AddFd(h)).ToArray());
         plan.CloseFds(3 + (uint)spec.Process.ExtraFiles.Length);
-        SeccompPlanner.LoadLast(plan, spec, seccomp);
+        // The filter is the last step before execve (nothing of ours runs under it), unless it hands a notify listener
+        // to the host, which must have it before the ready report (an OCI create returns then).
+        if (seccomp is { ReturnsListener: true })
+            SeccompPlanner.Load(plan, seccomp);
         if (inputs.StartFifo is not null)
         {
             plan.Ready();
             plan.WaitFifo(plan.AddFd(inputs.StartFifo), inputs.StartFifoPath ?? "start fifo");
         }
+        if (seccomp is { ReturnsListener: false })
+            SeccompPlanner.Load(plan, seccomp);
         plan.Exec(ExecCandidates(spec.Process), spec.Process.Args, spec.Process.Env);
         return plan;
     }

@@ -96,10 +96,6 @@ internal static class PlanOps
     public static void IdmapTree(this LaunchPlan plan, int treeFdIndex, bool recursive, string what) =>
         plan.Op(PlanOp.IdmapTree, "mount_setattr", $"idmap {what}").U32((uint)treeFdIndex).U32(recursive ? 1u : 0u).End();
 
-    public static void Seccomp(this LaunchPlan plan, Seccomp.CompiledSeccompFilter filter) =>
-        plan.Op(PlanOp.Seccomp, "seccomp", $"filter of {filter.Count} instructions")
-            .U32((uint)filter.Flags).U32((uint)filter.Count).Bytes(filter.Bytes).End();
-
     public static void TestFail(this LaunchPlan plan, int errno) =>
         plan.Op(PlanOp.TestFail, "test-fail", "injected").U32((uint)errno).End();
 

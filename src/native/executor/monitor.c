@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -70,6 +71,10 @@ static int do_clone(struct executor *x, struct op *op)
     int pair[2];
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
         return -1;
+    void *page = mmap(NULL, sizeof *x->failure, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (page == MAP_FAILED)
+        return close_keep(pair[1], close_keep(pair[0], -1));
+    x->failure = page;
     pair[0] = move_high(pair[0]);
     pair[1] = move_high(pair[1]);
     struct x_clone_args args;
@@ -269,7 +274,12 @@ static void wait_loop(struct executor *x)
                 /* The child's end closed on exec (it is CLOEXEC), or the child died. */
                 close(x->channel);
                 p[1].fd = -1;
-                if (!failed && died_early) {
+                int recorded = x->failure ? __atomic_load_n(&x->failure->err, __ATOMIC_ACQUIRE) : 0;
+                if (!failed && recorded) {
+                    /* It failed under a filter that refused its report: the shared record says where. */
+                    failed = 1;
+                    send_msg(x->control, MSG_ERROR, __atomic_load_n(&x->failure->step, __ATOMIC_RELAXED), recorded, 0, -1);
+                } else if (!failed && died_early) {
                     failed = 1;
                     send_msg(x->control, MSG_ERROR, -1, ECHILD, 0, -1);
                 } else if (!failed) {

@@ -58,11 +58,12 @@ public class PlanCompilerTests
     }
 
     [Test]
-    public void Descriptors_are_closed_just_before_exec()
+    public void Descriptors_are_closed_just_before_the_filter_and_exec()
     {
         var steps = Steps(Spec);
-        Assert.That(steps[^2], Is.EqualTo("close_range(3..)"));
-        Assert.That(steps[^3], Is.EqualTo("dup2(standard streams)"));
+        Assert.That(steps[^2], Does.StartWith("seccomp("));
+        Assert.That(steps[^3], Is.EqualTo("close_range(3..)"));
+        Assert.That(steps[^4], Is.EqualTo("dup2(standard streams)"));
     }
 
     [Test]
