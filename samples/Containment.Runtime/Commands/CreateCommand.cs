@@ -24,7 +24,7 @@ internal static class CreateCommand
         Runtime runtime, Args a, string id, bool foreground, CancellationToken cancellationToken)
     {
         var bundle = Path.GetFullPath(a.Value("bundle") ?? ".");
-        var (config, spec) = LoadBundle(bundle, a, foreground);
+        var (config, spec) = LoadBundle(bundle, a, foreground, runtime.Log);
         runtime.Log.Debug($"loaded {bundle}/config.json");
         if (runtime.Store.Exists(id))
             throw new CliException($"container with id \"{id}\" already exists");
@@ -92,7 +92,7 @@ internal static class CreateCommand
         await Hooks.RunInContainerAsync("createContainer", hooks.CreateContainer, pid, state, cancellationToken);
     }
 
-    private static (OciConfig Config, ContainerSpec Spec) LoadBundle(string bundle, Args a, bool foreground)
+    private static (OciConfig Config, ContainerSpec Spec) LoadBundle(string bundle, Args a, bool foreground, Log log)
     {
         OciConfig config;
         try
@@ -104,7 +104,7 @@ internal static class CreateCommand
             throw new CliException(e.Message);
         }
         Terminals.Check(config.Process?.Terminal == true, a.Value("console-socket"), foreground);
-        var spec = OciSpecConverter.ToContainerSpec(config, bundle);
+        var spec = OciSpecConverter.ToContainerSpec(config, bundle, log);
         spec = spec.WithProcess(PreservedFds.Apply(spec.Process, a));
         if (a.Has("no-pivot"))
             spec = spec.WithNoPivotRoot();

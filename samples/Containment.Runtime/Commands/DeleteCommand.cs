@@ -43,7 +43,7 @@ internal static class DeleteCommand
         try
         {
             var config = OciConfig.LoadBundle(record.Bundle);
-            await Hooks.RunAsync("poststop", config.Hooks?.Poststop, Runtime.StateJson(record with { Status = OciStatus.Stopped }), cancellationToken);
+            await Hooks.RunWarningAsync("poststop", config.Hooks?.Poststop, Runtime.StateJson(record with { Status = OciStatus.Stopped }), runtime.Log, cancellationToken);
         }
         catch (Exception e) when (e is CliException or OciConfigException or IOException)
         {

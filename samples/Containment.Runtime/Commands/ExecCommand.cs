@@ -23,7 +23,7 @@ internal static class ExecCommand
         ProcessSpec processSpec;
         try
         {
-            processSpec = OciSpecConverter.ToProcessSpec(process);
+            processSpec = OciSpecConverter.ToProcessSpec(process, runtime.Log);
         }
         catch (ContainerSpecException e)
         {

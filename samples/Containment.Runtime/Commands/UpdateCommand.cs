@@ -27,7 +27,7 @@ internal static class UpdateCommand
         CgroupSpec spec;
         try
         {
-            spec = OciSpecConverter.ToCgroupSpec(resources);
+            spec = OciSpecConverter.ToCgroupSpec(resources, runtime.Log);
         }
         catch (ContainerSpecException e)
         {
