@@ -55,7 +55,7 @@ public class RunToCompletionTests
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
         var children = HostSnapshot.ChildPids();
-        Assert.ThrowsAsync<TaskCanceledException>(() => ContainerProcess.RunAsync(Shell("exec sleep 60"), null, cts.Token));
+        Assert.CatchAsync<OperationCanceledException>(() => ContainerProcess.RunAsync(Shell("exec sleep 60"), null, cts.Token));
         Assert.That(HostSnapshot.ChildPids().Except(children), Is.Empty);
     }
 
