@@ -13,7 +13,7 @@ namespace Containment;
 /// A running container: its first process, its standard streams and its exit. Dispose it to kill the
 /// container (unless it was started detached) and release everything the launch made.
 /// </summary>
-public sealed class ContainerProcess : IAsyncDisposable
+public sealed partial class ContainerProcess : IAsyncDisposable
 {
     private readonly ExecutorChannel _channel;
     private readonly SafeFileHandle? _pidfd;

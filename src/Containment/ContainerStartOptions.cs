@@ -6,8 +6,19 @@ namespace Containment;
 /// <summary>How a container is started (as opposed to what it is: that is the <see cref="ContainerSpec"/>).</summary>
 public sealed record ContainerStartOptions
 {
-    /// <summary>Where the library reports what a user would want to see: starts, failures, cleanup problems.</summary>
+    /// <summary>
+    /// Where the library reports what a user would want to see: starts, failures, cleanup problems (one logger for
+    /// everything). <see cref="LoggerFactory"/> instead gives each area its category. Events carry <see cref="LogEvents"/> ids.
+    /// </summary>
     public ILogger? Logger { get; init; }
+
+    /// <summary>
+    /// Loggers per area: <c>Containment.Container</c> (lifecycle: started, exited, failed, at Information),
+    /// <c>Containment.Cgroups</c>, <c>Containment.Seccomp</c>. Used when <see cref="Logger"/> is null.
+    /// </summary>
+    public ILoggerFactory? LoggerFactory { get; init; }
+
+    internal ILogger LoggerFor(string area) => Logger ?? LoggerFactory?.CreateLogger("Containment." + area) ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
     /// <summary>
     /// The container's id: names its cgroup (<c>/containment/&lt;id&gt;</c>) and appears in logs. Default: a new random id.

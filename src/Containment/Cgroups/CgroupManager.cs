@@ -26,11 +26,15 @@ internal sealed class CgroupManager
         this.attacher = attacher ?? BpfDeviceFilterAttacher.Instance;
     }
 
+    private static int layoutLogged;
+
     /// <summary>Probes this machine's cgroup layout.</summary>
     public static CgroupManager Detect(ILogger? logger = null)
     {
         var layout = CgroupLayout.Detect();
-        logger?.LogDebug("cgroup: {Mode}; v1: {V1}; unified: {Unified}", layout.Mode,
+        // The layout once per process at Debug (it does not change from one start to the next); every time at Trace.
+        var level = Interlocked.Exchange(ref layoutLogged, 1) == 0 ? LogLevel.Debug : LogLevel.Trace;
+        logger?.Log(level, "cgroup: {Mode}; v1: {V1}; unified: {Unified}", layout.Mode,
             string.Join(" ", layout.V1.Select(h => h.Name)), layout.Unified?.MountPoint ?? "none");
         return new CgroupManager(layout, MachineTopology.Host, logger);
     }

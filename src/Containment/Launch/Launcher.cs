@@ -7,7 +7,6 @@ using Containment.Namespaces;
 using Containment.Seccomp;
 using Containment.Seccomp.Notify;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Win32.SafeHandles;
 
 namespace Containment.Launch;
@@ -18,7 +17,7 @@ internal static class Launcher
     public static async Task<ContainerProcess> StartAsync(ContainerSpec spec, ContainerStartOptions options, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var logger = options.Logger ?? NullLogger.Instance;
+        var logger = options.LoggerFor("Container");
         var requested = spec;
         spec = Rootless.Adapt(spec, logger);
         var errors = new List<SpecError>(spec.Validate());
@@ -35,7 +34,7 @@ internal static class Launcher
             throw new ContainerSpecException(errors);
         (spec, var rootNoDev) = DeviceGuard.Apply(spec);
         // Without a profile the kernel is not probed: a start pays only for what it uses.
-        var seccomp = spec.Seccomp is null ? null : SeccompPlanner.Compile(spec, SeccompKernelSupport.Current, logger);
+        var seccomp = spec.Seccomp is null ? null : SeccompPlanner.Compile(spec, SeccompKernelSupport.Current, options.LoggerFor("Seccomp"));
         if (seccomp is { ReturnsListener: true } && options.SeccompNotify is null && options.SeccompListener is null)
             throw new ContainerSpecException([new SpecError("seccomp",
                 "the profile has NOTIFY rules: set ContainerStartOptions.SeccompNotify to answer them (or SeccompListener to take the listener)")]);
@@ -65,7 +64,7 @@ internal static class Launcher
                 inputs.MountSources = Mounts.MountSources.Open(spec);
             if (spec.Rootfs is not RootfsSpec.Joined && spec.Cgroup is not null)
             {
-                var manager = CgroupManager.Detect(logger);
+                var manager = CgroupManager.Detect(options.LoggerFor("Cgroups"));
                 registration.Claim(manager.DirectoriesOf(id, spec.CgroupsPath).Where(d => d.IsLeaf).Select(d => d.Path));
                 // The executor runs first, knowing what the launch is about to create: if the host dies, it removes that.
                 channel = ExecutorChannel.Spawn();
@@ -133,7 +132,7 @@ internal static class Launcher
                     continue;
                 }
                 if (message.Kind == MessageKind.Error)
-                    failure ??= Describe(plan, message);
+                    failure ??= StartFailure.Describe(plan, message, spec);
                 else if ((message.Kind == MessageKind.ExecOk || (message.Kind == MessageKind.Ready && inputs.StartFifo is not null)) && failure is null)
                 {
                     logger.LogInformation(LogEvents.Started, "Container {Id} started: pid {Pid} in {Ms:F2} ms", id, pid, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
@@ -245,14 +244,6 @@ internal static class Launcher
             channel.ReapInBackground();
             throw new OperationCanceledException(cancellationToken);
         }
-    }
-
-    private static ContainerStartException Describe(LaunchPlan plan, ExecutorMessage message)
-    {
-        var step = plan.Describe(message.Step);
-        return step is null
-            ? new ContainerStartException(message.Step, "executor", message.Errno == Errno.ECHILD ? "the container's init died during setup" : "launch plan", message.Errno)
-            : new ContainerStartException(message.Step, step.Syscall, step.Subject, message.Errno);
     }
 
     private static void OpenJoinedNamespaces(NamespaceSet namespaces, LaunchInputs inputs)

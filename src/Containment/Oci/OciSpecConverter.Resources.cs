@@ -16,7 +16,7 @@ public static partial class OciSpecConverter
             return;
         if (resources.Memory is { } memory)
         {
-            if (memory.Limit is { } limit and not 0) c.MemoryMax(limit);
+            if (memory.Limit is { } limit and not 0) c.MemoryMaxAnySize(limit);
             if (memory.Reservation is { } reservation and not 0) c.MemoryReservation(reservation);
             if (memory.Swap is { } swap and not 0) c.MemorySwapMax(swap);
             if (memory.Swappiness is { } swappiness and <= 100) c.Swappiness((int)swappiness);
