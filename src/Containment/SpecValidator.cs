@@ -19,6 +19,8 @@ internal static class SpecValidator
             else if (Path.GetFullPath(dir.Path) == "/")
                 Add("rootfs", "the host's / cannot be the rootfs; use ContainerSpec.HostReadOnly()");
         }
+        if (spec.Rootfs is RootfsSpec.HostReadOnly view)
+            errors.AddRange(Mounts.HostViewPlanner.Validate(view));
         var joined = spec.Rootfs is RootfsSpec.Joined;
         if (!joined && !spec.Namespaces.IsNew(NamespaceKind.Mount))
             Add("namespaces.mount", "a container with its own root filesystem needs a new mount namespace");

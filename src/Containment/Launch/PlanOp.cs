@@ -49,6 +49,8 @@ internal enum PlanOp : uint
     Ready = 70,
     WaitFifo = 71,
     Terminal = 72,
+    RootTmpfs = 130,
+    BindHost = 131,
     TestResolveWalk = 98,
     TestFail = 99,
 }

@@ -28,7 +28,7 @@ enum op_code {
     OP_MKNOD = 22,         /* str path (in root), u32 mode, u64 dev, u32 uid, u32 gid */
     OP_SYMLINK = 23,       /* str target, str linkpath (in root) */
     OP_OPEN_ROOT = 24,     /* str path: the root later operations resolve inside */
-    OP_PIVOT_ROOT = 25,    /* u32 no_pivot */
+    OP_PIVOT_ROOT = 25,    /* u32 no_pivot (PIVOT_STACKED: chroot only, the root is already on "/") */
     OP_SETHOSTNAME = 26,   /* str name */
     OP_SETDOMAINNAME = 27, /* str name */
     OP_LINK_UP = 28,       /* str interface */
@@ -76,6 +76,12 @@ enum op_code {
     OP_TERMINAL = 72,      /* u32 columns, u32 rows, u32 uid (0xffffffff: keep), u32 flags (TERMINAL_*): open a pty
                             * from the container's devpts, send its master to the host (MSG_TERMINAL), make the
                             * slave the controlling terminal (setsid, TIOCSCTTY) and fds 0-2 */
+    /* The host view (hostview.c). */
+    OP_ROOT_TMPFS = 130,   /* u32 mode, u64 size, u64 mount_attrs: a tmpfs stacked on "/", made the root in-root paths
+                            * resolve beneath (it shadows no host path) */
+    OP_BIND_HOST = 131,    /* str source (a host path), str target (in root), u32 target_flags, u32 mode, u64 recursive_set,
+                            * u64 propagation, u32 propagation_recursive: a recursive clone of the host's source, given
+                            * the attributes while detached, attached beneath the root */
     OP_TEST_RESOLVE_WALK = 98, /* resolve in-root paths by the O_NOFOLLOW walk, as without openat2 (tests) */
     OP_TEST_FAIL = 99,     /* u32 errno: fails with that errno (fault-injection tests) */
 };
@@ -85,6 +91,9 @@ enum { SETGROUPS_IF_ALLOWED = 1 /* skip when /proc/self/setgroups says "deny" (o
 
 /* Flags for OP_TERMINAL. */
 enum { TERMINAL_MOUNT_CONSOLE = 1 /* bind the slave over /dev/console (in root) */ };
+
+/* OP_PIVOT_ROOT's no_pivot values besides 0 and 1. */
+enum { PIVOT_STACKED = 2 };
 
 /* Target kinds for OP_MOUNT. */
 enum { TARGET_HOST = 0, TARGET_IN_ROOT = 1 };
