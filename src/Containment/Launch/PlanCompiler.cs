@@ -92,6 +92,9 @@ internal static class PlanCompiler
             plan.Ready();
             plan.WaitFifo(plan.AddFd(inputs.StartFifo), inputs.StartFifoPath ?? "start fifo");
         }
+        // Last: the init has everything the program has (identity, capabilities, seccomp filter) and nothing more.
+        if (spec.Init)
+            plan.Init();
         plan.Exec(ExecCandidates(spec.Process), spec.Process.Args, spec.Process.Env);
         return plan;
     }

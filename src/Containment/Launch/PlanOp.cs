@@ -51,6 +51,7 @@ internal enum PlanOp : uint
     Terminal = 72,
     RootTmpfs = 130,
     BindHost = 131,
+    Init = 132,
     TestResolveWalk = 98,
     TestFail = 99,
 }

@@ -351,6 +351,8 @@ static int run_op(struct executor *x, struct op *op)
         return do_root_tmpfs(x, a);
     case OP_BIND_HOST:
         return do_bind_host(x, a);
+    case OP_INIT:
+        return do_init(x);
     case OP_TEST_RESOLVE_WALK:
         resolve_force_walk();
         return 0;

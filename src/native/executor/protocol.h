@@ -82,6 +82,9 @@ enum op_code {
     OP_BIND_HOST = 131,    /* str source (a host path), str target (in root), u32 target_flags, u32 mode, u64 recursive_set,
                             * u64 propagation, u32 propagation_recursive: a recursive clone of the host's source, given
                             * the attributes while detached, attached beneath the root */
+    /* The init (init.c). */
+    OP_INIT = 132,         /* the child forks: it stays as the container's init (forwards signals, reaps, reports the
+                            * program's exit with MSG_PROGRAM_EXIT), the program goes on to OP_EXEC */
     OP_TEST_RESOLVE_WALK = 98, /* resolve in-root paths by the O_NOFOLLOW walk, as without openat2 (tests) */
     OP_TEST_FAIL = 99,     /* u32 errno: fails with that errno (fault-injection tests) */
 };
@@ -112,6 +115,9 @@ enum msg_kind {
     MSG_READY = 6,   /* the child finished setup and waits for its start signal */
     MSG_SECCOMP_LISTENER = 8, /* step; carries the seccomp notify listener fd (child -> monitor -> host) */
     MSG_TERMINAL = 10, /* carries the pty master (child -> monitor -> host) */
+    /* init -> monitor (init.c); the monitor turns them into MSG_EXEC_OK and MSG_EXIT */
+    MSG_PROGRAM_EXIT = 26, /* value: the program's wait status, sent by the init as it exits */
+    MSG_INIT_EXEC = 27,    /* the program exec'd (the init keeps the channel open, so its closing cannot say so) */
     /* host -> executor, executor -> child */
     MSG_CONTINUE = 16,
 };

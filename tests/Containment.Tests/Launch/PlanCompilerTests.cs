@@ -124,6 +124,16 @@ public class PlanCompilerTests
     }
 
     [Test]
+    public void The_init_forks_last_before_the_exec_after_the_seccomp_filter_and_the_user_switch()
+    {
+        var steps = Steps(Spec.WithInit().WithProcess(p => p.User(1000, 1000)));
+        Assert.That(steps[^2], Is.EqualTo("fork(the init (PID 1), the program its child)"));
+        Assert.That(steps.FindLastIndex(s => s.StartsWith("seccomp", StringComparison.Ordinal)), Is.LessThan(steps.Count - 2));
+        Assert.That(steps.FindLastIndex(s => s.StartsWith("setresuid", StringComparison.Ordinal)), Is.LessThan(steps.Count - 2));
+        Assert.That(Steps(Spec), Has.None.StartsWith("fork("));
+    }
+
+    [Test]
     public void A_detached_child_gets_no_parent_death_signal()
     {
         Assert.That(Steps(Spec), Does.Contain("prctl(PR_SET_PDEATHSIG)"));

@@ -36,6 +36,8 @@ public class PlanCorpusTests
             .WithMaskedPaths("/proc/kcore", "/sys/firmware").WithReadonlyPaths("/proc/sys", "/proc/bus"), Plain);
         yield return ("no-pivot", Base.WithNoPivotRoot(), Plain);
         yield return ("host-readonly", ContainerSpec.HostReadOnly().WithProcess(p => p.Args("/bin/true")), Plain);
+        yield return ("host-readonly-init-no-pivot", ContainerSpec.HostReadOnly(v => v.WithTmpSize(1 << 20).Hide("/srv"))
+            .WithInit().WithNoPivotRoot().WithMounts(m => m.Tmpfs("/run").Tmpfs("/scratch")).WithProcess(p => p.Args("/bin/true")), Plain);
         yield return ("devices", Base.WithDevice("/dev/fuse", DeviceNodeType.Char, 10, 229, 0x1b6, 0, 0)
             .WithDevice("/dev/loop-test", DeviceNodeType.Block, 7, 0, 0x1a0, 0, 6).WithDevice("/dev/pipe", DeviceNodeType.Fifo, 0, 0), Plain);
         yield return ("capabilities", Base.WithCapabilities(c => c.DropAll().Add(Capability.NetBindService, Capability.Chown)
