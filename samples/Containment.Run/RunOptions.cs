@@ -24,6 +24,8 @@ internal sealed class RunOptions
           --cap-add CAP        add a capability to the default set, e.g. NET_ADMIN (repeatable)
           --cap-drop CAP|ALL   drop a capability, or every one (repeatable)
           --no-new-privileges  no exec in the container can gain privileges
+          --init, --no-init    run the command under a tiny init as PID 1 that forwards signals and reaps
+                               zombies (default), or as PID 1 itself
           --rlimit NAME=SOFT[:HARD]  a resource limit, e.g. nofile=1024:4096 (repeatable)
           --sysctl K=V         a namespaced sysctl, e.g. net.ipv4.ip_unprivileged_port_start=0 (repeatable)
           --bind SRC:DST[:ro]  bind a host path into the container, read-only with :ro (repeatable)
@@ -50,6 +52,7 @@ internal sealed class RunOptions
     public bool UserNamespace { get; private set; }
     public List<(bool Add, Capability? Capability)> CapabilityChanges { get; } = [];
     public bool NoNewPrivileges { get; private set; }
+    public bool Init { get; private set; } = true;
     public List<Rlimit> Rlimits { get; } = [];
     public List<(string Key, string Value)> Sysctls { get; } = [];
     public List<Action<Containment.Mounts.MountsBuilder>> Mounts { get; } = [];
@@ -110,6 +113,8 @@ internal sealed class RunOptions
                     break;
                 case "--userns": o.UserNamespace = true; break;
                 case "--no-new-privileges": o.NoNewPrivileges = true; break;
+                case "--init": o.Init = true; break;
+                case "--no-init": o.Init = false; break;
                 case "--cap-add":
                     o.CapabilityChanges.Add((true, ParseCapability(Next(a), allowAll: false)));
                     break;
@@ -231,7 +236,7 @@ internal sealed class RunOptions
     public ContainerSpec ToSpec()
     {
         var spec = Rootfs is null ? ContainerSpec.HostReadOnly() : ContainerSpec.FromRootfs(Path.GetFullPath(Rootfs));
-        spec = spec.WithNamespaces(Namespaces);
+        spec = spec.WithNamespaces(Namespaces).WithInit(Init);
         if (Hostname is not null)
             spec = spec.WithHostname(Hostname);
         if (UserNamespace)

@@ -19,6 +19,8 @@ internal static class SpecValidator
             else if (Path.GetFullPath(dir.Path) == "/")
                 Add("rootfs", "the host's / cannot be the rootfs; use ContainerSpec.HostReadOnly()");
         }
+        if (spec.Rootfs is RootfsSpec.HostReadOnly view)
+            errors.AddRange(Mounts.HostViewPlanner.Validate(view));
         var joined = spec.Rootfs is RootfsSpec.Joined;
         if (!joined && !spec.Namespaces.IsNew(NamespaceKind.Mount))
             Add("namespaces.mount", "a container with its own root filesystem needs a new mount namespace");
@@ -38,6 +40,8 @@ internal static class SpecValidator
         if (!joined && spec.Namespaces[NamespaceKind.Mount] is NamespaceSetting.JoinNamespace)
             Add("namespaces.mount", "joining a mount namespace is not supported for a container with its own root; it needs a new one");
 
+        if (joined && spec.Init)
+            Add("init", "a process joining a running container runs under the container's PID 1, not an init of its own");
         if (joined && (spec.Hostname ?? spec.Domainname) is not null)
             Add("hostname", "a process joining a running container keeps the container's names");
         ValidateName(spec.Hostname, "hostname", spec, errors);

@@ -16,5 +16,9 @@ internal enum MessageKind
     Ready = 6,
     SeccompListener = 8,
     Terminal = 10,
+    /// <summary>Init to monitor only (init.c): the program's wait status; the monitor reports it as <see cref="Exit"/>.</summary>
+    ProgramExit = 26,
+    /// <summary>Init to monitor only: the program exec'd; the monitor reports <see cref="ExecOk"/>.</summary>
+    InitExec = 27,
     Continue = 16,
 }

@@ -15,7 +15,7 @@ internal static class PlanCompiler
     /// <summary>The child's sync point after its mounts, before pivot_root: <see cref="ContainerStartOptions.BeforePivotRoot"/>.</summary>
     public const uint SyncBeforePivot = 0x50495654; // "PIVT"
 
-    public static LaunchPlan Compile(ContainerSpec spec, LaunchInputs inputs, Func<IReadOnlyList<string>>? hostMountPoints = null)
+    public static LaunchPlan Compile(ContainerSpec spec, LaunchInputs inputs, Func<IReadOnlyList<HostRootEntry>>? hostRoot = null)
     {
         var plan = new LaunchPlan(inputs.FailAtStep, inputs.FailErrno);
         var ns = spec.Namespaces;
@@ -56,13 +56,13 @@ internal static class PlanCompiler
         if (spec.Rootfs is not RootfsSpec.Joined)
         {
             plan.Umask(0);
-            var root = RootfsPlanner.EnterRootfs(plan, spec, hostMountPoints ?? (() => HostMounts.MountPoints()), inputs);
+            var root = RootfsPlanner.EnterRootfs(plan, spec, hostRoot ?? (() => HostRootEntry.Read()), inputs);
             RootfsPlanner.MountAll(plan, spec, inputs);
             if (joinWhileMounting)
                 plan.WaitRelease();
             if (inputs.SyncBeforePivot)
                 plan.Sync(SyncBeforePivot, "before pivot_root (createContainer)");
-            plan.PivotRoot(root, spec.NoPivotRoot);
+            plan.PivotRoot(root, spec.NoPivotRoot, stacked: spec.Rootfs is RootfsSpec.HostReadOnly);
 
             if (spec.Hostname is not null)
                 plan.SetHostname(spec.Hostname);
@@ -99,6 +99,9 @@ internal static class PlanCompiler
         }
         if (seccomp is { ReturnsListener: false })
             SeccompPlanner.Load(plan, seccomp);
+        // Last: the init has everything the program has (identity, capabilities, seccomp filter) and nothing more.
+        if (spec.Init)
+            plan.Init();
         plan.Exec(ExecCandidates(spec.Process), spec.Process.Args, spec.Process.Env);
         return plan;
     }

@@ -50,6 +50,9 @@ internal enum PlanOp : uint
     WaitFifo = 71,
     Terminal = 72,
     Setsid = 100,
+    RootTmpfs = 130,
+    BindHost = 131,
+    Init = 132,
     TestResolveWalk = 98,
     TestFail = 99,
 }

@@ -49,8 +49,9 @@ internal static class PlanOps
     public static void OpenRoot(this LaunchPlan plan, string path) =>
         plan.Op(PlanOp.OpenRoot, "open", path).Str(path).End();
 
-    public static void PivotRoot(this LaunchPlan plan, string root, bool noPivot) =>
-        plan.Op(PlanOp.PivotRoot, noPivot ? "chroot" : "pivot_root", root).U32(noPivot ? 1u : 0u).End();
+    /// <summary>pivot_root, or with <paramref name="noPivot"/> MS_MOVE and chroot (only chroot when <paramref name="stacked"/>: the root is already on /).</summary>
+    public static void PivotRoot(this LaunchPlan plan, string root, bool noPivot, bool stacked = false) =>
+        plan.Op(PlanOp.PivotRoot, noPivot ? "chroot" : "pivot_root", root).U32(noPivot ? stacked ? 2u : 1u : 0u).End();
 
     public static void SetHostname(this LaunchPlan plan, string name) =>
         plan.Op(PlanOp.SetHostname, "sethostname", name).Str(name).End();

@@ -8,16 +8,10 @@ namespace Containment.Mounts;
 /// <summary>
 /// The plan steps that build the container's filesystem, in this order: the root's propagation, the root bind,
 /// the mounts in the spec's order, the device nodes and /dev links, the read-only paths, the masked paths, the
-/// read-only root. Every in-root target is resolved beneath the root by the executor, through descriptors.
+/// read-only root. The host view's root: <see cref="HostViewPlanner"/>. Every in-root target is resolved beneath the root by the executor, through descriptors.
 /// </summary>
 internal static class RootfsPlanner
 {
-    /// <summary>Where the host's tree is staged for <see cref="RootfsSpec.HostReadOnly"/> (inside the container's own mount namespace).</summary>
-    internal const string HostStage = "/tmp";
-
-    /// <summary>Host directories whose mounts are detached from a read-only host view before fresh ones replace them.</summary>
-    private static readonly string[] HostPseudoTrees = ["/proc", "/sys", "/dev", "/run", "/tmp"];
-
     private static readonly (string Name, uint Major, uint Minor)[] StandardDevices =
     [
         ("null", 1, 3), ("zero", 1, 5), ("full", 1, 7), ("random", 1, 8), ("urandom", 1, 9), ("tty", 5, 0),
@@ -29,8 +23,11 @@ internal static class RootfsPlanner
         ("/dev/stderr", "/proc/self/fd/2"), ("/dev/core", "/proc/kcore"),
     ];
 
-    /// <summary>Makes the root a mount of its own, opens it, and returns its host path.</summary>
-    public static string EnterRootfs(LaunchPlan plan, ContainerSpec spec, Func<IReadOnlyList<string>> hostMountPoints, LaunchInputs? inputs = null)
+    /// <summary>What <see cref="EnterRootfs"/> returns for the host view, whose root has no host path.</summary>
+    internal const string HostView = "the host view";
+
+    /// <summary>Makes the root a mount of its own, opens it, and returns its host path (or <see cref="HostView"/>).</summary>
+    public static string EnterRootfs(LaunchPlan plan, ContainerSpec spec, Func<IReadOnlyList<HostRootEntry>> hostRoot, LaunchInputs? inputs = null)
     {
         if (inputs?.ResolveByWalk == true)
             plan.TestResolveWalk();
@@ -46,16 +43,9 @@ internal static class RootfsPlanner
                     plan.MountSetattr(dir.Path, MountTarget.Host, AT_RECURSIVE, MOUNT_ATTR_NODEV, 0, 0);
                 plan.OpenRoot(dir.Path);
                 return dir.Path;
-            case RootfsSpec.HostReadOnly:
-                plan.Mount("/", HostStage, "", MS_BIND | MS_REC, "", MountTarget.Host, what: $"bind host / on {HostStage}");
-                plan.MountSetattr(HostStage, MountTarget.Host, AT_RECURSIVE, MOUNT_ATTR_RDONLY | (inputs?.RootNoDev == true ? MOUNT_ATTR_NODEV : 0), 0, 0);
-                // In a user namespace the host's mounts arrive locked together: they cannot be detached one by one,
-                // only covered, and the fresh /proc, /dev, /sys, /tmp and /run mounted below cover them.
-                if (spec.Namespaces[NamespaceKind.User] is null)
-                    foreach (var m in HostMounts.OutermostBeneath(hostMountPoints(), HostPseudoTrees))
-                        plan.Umount(HostStage + m, MNT_DETACH);
-                plan.OpenRoot(HostStage);
-                return HostStage;
+            case RootfsSpec.HostReadOnly view:
+                HostViewPlanner.Enter(plan, spec, view, inputs?.RootNoDev == true, hostRoot);
+                return HostView;
             default:
                 throw new ArgumentOutOfRangeException(nameof(spec), spec.Rootfs, "unknown rootfs kind");
         }
@@ -89,12 +79,6 @@ internal static class RootfsPlanner
                 plan.Symlink("pts/ptmx", "/dev/ptmx");
             foreach (var (link, target) in DefaultLinks)
                 plan.Symlink(target, link);
-        }
-        if (spec.Rootfs is RootfsSpec.HostReadOnly)
-        {
-            const ulong attrs = MountOptions.ATTR_NOSUID | MountOptions.ATTR_NODEV;
-            plan.MountFs("tmpfs", "tmpfs", ["mode=1777"], "/tmp", (uint)CreateTarget.Directory, 0x3ff, attrs, 0, false);
-            plan.MountFs("tmpfs", "tmpfs", ["mode=755"], "/run", (uint)CreateTarget.Directory, 0x1ed, attrs, 0, false);
         }
     }
 
@@ -130,7 +114,8 @@ internal static class RootfsPlanner
             foreach (var path in fs.MaskedPaths)
                 plan.MaskPath(path);
         }
-        if (fs.ReadOnlyRootfs)
+        // The host view's root holds only mount points: read-only once they are all made.
+        if (fs.ReadOnlyRootfs || spec.Rootfs is RootfsSpec.HostReadOnly)
             plan.MountSetattr("/", MountTarget.InRoot, 0, MOUNT_ATTR_RDONLY, 0, 0);
     }
 

@@ -134,7 +134,8 @@ static int do_pivot_root(struct executor *x, struct reader *a)
     if (fchdir(x->rootfd) < 0)
         return -1;
     if (no_pivot) {
-        if (mount(".", "/", NULL, MS_MOVE, NULL) < 0 || chroot(".") < 0)
+        /* PIVOT_STACKED: the root is already stacked on "/" (the host view), moving it there again is ELOOP. */
+        if ((no_pivot != PIVOT_STACKED && mount(".", "/", NULL, MS_MOVE, NULL) < 0) || chroot(".") < 0)
             return -1;
     } else {
         /* pivot_root(".", ".") stacks the old root on the new one; detaching it leaves only the new. */
@@ -362,6 +363,12 @@ static int run_op(struct executor *x, struct op *op)
         return do_readonly_path(x, a);
     case OP_SETSID:
         return setsid() < 0 ? -1 : 0;
+    case OP_ROOT_TMPFS:
+        return do_root_tmpfs(x, a);
+    case OP_BIND_HOST:
+        return do_bind_host(x, a);
+    case OP_INIT:
+        return do_init(x);
     case OP_TEST_RESOLVE_WALK:
         resolve_force_walk();
         return 0;

@@ -230,6 +230,8 @@ static void relay_sync(struct executor *x, const struct msg *m)
 static void wait_loop(struct executor *x)
 {
     int failed = 0, died_early = 0;
+    /* With an init (init.c): it reports the program's exec and exit, and the container's status is the program's. */
+    int exec_reported = 0, program_exited = 0, program_status = 0;
     struct pollfd p[3] = {
         { x->control, POLLIN, 0 },
         { x->channel, POLLIN, 0 },
@@ -258,7 +260,17 @@ static void wait_loop(struct executor *x)
                 died_early = 1;
                 continue;
             }
-            if (r > 0 && m.kind == MSG_TERMINAL) {
+            if (r > 0 && m.kind == MSG_PROGRAM_EXIT) {
+                program_exited = 1;
+                program_status = m.value;
+            } else if (r > 0 && m.kind == MSG_INIT_EXEC) {
+                exec_reported = 1;
+                if (!failed) {
+                    send_msg(x->control, MSG_EXEC_OK, 0, 0, 0, -1);
+                    if (x->detached)
+                        _exit(0);
+                }
+            } else if (r > 0 && m.kind == MSG_TERMINAL) {
                 send_msg(x->control, MSG_TERMINAL, m.step, 0, m.value, passed);
             } else if (r > 0 && m.kind == MSG_SYNC) {
                 relay_sync(x, &m);
@@ -275,7 +287,9 @@ static void wait_loop(struct executor *x)
                 close(x->channel);
                 p[1].fd = -1;
                 int recorded = x->failure ? __atomic_load_n(&x->failure->err, __ATOMIC_ACQUIRE) : 0;
-                if (!failed && recorded) {
+                if (exec_reported) {
+                    /* the init's end: its exit follows */
+                } else if (!failed && recorded) {
                     /* It failed under a filter that refused its report: the shared record says where. */
                     failed = 1;
                     send_msg(x->control, MSG_ERROR, __atomic_load_n(&x->failure->step, __ATOMIC_RELAXED), recorded, 0, -1);
@@ -297,7 +311,7 @@ static void wait_loop(struct executor *x)
             int status = 0;
             while (waitpid(x->child, &status, 0) < 0 && errno == EINTR)
                 ;
-            send_msg(x->control, MSG_EXIT, 0, 0, status, -1);
+            send_msg(x->control, MSG_EXIT, 0, 0, program_exited ? program_status : status, -1);
             if (failed)
                 _exit(0); /* a failed start: the host waits for this exit, then removes the cgroup itself */
             /* The cgroup outlives the child until the host is done with it (stats, the OOM count): the host

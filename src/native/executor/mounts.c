@@ -28,7 +28,7 @@ static int keep_errno_close(int fd, int r)
     return r;
 }
 
-static int set_attr(int fd, unsigned flags, uint64_t set, uint64_t clr, uint64_t propagation)
+int set_attr(int fd, unsigned flags, uint64_t set, uint64_t clr, uint64_t propagation)
 {
     if (!set && !clr && !propagation)
         return 0;
@@ -37,7 +37,7 @@ static int set_attr(int fd, unsigned flags, uint64_t set, uint64_t clr, uint64_t
 }
 
 /* Attaches a detached mount onto a target resolved beneath the root, then sets its propagation. */
-static int attach(struct executor *x, int mnt, const char *target, uint32_t tflags, uint32_t mode,
+int attach(struct executor *x, int mnt, const char *target, uint32_t tflags, uint32_t mode,
                   uint64_t propagation, uint32_t propagation_recursive)
 {
     int t = resolve_in_root_flags(x->rootfd, target, (int)(tflags & TARGET_CREATE_MASK), mode,

@@ -13,6 +13,14 @@ int do_open_null(struct executor *x, struct reader *a);
 int do_mask_path(struct executor *x, struct reader *a);
 /* OP_READONLY_PATH: a recursive read-only bind of a path over itself; a missing path is skipped. */
 int do_readonly_path(struct executor *x, struct reader *a);
+/* mount_setattr on a mount fd (flags: AT_RECURSIVE or 0); nothing to set is a no-op. */
+int set_attr(int fd, unsigned flags, uint64_t set, uint64_t clr, uint64_t propagation);
+/* Attaches a detached mount onto target resolved beneath the root (created per tflags), then sets its propagation. */
+int attach(struct executor *x, int mnt, const char *target, uint32_t tflags, uint32_t mode, uint64_t propagation,
+           uint32_t propagation_recursive);
+/* OP_ROOT_TMPFS, OP_BIND_HOST (hostview.c): the host view's root and its host binds. */
+int do_root_tmpfs(struct executor *x, struct reader *a);
+int do_bind_host(struct executor *x, struct reader *a);
 /* tmpcopyup (copyup.c): copies the directory target (an O_PATH fd) into the detached mount mnt. */
 int copy_up(int target, int mnt);
 /* Opens a file beneath the real procfs at /proc (path starts with "/proc/"), or fails with EXDEV. */

@@ -28,7 +28,7 @@ enum op_code {
     OP_MKNOD = 22,         /* str path (in root), u32 mode, u64 dev, u32 uid, u32 gid */
     OP_SYMLINK = 23,       /* str target, str linkpath (in root) */
     OP_OPEN_ROOT = 24,     /* str path: the root later operations resolve inside */
-    OP_PIVOT_ROOT = 25,    /* u32 no_pivot */
+    OP_PIVOT_ROOT = 25,    /* u32 no_pivot (PIVOT_STACKED: chroot only, the root is already on "/") */
     OP_SETHOSTNAME = 26,   /* str name */
     OP_SETDOMAINNAME = 27, /* str name */
     OP_LINK_UP = 28,       /* str interface */
@@ -79,6 +79,15 @@ enum op_code {
     /* Security (issue 12; child.c). */
     OP_SETSID = 100,       /* a session (and process group) of the child's own, first of its steps: nothing of the
                             * container may reach the caller's terminal (/dev/tty, TIOCSTI) or process group (kill(0)) */
+    /* The host view (hostview.c). */
+    OP_ROOT_TMPFS = 130,   /* u32 mode, u64 size, u64 mount_attrs: a tmpfs stacked on "/", made the root in-root paths
+                            * resolve beneath (it shadows no host path) */
+    OP_BIND_HOST = 131,    /* str source (a host path), str target (in root), u32 target_flags, u32 mode, u64 recursive_set,
+                            * u64 propagation, u32 propagation_recursive: a recursive clone of the host's source, given
+                            * the attributes while detached, attached beneath the root */
+    /* The init (init.c). */
+    OP_INIT = 132,         /* the child forks: it stays as the container's init (forwards signals, reaps, reports the
+                            * program's exit with MSG_PROGRAM_EXIT), the program goes on to OP_EXEC */
     OP_TEST_RESOLVE_WALK = 98, /* resolve in-root paths by the O_NOFOLLOW walk, as without openat2 (tests) */
     OP_TEST_FAIL = 99,     /* u32 errno: fails with that errno (fault-injection tests) */
 };
@@ -88,6 +97,9 @@ enum { SETGROUPS_IF_ALLOWED = 1 /* skip when /proc/self/setgroups says "deny" (o
 
 /* Flags for OP_TERMINAL. */
 enum { TERMINAL_MOUNT_CONSOLE = 1 /* bind the slave over /dev/console (in root) */ };
+
+/* OP_PIVOT_ROOT's no_pivot values besides 0 and 1. */
+enum { PIVOT_STACKED = 2 };
 
 /* Target kinds for OP_MOUNT. */
 enum { TARGET_HOST = 0, TARGET_IN_ROOT = 1 };
@@ -106,6 +118,9 @@ enum msg_kind {
     MSG_READY = 6,   /* the child finished setup and waits for its start signal */
     MSG_SECCOMP_LISTENER = 8, /* step; carries the seccomp notify listener fd (child -> monitor -> host) */
     MSG_TERMINAL = 10, /* carries the pty master (child -> monitor -> host) */
+    /* init -> monitor (init.c); the monitor turns them into MSG_EXEC_OK and MSG_EXIT */
+    MSG_PROGRAM_EXIT = 26, /* value: the program's wait status, sent by the init as it exits */
+    MSG_INIT_EXEC = 27,    /* the program exec'd (the init keeps the channel open, so its closing cannot say so) */
     /* host -> executor, executor -> child */
     MSG_CONTINUE = 16,
 };

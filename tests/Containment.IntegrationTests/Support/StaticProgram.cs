@@ -2,19 +2,20 @@ using System.Diagnostics;
 
 namespace Containment.IntegrationTests.Support;
 
-/// <summary>A C source compiled with <c>gcc -static</c> into a directory of /var/tmp that goes when this process does.</summary>
+/// <summary>A C source compiled with <c>gcc -static</c> into a directory of /var/lib that goes when this process does.</summary>
 public static class StaticProgram
 {
     /// <summary>
-    /// Compiles <paramref name="source"/> to <c>/var/tmp/containment-NAME-PID/NAME</c> and returns its path. Not beside
-    /// the test binaries: a checkout under /tmp or /run is hidden in a read-only host view (fresh tmpfs there).
+    /// Compiles <paramref name="source"/> to <c>/var/lib/containment-test-NAME-PID/NAME</c> and returns its path. Not beside
+    /// the test binaries: a checkout under /tmp or /run is hidden in a read-only host view (fresh tmpfs there), and so is
+    /// /var/tmp.
     /// </summary>
     /// <param name="flags">More gcc flags (<c>-nostdlib</c> for a program of raw system calls only).</param>
     public static string Build(string name, string source, params string[] flags)
     {
         if (!File.Exists("/usr/bin/gcc"))
             Assert.Ignore($"gcc is needed to build the {name} probe");
-        var dir = Path.Combine("/var/tmp", $"containment-{name}-{Environment.ProcessId}");
+        var dir = Path.Combine("/var/lib", $"containment-test-{name}-{Environment.ProcessId}");
         Directory.CreateDirectory(dir);
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {

@@ -7,7 +7,7 @@ namespace Containment.Tests.Identity;
 public class IdentityPlanTests
 {
     private static List<string> Steps(ContainerSpec spec, LaunchInputs? inputs = null) =>
-        PlanCompiler.Compile(spec, inputs ?? new LaunchInputs(), () => ["/", "/proc"]).Steps.Select(s => s.ToString()).ToList();
+        PlanCompiler.Compile(spec, inputs ?? new LaunchInputs()).Steps.Select(s => s.ToString()).ToList();
 
     private static readonly ContainerSpec Spec = ContainerSpec.FromRootfs("/srv/rootfs").WithProcess(p => p.Args("sh"));
 

@@ -1,3 +1,4 @@
+using Containment.Mounts;
 using Containment.Launch;
 using Containment.Namespaces;
 
@@ -6,8 +7,16 @@ namespace Containment.Tests.Launch;
 public class PlanCompilerTests
 {
     private static List<string> Steps(ContainerSpec spec, LaunchInputs? inputs = null) =>
-        PlanCompiler.Compile(spec, inputs ?? new LaunchInputs(), () => ["/", "/proc", "/sys", "/sys/fs/cgroup", "/dev/pts", "/home"])
+        PlanCompiler.Compile(spec, inputs ?? new LaunchInputs(), () => HostRoot)
             .Steps.Select(s => s.ToString()).ToList();
+
+    private static readonly HostRootEntry[] HostRoot =
+    [
+        new("bin", HostRootEntryKind.Symlink, "usr/bin"), new("dev", HostRootEntryKind.Directory), new("etc", HostRootEntryKind.Directory),
+        new("home", HostRootEntryKind.Directory), new("proc", HostRootEntryKind.Directory), new("run", HostRootEntryKind.Directory),
+        new("swapfile", HostRootEntryKind.File), new("sys", HostRootEntryKind.Directory), new("tmp", HostRootEntryKind.Directory),
+        new("usr", HostRootEntryKind.Directory),
+    ];
 
     private static ContainerSpec Spec => ContainerSpec.FromRootfs("/srv/rootfs").WithHostname("box").WithProcess(p => p.Args("sh"));
 
@@ -87,15 +96,42 @@ public class PlanCompilerTests
     }
 
     [Test]
-    public void A_host_read_only_view_detaches_the_hosts_pseudo_filesystems()
+    public void A_host_view_is_a_tmpfs_root_with_the_hosts_top_level_entries_bound_read_only_and_fresh_pseudo_trees()
     {
-        var steps = Steps(ContainerSpec.HostReadOnly().WithProcess(p => p.Args("sh")));
-        Assert.That(steps, Does.Contain("umount2(/tmp/proc)"));
-        Assert.That(steps, Does.Contain("umount2(/tmp/sys)"));
-        Assert.That(steps, Does.Contain("umount2(/tmp/dev/pts)"));
-        Assert.That(steps, Does.Not.Contain("umount2(/tmp/sys/fs/cgroup)"), "detached with /sys");
-        Assert.That(steps, Does.Not.Contain("umount2(/tmp/home)"));
-        Assert.That(steps.IndexOf("mount_setattr(/tmp)"), Is.LessThan(steps.IndexOf("umount2(/tmp/proc)")));
+        var steps = Steps(ContainerSpec.HostReadOnly(v => v with { HiddenPaths = [] }).WithProcess(p => p.Args("sh")));
+        var root = steps.IndexOf("mount(tmpfs root of the host view, stacked on /)");
+        Assert.That(root, Is.GreaterThan(steps.IndexOf("mount(make / rprivate)")));
+        Assert.That(steps.IndexOf("mount(bind host /usr on /usr)"), Is.GreaterThan(root));
+        Assert.That(steps, Does.Contain("mount(bind host /etc on /etc)").And.Contain("mount(bind host /home on /home)")
+            .And.Contain("mount(bind host /swapfile on /swapfile)").And.Contain("symlink(/bin -> usr/bin)"));
+        Assert.That(steps.Where(s => s.StartsWith("mount(bind host /proc") || s.StartsWith("mount(bind host /sys")
+            || s.StartsWith("mount(bind host /dev") || s.StartsWith("mount(bind host /tmp") || s.StartsWith("mount(bind host /run")), Is.Empty);
+        var tmp = steps.IndexOf("mount(tmpfs on /tmp)");
+        Assert.That(tmp, Is.GreaterThan(root).And.LessThan(steps.IndexOf("mount(proc on /proc)")), "the defaults come before the spec's mounts");
+        Assert.That(steps.IndexOf("pivot_root(the host view)"), Is.GreaterThan(tmp));
+        Assert.That(steps.IndexOf("mount_setattr(/)"), Is.GreaterThan(steps.IndexOf("pivot_root(the host view)")), "the root is made read-only last");
+        Assert.That(steps, Has.None.StartsWith("umount2("));
+    }
+
+    [Test]
+    public void A_user_mount_replaces_the_host_views_default_at_the_same_path()
+    {
+        var steps = Steps(ContainerSpec.HostReadOnly(v => v with { HiddenPaths = [] })
+            .WithMounts(m => m.Tmpfs("/tmp", size: 1 << 20).Tmpfs("/home")).WithProcess(p => p.Args("sh")));
+        Assert.That(steps.Count(s => s == "mount(tmpfs on /tmp)"), Is.EqualTo(1));
+        Assert.That(steps.Count(s => s == "mount(tmpfs on /home)"), Is.EqualTo(1));
+        Assert.That(steps, Has.None.EqualTo("mount(bind host /home on /home)"));
+        Assert.That(steps, Does.Contain("mount(tmpfs on /run)"));
+    }
+
+    [Test]
+    public void The_init_forks_last_before_the_exec_after_the_seccomp_filter_and_the_user_switch()
+    {
+        var steps = Steps(Spec.WithInit().WithProcess(p => p.User(1000, 1000)));
+        Assert.That(steps[^2], Is.EqualTo("fork(the init (PID 1), the program its child)"));
+        Assert.That(steps.FindLastIndex(s => s.StartsWith("seccomp", StringComparison.Ordinal)), Is.LessThan(steps.Count - 2));
+        Assert.That(steps.FindLastIndex(s => s.StartsWith("setresuid", StringComparison.Ordinal)), Is.LessThan(steps.Count - 2));
+        Assert.That(Steps(Spec), Has.None.StartsWith("fork("));
     }
 
     [Test]

@@ -36,6 +36,8 @@ public class PlanCorpusTests
             .WithMaskedPaths("/proc/kcore", "/sys/firmware").WithReadonlyPaths("/proc/sys", "/proc/bus"), Plain);
         yield return ("no-pivot", Base.WithNoPivotRoot(), Plain);
         yield return ("host-readonly", ContainerSpec.HostReadOnly().WithProcess(p => p.Args("/bin/true")), Plain);
+        yield return ("host-readonly-init-no-pivot", ContainerSpec.HostReadOnly(v => v.WithTmpSize(1 << 20).Hide("/srv"))
+            .WithInit().WithNoPivotRoot().WithMounts(m => m.Tmpfs("/run").Tmpfs("/scratch")).WithProcess(p => p.Args("/bin/true")), Plain);
         yield return ("devices", Base.WithDevice("/dev/fuse", DeviceNodeType.Char, 10, 229, 0x1b6, 0, 0)
             .WithDevice("/dev/loop-test", DeviceNodeType.Block, 7, 0, 0x1a0, 0, 6).WithDevice("/dev/pipe", DeviceNodeType.Fifo, 0, 0), Plain);
         yield return ("capabilities", Base.WithCapabilities(c => c.DropAll().Add(Capability.NetBindService, Capability.Chown)
@@ -104,7 +106,7 @@ public class PlanCorpusTests
                 if (spec.Rootfs is not RootfsSpec.Joined)
                     inputs.MountSources = MountSources.Open(spec);
                 using var sources = inputs.MountSources;
-                var plan = PlanCompiler.Compile(spec, inputs, () => ["/", "/proc", "/sys", "/dev/pts"]).Encode();
+                var plan = PlanCompiler.Compile(spec, inputs).Encode();
                 var key = Convert.ToHexString(plan);
                 Assert.That(plans.ContainsKey(key), Is.False, $"{name} compiles to the same plan as {plans.GetValueOrDefault(key)}");
                 plans[key] = name;

@@ -5,7 +5,7 @@ namespace Containment.Tests.Launch;
 public class TerminalPlanTests
 {
     private static List<string> Steps(ContainerSpec spec) =>
-        PlanCompiler.Compile(spec, new LaunchInputs(), () => ["/", "/proc"]).Steps.Select(s => s.ToString()).ToList();
+        PlanCompiler.Compile(spec, new LaunchInputs()).Steps.Select(s => s.ToString()).ToList();
 
     private static readonly ContainerSpec Spec = ContainerSpec.FromRootfs("/srv/rootfs").WithProcess(p => p.Args("sh").Terminal(80, 24));
 
@@ -39,12 +39,12 @@ public class TerminalPlanTests
     [Test]
     public void The_terminal_step_carries_the_size_the_owner_and_the_console_flag()
     {
-        var plan = PlanCompiler.Compile(Spec.WithProcess(p => p.User(1000, 5)), new LaunchInputs(), () => ["/"]);
+        var plan = PlanCompiler.Compile(Spec.WithProcess(p => p.User(1000, 5)), new LaunchInputs());
         var bytes = plan.Encode();
         // u32 columns, u32 rows, u32 uid, u32 flags, little-endian, in that order somewhere in the plan.
         var expected = new byte[] { 80, 0, 0, 0, 24, 0, 0, 0, 0xe8, 0x03, 0, 0, 1, 0, 0, 0 };
         Assert.That(bytes.AsSpan().IndexOf(expected), Is.GreaterThan(0));
-        var root = PlanCompiler.Compile(Spec, new LaunchInputs(), () => ["/"]).Encode();
+        var root = PlanCompiler.Compile(Spec, new LaunchInputs()).Encode();
         Assert.That(root.AsSpan().IndexOf(new byte[] { 80, 0, 0, 0, 24, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 1, 0, 0, 0 }), Is.GreaterThan(0), "root keeps the owner");
     }
 }

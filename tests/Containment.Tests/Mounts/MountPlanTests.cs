@@ -7,7 +7,7 @@ namespace Containment.Tests.Mounts;
 public class MountPlanTests
 {
     private static List<string> Steps(ContainerSpec spec) =>
-        PlanCompiler.Compile(spec, new LaunchInputs(), () => ["/", "/proc"]).Steps.Select(s => s.ToString()).ToList();
+        PlanCompiler.Compile(spec, new LaunchInputs()).Steps.Select(s => s.ToString()).ToList();
 
     private static readonly ContainerSpec Spec = ContainerSpec.FromRootfs("/srv/rootfs").WithProcess(p => p.Args("sh"));
 
