@@ -17,4 +17,6 @@ internal enum MessageKind
     SeccompListener = 8,
     Terminal = 10,
     Continue = 16,
+    CgroupProcs = 28,
+    CgroupJoined = 29,
 }

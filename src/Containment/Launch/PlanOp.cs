@@ -49,6 +49,7 @@ internal enum PlanOp : uint
     Ready = 70,
     WaitFifo = 71,
     Terminal = 72,
+    CgroupJoin = 140,
     TestResolveWalk = 98,
     TestFail = 99,
 }

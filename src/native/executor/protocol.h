@@ -76,6 +76,12 @@ enum op_code {
     OP_TERMINAL = 72,      /* u32 columns, u32 rows, u32 uid (0xffffffff: keep), u32 flags (TERMINAL_*): open a pty
                             * from the container's devpts, send its master to the host (MSG_TERMINAL), make the
                             * slave the controlling terminal (setsid, TIOCSCTTY) and fds 0-2 */
+    /* cgroup (monitor.c), range 140-149. */
+    OP_CGROUP_JOIN = 140,  /* i32 warm_fd_index (-1: none): the monitor writes its own pid to that fd (its own v1
+                            * cgroup.procs: a no-op move that starts the threadgroup lock's RCU grace period), then
+                            * receives MSG_CGROUP_PROCS messages from the host, each carrying a cgroup.procs fd, and
+                            * writes the child's pid to each, until MSG_CGROUP_JOINED. The host creates the cgroup
+                            * while the child is cloned and mounts. */
     OP_TEST_RESOLVE_WALK = 98, /* resolve in-root paths by the O_NOFOLLOW walk, as without openat2 (tests) */
     OP_TEST_FAIL = 99,     /* u32 errno: fails with that errno (fault-injection tests) */
 };
@@ -103,6 +109,9 @@ enum msg_kind {
     MSG_READY = 6,   /* the child finished setup and waits for its start signal */
     MSG_SECCOMP_LISTENER = 8, /* step; carries the seccomp notify listener fd (child -> monitor -> host) */
     MSG_TERMINAL = 10, /* carries the pty master (child -> monitor -> host) */
+    /* host -> executor, for OP_CGROUP_JOIN */
+    MSG_CGROUP_PROCS = 28,  /* carries a cgroup.procs fd (O_WRONLY) the child joins */
+    MSG_CGROUP_JOINED = 29, /* value: how many MSG_CGROUP_PROCS preceded it; the join is complete */
     /* host -> executor, executor -> child */
     MSG_CONTINUE = 16,
 };

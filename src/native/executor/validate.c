@@ -77,6 +77,7 @@ static const struct layout layouts[] = {
     { OP_READY, { F_END } },
     { OP_WAIT_FIFO, { F_FD } },
     { OP_TERMINAL, { F_U16, F_U16, F_U32, F_U32 } },
+    { OP_CGROUP_JOIN, { F_FD_OPT } },
     { OP_TEST_RESOLVE_WALK, { F_END } },
     { OP_TEST_FAIL, { F_U32 } },
 };
