@@ -172,6 +172,23 @@ internal sealed class ExecutorChannel : IDisposable
             throw new ContainmentException("The executor did not acknowledge the cgroup directories of the launch.");
     }
 
+    /// <summary>
+    /// For <see cref="PlanOp.CgroupJoin"/>: each cgroup.procs file the child joins, one message each, then the end of
+    /// the list (with its length).
+    /// </summary>
+    public void SendCgroupProcs(IReadOnlyList<SafeHandle> procs)
+    {
+        var buffer = new byte[ExecutorMessage.Size];
+        BinaryPrimitives.WriteInt32LittleEndian(buffer, (int)MessageKind.CgroupProcs);
+        foreach (var file in procs)
+            if (Libc.SendWithFds(_fd, buffer, [file]) != buffer.Length)
+                throw SyscallException.FromLastError("sendmsg", "cgroup.procs to the executor");
+        BinaryPrimitives.WriteInt32LittleEndian(buffer, (int)MessageKind.CgroupJoined);
+        BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(12), procs.Count);
+        if (Libc.SendWithFds(_fd, buffer, []) != buffer.Length)
+            throw SyscallException.FromLastError("sendmsg", "the end of the cgroup.procs list to the executor");
+    }
+
     /// <summary>Lets the child past a sync point.</summary>
     public void Continue()
     {

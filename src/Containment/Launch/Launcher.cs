@@ -51,6 +51,7 @@ internal static class Launcher
         SafeFileHandle? pidfd = null;
         SafeFileHandle? terminal = null;
         CgroupHandle? cgroup = null;
+        CgroupManager? createAfterPlan = null;
         SeccompSupervisor? supervisor = null;
         var registration = LiveContainers.Register(id);
         try
@@ -72,7 +73,16 @@ internal static class Launcher
                     manager = new CgroupManager(manager.Layout, MachineTopology.Host, logger)
                         { Driver = CgroupDriverKind.Systemd, PlaceholderPid = channel.ExecutorPid };
                 await channel.AnnounceAsync(AnnounceCgroup(manager, id, spec.CgroupsPath), cancellationToken).ConfigureAwait(false);
-                cgroup = Rootless.IsRootless ? TryCreateDelegatedCgroup(manager, spec, id, logger) : manager.Create(spec.Cgroup, id, spec.CgroupsPath);
+                if (CgroupLateJoin.Applies(manager, spec))
+                {
+                    // Created below, once the plan is on its way: the host makes it while the child is cloned and mounts.
+                    createAfterPlan = manager;
+                    inputs.JoinCgroupsLate = true;
+                    if (CgroupLateJoin.OpenWarmer(manager.Layout) is { } warmer)
+                        inputs.Owned.Add(inputs.CgroupLockWarmer = warmer);
+                }
+                else
+                    cgroup = Rootless.IsRootless ? TryCreateDelegatedCgroup(manager, spec, id, logger) : manager.Create(spec.Cgroup, id, spec.CgroupsPath);
                 inputs.CgroupPaths = cgroup?.Paths ?? [];
                 // Pure v2: clone3 puts the child in its cgroup; otherwise the monitor writes its pid.
                 if (cgroup?.Directory is not null)
@@ -90,6 +100,11 @@ internal static class Launcher
                 channel.SendPlan(plan.Encode(), plan.Fds);
             streams.Dispose();
             DisposeInputs(inputs);
+            if (createAfterPlan is not null)
+            {
+                cgroup = createAfterPlan.Create(spec.Cgroup!, id, spec.CgroupsPath);
+                channel.SendCgroupProcs(cgroup.ProcsFiles);
+            }
 
             using var cancel = cancellationToken.Register(static c => ((ExecutorChannel)c!).Dispose(), channel);
             int pid = 0;

@@ -24,9 +24,11 @@ internal static class PlanCompiler
         var cgroupIndex = inputs.CgroupDirectory is null ? -1 : plan.AddFd(inputs.CgroupDirectory);
         plan.Clone(CloneFlags(ns), cgroupIndex, inputs.Detached, ns.ToString());
         // A v1 cgroup.procs write waits for an RCU grace period (the kernel's threadgroup lock), often several ms. For a
-        // new root without a cgroup namespace, the monitor joins the child to its cgroups while the child mounts, and
-        // the child waits for that before anything runs in it (hooks, its program). Otherwise it joins first.
-        var joinWhileMounting = inputs.CgroupProcs.Count > 0 && spec.Rootfs is not RootfsSpec.Joined && !ns.IsNew(NamespaceKind.Cgroup);
+        // new root, the monitor joins the child to its cgroups while the child mounts, and the child waits for that
+        // before anything runs in it (hooks, its program); a new cgroup namespace is then unshared after that wait, so a
+        // cgroup filesystem mounted before it would show the host's root: with one, the monitor joins first.
+        var joinWhileMounting = (inputs.CgroupProcs.Count > 0 || inputs.JoinCgroupsLate) && spec.Rootfs is not RootfsSpec.Joined &&
+            (!ns.IsNew(NamespaceKind.Cgroup) || !spec.Filesystem.Mounts.Any(m => m.Type == "cgroup"));
         if (!joinWhileMounting)
             JoinCgroups(plan, inputs);
         IdentityPlanner.MapIds(plan, spec, inputs);
@@ -46,7 +48,7 @@ internal static class PlanCompiler
         plan.WaitRelease();
         IdentityPlanner.BecomeRoot(plan, spec, inputs);
         // Unshared after the cgroup join, so the namespace's root is the container's own cgroup.
-        if (ns.IsNew(NamespaceKind.Cgroup))
+        if (ns.IsNew(NamespaceKind.Cgroup) && !joinWhileMounting)
             plan.Unshare(NamespaceFlags.CLONE_NEWCGROUP, "cgroup namespace");
         if (ns.IsNew(NamespaceKind.Time))
             plan.Unshare(NamespaceFlags.CLONE_NEWTIME, "time namespace");
@@ -59,7 +61,11 @@ internal static class PlanCompiler
             var root = RootfsPlanner.EnterRootfs(plan, spec, hostRoot ?? (() => HostRootEntry.Read()), inputs);
             RootfsPlanner.MountAll(plan, spec, inputs);
             if (joinWhileMounting)
+            {
                 plan.WaitRelease();
+                if (ns.IsNew(NamespaceKind.Cgroup))
+                    plan.Unshare(NamespaceFlags.CLONE_NEWCGROUP, "cgroup namespace");
+            }
             if (inputs.SyncBeforePivot)
                 plan.Sync(SyncBeforePivot, "before pivot_root (createContainer)");
             plan.PivotRoot(root, spec.NoPivotRoot, stacked: spec.Rootfs is RootfsSpec.HostReadOnly);
@@ -108,6 +114,11 @@ internal static class PlanCompiler
 
     private static void JoinCgroups(LaunchPlan plan, LaunchInputs inputs)
     {
+        if (inputs.JoinCgroupsLate)
+        {
+            plan.CgroupJoin(inputs.CgroupLockWarmer is null ? -1 : plan.AddFd(inputs.CgroupLockWarmer));
+            return;
+        }
         foreach (var procs in inputs.CgroupProcs)
             plan.WritePid(plan.AddFd(procs), "cgroup.procs");
     }

@@ -53,6 +53,7 @@ internal enum PlanOp : uint
     RootTmpfs = 130,
     BindHost = 131,
     Init = 132,
+    CgroupJoin = 140,
     TestResolveWalk = 98,
     TestFail = 99,
 }

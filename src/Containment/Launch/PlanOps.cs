@@ -12,6 +12,13 @@ internal static class PlanOps
     public static void WritePid(this LaunchPlan plan, int fdIndex, string file) =>
         plan.Op(PlanOp.WritePid, "write", file).U32((uint)fdIndex).End();
 
+    /// <summary>
+    /// The monitor joins the child to the cgroup the host sends after the plan (<see cref="ExecutorChannel.SendCgroupProcs"/>),
+    /// having first written its own pid to <paramref name="warmFdIndex"/> (-1: none) to warm the v1 threadgroup lock.
+    /// </summary>
+    public static void CgroupJoin(this LaunchPlan plan, int warmFdIndex) =>
+        plan.Op(PlanOp.CgroupJoin, "write", "cgroup.procs").I32(warmFdIndex).End();
+
     public static void WriteChildProc(this LaunchPlan plan, string relative, string content) =>
         plan.Op(PlanOp.WriteChildProc, "write", "/proc/<pid>/" + relative).Str(relative).Str(content).End();
 
