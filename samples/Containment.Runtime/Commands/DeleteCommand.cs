@@ -37,7 +37,7 @@ internal static class DeleteCommand
             await ContainerOps.KillAllAndWaitAsync(record, cancellationToken);
             ContainerOps.RemoveCgroups(record, runtime.Log);
             if (ContainerOps.CgroupPaths(record).Count == 0)
-                ContainerOps.RemoveUnrecordedCgroup(record, runtime.Log);
+                ContainerOps.RemoveUnrecordedCgroup(runtime, record);
             guard.Delete();
         }
         try
