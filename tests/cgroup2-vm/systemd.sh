@@ -11,6 +11,17 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
+# The guest boots this machine's own systemd and dbus-daemon (its / is the guest's lower layer).
+need=()
+[ -x /lib/systemd/systemd ] || need+=(systemd)
+[ -x /usr/bin/dbus-daemon ] || need+=(dbus)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "systemd-vm: installing ${need[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  { apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null 2>&1 ||
+    { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null; }; } ||
+    { echo "systemd-vm: FAILED: apt-get install ${need[*]}"; echo "systemd-vm: 0 passed, 1 failed, 0 skipped"; exit 1; }
+fi
 hook=$(mktemp /tmp/containment-systemd-boot.XXXXXX)
 trap 'rm -f "$hook"' EXIT
 

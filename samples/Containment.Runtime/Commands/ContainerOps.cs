@@ -63,6 +63,23 @@ internal static class ContainerOps
         throw new CliException($"container \"{record.Id}\": processes survived SIGKILL");
     }
 
+    /// <summary>
+    /// The systemd driver: stops the container's scope, which removes its cgroup (systemd owns the directory). A scope
+    /// that is gone already (it ends by itself once empty) is fine.
+    /// </summary>
+    public static void StopScope(Runtime runtime, ContainerRecord record)
+    {
+        try
+        {
+            using var cgroup = Cgroups.Cgroup.Open(record.Id, record.RuntimeData?.GetValueOrDefault(Runtime.CgroupsPathKey), Cgroups.CgroupDriverKind.Systemd);
+            cgroup.Destroy();
+        }
+        catch (Cgroups.CgroupException e)
+        {
+            runtime.Log.Debug($"container {record.Id}: no systemd scope to stop ({e.Message})");
+        }
+    }
+
     /// <summary>Removes the container's cgroup directories (deepest first), once they are empty.</summary>
     public static void RemoveCgroups(ContainerRecord record, Log log)
     {
