@@ -35,9 +35,12 @@ internal static class DeleteCommand
             if (status == OciStatus.Paused)
                 await FreezeCommand.SetFrozenAsync(runtime, record, false, cancellationToken);
             await ContainerOps.KillAllAndWaitAsync(record, cancellationToken);
-            ContainerOps.RemoveCgroups(record, runtime.Log);
+            if (runtime.DriverOf(record) == Cgroups.CgroupDriverKind.Systemd)
+                ContainerOps.StopScope(runtime, record);
+            else
+                ContainerOps.RemoveCgroups(record, runtime.Log);
             if (ContainerOps.CgroupPaths(record).Count == 0)
-                ContainerOps.RemoveUnrecordedCgroup(record, runtime.Log);
+                ContainerOps.RemoveUnrecordedCgroup(runtime, record);
             guard.Delete();
         }
         try

@@ -33,7 +33,7 @@ internal static class UpdateCommand
         {
             throw new CliException(e.Message);
         }
-        using var cgroup = ContainerOps.OpenCgroup(record, runtime.Log);
+        using var cgroup = ContainerOps.OpenCgroup(runtime, record);
         cgroup.Update(spec);
         return 0;
     }

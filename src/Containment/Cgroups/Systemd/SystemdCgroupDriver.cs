@@ -27,6 +27,9 @@ namespace Containment.Cgroups.Systemd;
 internal sealed class SystemdCgroupDriver(CgroupHierarchy hierarchy, Func<ISystemdManager> connect, int placeholderPid,
     IDeviceFilterAttacher attacher, bool rootless, ILogger? logger) : CgroupDriver
 {
+    /// <summary>The cgroup v2 path of a process (its <c>0::</c> line in /proc/PID/cgroup); tests replace it.</summary>
+    internal Func<int, string> CgroupOf { get; init; } = ProcCgroupOf;
+
     public override CgroupPart Create(CgroupSpec spec, IReadOnlyList<CgroupController> controllers, string containerId, string? cgroupsPath)
     {
         var path = SystemdScopePath.Parse(cgroupsPath, containerId, rootless);
@@ -135,12 +138,14 @@ internal sealed class SystemdCgroupDriver(CgroupHierarchy hierarchy, Func<ISyste
         catch (CgroupException e) { logger?.LogWarning(e, "cgroup systemd: cleanup of {Unit} after a failed create", unit); }
     }
 
-    /// <summary>The <c>cgroup.procs</c> of the cgroup <paramref name="pid"/> is in now (its v2 line of /proc/PID/cgroup).</summary>
+    private static string ProcCgroupOf(int pid) =>
+        File.ReadLines($"/proc/{pid}/cgroup").FirstOrDefault(l => l.StartsWith("0::", StringComparison.Ordinal))?[3..]
+            ?? throw new CgroupException($"/proc/{pid}/cgroup has no cgroup v2 line: the systemd cgroup driver needs cgroup v2");
+
+    /// <summary>The directory of the cgroup <paramref name="pid"/> is in now (its v2 line of /proc/PID/cgroup).</summary>
     private CgroupDirectory? OpenHome(int pid)
     {
-        var line = File.ReadLines($"/proc/{pid}/cgroup").FirstOrDefault(l => l.StartsWith("0::", StringComparison.Ordinal))
-            ?? throw new CgroupException($"/proc/{pid}/cgroup has no cgroup v2 line: the systemd cgroup driver needs cgroup v2");
-        var relative = line[3..].Trim('/');
+        var relative = CgroupOf(pid).Trim('/');
         var root = CgroupDirectory.OpenRoot(hierarchy.MountPoint);
         try
         {
