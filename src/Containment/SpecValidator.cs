@@ -55,7 +55,7 @@ internal static class SpecValidator
             errors.AddRange(spec.Cgroup.Validate());
         if (spec.Cgroup is not null && spec.CgroupDriver == Cgroups.CgroupDriverKind.Systemd)
             errors.AddRange(Cgroups.Systemd.SystemdScopePath.Validate(spec.CgroupsPath));
-        else if (spec.CgroupsPath is not null)
+        else if (spec.Cgroup is null && spec.CgroupsPath is not null)
             errors.Add(new("cgroupsPath", "is set but the spec has no cgroup; call WithCgroup"));
         return errors;
     }

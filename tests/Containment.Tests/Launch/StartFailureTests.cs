@@ -1,5 +1,6 @@
 using Containment.Interop;
 using Containment.Launch;
+using Containment.Mounts;
 
 namespace Containment.Tests.Launch;
 
@@ -8,7 +9,7 @@ public class StartFailureTests
 {
     private static ContainerStartException FailAt(ContainerSpec spec, string stepText, int errno)
     {
-        var plan = PlanCompiler.Compile(spec, new LaunchInputs(), () => ["/", "/proc", "/sys", "/dev/pts"]);
+        var plan = PlanCompiler.Compile(spec, new LaunchInputs(), () => [new("usr", HostRootEntryKind.Directory), new("etc", HostRootEntryKind.Directory), new("tmp", HostRootEntryKind.Directory)]);
         var step = plan.Steps.Select(s => s.ToString()).ToList().FindIndex(s => s.Contains(stepText, StringComparison.Ordinal));
         Assert.That(step, Is.GreaterThanOrEqualTo(0), string.Join("\n", plan.Steps));
         return StartFailure.Describe(plan, new ExecutorMessage(MessageKind.Error, step, errno, 0), spec);
