@@ -53,34 +53,37 @@ public sealed class RuntimeCli : IDisposable
     public Result Run(params string[] args) => RunWith("", args);
 
     /// <summary>Runs one command after the shell <paramref name="redirections"/> (e.g. <c>exec 3&lt;file</c>) ran.</summary>
-    public Result RunWith(string redirections, params string[] args)
+    public Result RunWith(string redirections, params string[] args) => RunAs("cli", redirections, args);
+
+    /// <summary>Runs one command with its own output files (<c>NAME.stdout</c>, <c>NAME.stderr</c>): for commands run in parallel.</summary>
+    public Result RunAs(string name, string redirections, params string[] args)
     {
-        using var p = LaunchWith(redirections, args);
-        if (!p.WaitForExit(60_000))
+        using var p = LaunchWith(redirections, args, name);
+        if (!p.WaitForExit(300_000))
         {
             p.Kill(true);
             Assert.Fail($"containment {string.Join(' ', args)} timed out");
         }
-        return ResultOf(p);
+        return ResultOf(p, name);
     }
 
     /// <summary>The result of a command started with <see cref="Launch"/>, once it has exited.</summary>
-    public Result ResultOf(Process exited) => new(exited.ExitCode, File.ReadAllText(StdoutPath), File.ReadAllText(StderrPath));
+    public Result ResultOf(Process exited, string name = "cli") =>
+        new(exited.ExitCode, File.ReadAllText(OutputPath(name, "stdout")), File.ReadAllText(OutputPath(name, "stderr")));
 
-    private string StdoutPath => Path.Combine(Bundle, "cli.stdout");
-    private string StderrPath => Path.Combine(Bundle, "cli.stderr");
+    private string OutputPath(string name, string stream) => Path.Combine(Bundle, $"{name}.{stream}");
 
     /// <summary>Starts one command without waiting for it: the process is the CLI's own (the shell execs it).</summary>
     public Process Launch(params string[] args) => LaunchWith("", args);
 
-    private Process LaunchWith(string redirections, string[] args)
+    private Process LaunchWith(string redirections, string[] args, string name = "cli")
     {
         var psi = new ProcessStartInfo("/bin/sh") { RedirectStandardInput = true };
         psi.ArgumentList.Add("-c");
         psi.ArgumentList.Add($"out=$1; err=$2; shift 2; {redirections}\nexec \"$@\" >\"$out\" 2>\"$err\"");
         psi.ArgumentList.Add("sh");
-        psi.ArgumentList.Add(StdoutPath);
-        psi.ArgumentList.Add(StderrPath);
+        psi.ArgumentList.Add(OutputPath(name, "stdout"));
+        psi.ArgumentList.Add(OutputPath(name, "stderr"));
         psi.ArgumentList.Add("dotnet");
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Containment.Runtime.dll"));
         psi.ArgumentList.Add("--root");
