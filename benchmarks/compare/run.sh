@@ -1,46 +1,23 @@
 #!/usr/bin/env bash
-# Side-by-side start latency: Containment (from a warm host) vs crun run, runc run, and the bare
-# unshare floor, on the same busybox bundle, alternating, many runs. Prints medians and ratios.
-#   benchmarks/compare/run.sh [RUNS]
-# crun 1.8 refuses to run on this machine's hybrid cgroup layout ("hybrid mode not supported") because
-# /sys/fs/cgroup/unified offers a controller; the comparison therefore runs inside a private mount
-# namespace where that mount is detached (in that namespace only). The host's own mounts are never touched.
+# Side-by-side start→exit latency of /bin/true on one busybox bundle (the config `runc spec` writes, with a memory and
+# pids limit): the library from a warm host with that cgroup (the reference) and without one, `crun run`, `runc run`,
+# the bare `unshare` floor and /bin/true; alternating, rotating the order each round; teardown counted. Two modes:
+# back to back, and 100 ms idle before each run (a container now and then: on cgroup v1 a join then pays an RCU grace
+# period). Prints p10/p50/p90 and ratios.
+#   benchmarks/compare/run.sh [RUNS] [MODE]     MODE: both (default), back-to-back, idle
 set -euo pipefail
-runs=${1:-200}
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
-bundle=${BUNDLE:-/tmp/containment-bench-bundle}
+runs=${1:-100}
+mode=${2:-both}
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/benchmarks/lib/bundle.sh"
+. "$top/benchmarks/lib/detached-unified.sh"
+work=$(mktemp -d /tmp/containment-bench.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+for tool in crun runc; do command -v $tool >/dev/null || { apt-get update -qq && apt-get install -y -qq crun runc >/dev/null; }; done
+[ -x /usr/bin/busybox ] || { apt-get update -qq && apt-get install -y -qq busybox-static >/dev/null; }
 
-missing=()
-command -v crun >/dev/null || missing+=(crun)
-command -v runc >/dev/null || missing+=(runc)
-[ -x /usr/bin/busybox ] || missing+=(busybox-static)
-if [ ${#missing[@]} -gt 0 ]; then
-  DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
-
-rm -rf "$bundle" && mkdir -p "$bundle/rootfs"/{bin,proc,dev,sys,tmp,etc}
-cp /usr/bin/busybox "$bundle/rootfs/bin/busybox"
-for applet in $(/usr/bin/busybox --list); do [ "$applet" = busybox ] || ln -sf busybox "$bundle/rootfs/bin/$applet"; done
-(cd "$bundle" && runc spec)
-python3 - "$bundle/config.json" <<'PY'
-import json, sys
-path = sys.argv[1]
-c = json.load(open(path))
-c["process"]["args"] = ["/bin/true"]
-c["process"]["terminal"] = False
-c["root"]["readonly"] = False
-# The same namespaces the library uses in the comparison: pid, mount, uts, ipc, network.
-c["linux"]["namespaces"] = [{"type": t} for t in ["pid", "network", "ipc", "uts", "mount"]]
-json.dump(c, open(path, "w"), indent=2)
-PY
-
+make_bundle "$work/bundle" runc "$BENCH_RESOURCES"
 dotnet build -c Release "$top/benchmarks/Containment.Benchmarks" -v q -nologo >/dev/null
 dll="$top/benchmarks/Containment.Benchmarks/bin/Release/net10.0/Containment.Benchmarks.dll"
-unshare --mount --propagation private sh -c "
-  mountpoint -q /sys/fs/cgroup/unified && umount -l /sys/fs/cgroup/unified
-  dotnet '$dll' compare --bundle '$bundle' --runs $runs
-  # crun's plain directories under the detached mount point, in the host's /sys/fs/cgroup tmpfs (hidden outside).
-  find /sys/fs/cgroup/unified -mindepth 2 -maxdepth 2 -path '/sys/fs/cgroup/unified/bench-crun-*' -name cgroup.procs -type f -delete
-  find /sys/fs/cgroup/unified -mindepth 1 -maxdepth 1 -name 'bench-crun-*' -type d -empty -delete"
-rm -rf "$bundle"
+[ "$mode" = idle ] || in_private_v1 dotnet "$dll" compare --bundle "$work/bundle" --runs "$runs"
+[ "$mode" = back-to-back ] || in_private_v1 dotnet "$dll" compare --bundle "$work/bundle" --runs "$runs" --idle-ms 100

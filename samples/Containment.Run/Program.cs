@@ -40,12 +40,24 @@ Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
 try
 {
     await using var container = await ContainerProcess.StartAsync(options.ToSpec(), cancel.Token);
-    var exit = await container.WaitForExitAsync(cancel.Token);
+    var limits = options.Limits;
+    var result = await container.RunToCompletionAsync(new ContainerRunOptions
+    {
+        Timeout = limits.Timeout,
+        OutputLimit = limits.OutputLimit ?? int.MaxValue,
+    }, cancel.Token);
+    Console.Out.Write(result.StandardOutput);
+    Console.Error.Write(result.StandardError);
+    var exit = result.Exit;
     if (options.Cgroup.Stats && container.Cgroup is { } cgroup)
         Console.Error.WriteLine(StatsJson.Format(cgroup.GetStats()));
-    if (exit.Signal is not null)
+    if (result.TimedOut)
+        Console.Error.WriteLine($"containment-run: timed out after {limits.Timeout!.Value.TotalSeconds:0.###} s: {exit}");
+    else if (exit.Signal is not null || exit.OomKills > 0)
         Console.Error.WriteLine($"containment-run: {exit}");
-    return exit.ShellCode;
+    if (limits.Report)
+        Console.Error.WriteLine($"containment-run: {RunLimits.Format(result)}");
+    return result.TimedOut ? 124 : exit.ShellCode;
 }
 catch (ContainmentException e)
 {

@@ -38,7 +38,8 @@ internal sealed class RunOptions
                                profile file (default: default)
           --deny-syscall NAME  make a system call fail with EPERM (repeatable)
           --explain-syscall NAME  print what the effective profile does with NAME and why, then exit
-        """ + CgroupOptions.Usage;
+
+        """ + CgroupOptions.Usage + "\n" + RunLimits.Usage;
 
     public string? Rootfs { get; private set; }
     public string? Hostname { get; private set; }
@@ -58,6 +59,7 @@ internal sealed class RunOptions
     public List<string> Masks { get; } = [];
     public bool ReadOnly { get; private set; }
     public CgroupOptions Cgroup { get; } = new();
+    public RunLimits Limits { get; } = new();
     public string Seccomp { get; private set; } = "default";
     public List<string> DeniedSyscalls { get; } = [];
     public string? ExplainSyscall { get; private set; }
@@ -153,7 +155,7 @@ internal sealed class RunOptions
                 case "--deny-syscall": o.DeniedSyscalls.Add(Next(a)); break;
                 case "--explain-syscall": o.ExplainSyscall = Next(a); break;
                 default:
-                    if (o.Cgroup.TryParse(a, Next))
+                    if (o.Cgroup.TryParse(a, Next) || o.Limits.TryParse(a, Next))
                         break;
                     if (a.StartsWith('-'))
                         throw new ArgumentException($"unknown option {a}");
@@ -264,6 +266,8 @@ internal sealed class RunOptions
         if (ReadOnly)
             spec = spec.WithReadOnlyRootfs();
         spec = Cgroup.Apply(spec);
+        if (Limits.Report && spec.Cgroup is null && Environment.UserName == "root")
+            spec = spec.WithCgroup(Containment.Cgroups.CgroupSpec.Empty); // CPU time and peak memory come from a cgroup
         spec = Seccomp switch
         {
             "default" => spec.WithSeccomp(SeccompProfile.Default),
@@ -272,7 +276,7 @@ internal sealed class RunOptions
         };
         if (DeniedSyscalls.Count > 0)
             spec = spec.WithSeccompRules(p => p.Deny([.. DeniedSyscalls]));
-        return spec.WithProcess(p =>
+        return Limits.Apply(spec.WithProcess(p =>
         {
             p.Args(Command.Length > 0 ? Command : ["true"]).InheritStdio();
             foreach (var (name, value) in Env)
@@ -285,6 +289,6 @@ internal sealed class RunOptions
                 p.NoNewPrivileges();
             foreach (var r in Rlimits)
                 p.Rlimit(r.Resource, r.Soft, r.Hard);
-        });
+        }));
     }
 }

@@ -10,6 +10,25 @@ internal static class Hooks
     public static Task RunAsync(string stage, IReadOnlyList<OciHook>? hooks, string stateJson, CancellationToken cancellationToken) =>
         RunEachAsync(stage, hooks, (hook, ct) => hook.RunAsync(stateJson, ct), cancellationToken);
 
+    /// <summary>
+    /// poststart and poststop: a hook that fails is logged as a warning and the remaining hooks still run, as the runtime
+    /// specification requires (the lifecycle goes on as if it had succeeded).
+    /// </summary>
+    public static async Task RunWarningAsync(string stage, IReadOnlyList<OciHook>? hooks, string stateJson, Log log, CancellationToken cancellationToken)
+    {
+        foreach (var (hook, index) in (hooks ?? []).Select((h, i) => (h, i)))
+        {
+            try
+            {
+                await hook.ToContainerHook().RunAsync(stateJson, cancellationToken);
+            }
+            catch (ContainerHookException e)
+            {
+                log.Warning($"{stage} hook {index}: {e.Message}");
+            }
+        }
+    }
+
     /// <summary>In the namespaces of the container whose init is <paramref name="pid"/>: createContainer, startContainer.</summary>
     public static Task RunInContainerAsync(string stage, IReadOnlyList<OciHook>? hooks, int pid, string stateJson, CancellationToken cancellationToken) =>
         RunEachAsync(stage, hooks, (hook, ct) => hook.RunInContainerAsync(pid, stateJson, ct), cancellationToken);

@@ -1,14 +1,31 @@
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 
 namespace Containment.Runtime;
 
 /// <summary>
 /// The runtime's log: errors go to stderr and, with <c>--log</c>, to a file in text or JSON lines (the form
-/// containerd's shim and conmon read: <c>{"level":"error","msg":"...","time":"..."}</c>).
+/// containerd's shim and conmon read: <c>{"level":"error","msg":"...","time":"..."}</c>). As an <see cref="ILogger"/> it
+/// takes the library's messages: warnings and errors as such, the rest as debug lines.
 /// </summary>
-internal sealed class Log(string? path, bool json, bool debug)
+internal sealed class Log(string? path, bool json, bool debug) : ILogger
 {
+    void ILogger.Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        var message = formatter(state, exception);
+        if (logLevel >= LogLevel.Error)
+            Error(message);
+        else if (logLevel == LogLevel.Warning)
+            Warning(message);
+        else
+            Debug(message);
+    }
+
+    bool ILogger.IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning || debug;
+
+    IDisposable? ILogger.BeginScope<TState>(TState state) => null;
+
     public void Error(string message)
     {
         Console.Error.WriteLine($"containment: {message}");

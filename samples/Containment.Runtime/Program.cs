@@ -26,13 +26,11 @@ if (rest[0] is "--version" or "-v" or "version")
     Console.WriteLine($"containment version {typeof(ContainerSpec).Assembly.GetName().Version}\nspec: {OciConfig.CurrentVersion}");
     return 0;
 }
-var runtime = new Runtime(globals.Root, log);
+var runtime = new Runtime(globals.Root, log) { SystemdCgroup = globals.SystemdCgroup };
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
 try
 {
-    if (globals.SystemdCgroup)
-        throw new CliException("--systemd-cgroup: the systemd cgroup driver is not available in this version; use cgroupfs");
     var commandArgs = rest.Skip(1).ToList();
     if (rest[0] is "create" or "run")
         CgroupLockPrimer.Start();

@@ -7,6 +7,7 @@ internal sealed class Runtime
 {
     public const string FifoName = "exec.fifo";
     public const string CgroupsPathKey = "cgroupsPath";
+    public const string CgroupDriverKey = "cgroupDriver";
 
     public Runtime(string? root, Log log)
     {
@@ -15,6 +16,13 @@ internal sealed class Runtime
     }
 
     public ContainerStateStore Store { get; }
+
+    /// <summary>--systemd-cgroup: new containers' cgroups are systemd scopes (a container keeps the driver it was created with).</summary>
+    public bool SystemdCgroup { get; init; }
+
+    /// <summary>The driver of a container: the one recorded at create, else the global option's.</summary>
+    public Cgroups.CgroupDriverKind DriverOf(ContainerRecord record) =>
+        record.RuntimeData?.GetValueOrDefault(CgroupDriverKey) == "systemd" || SystemdCgroup ? Cgroups.CgroupDriverKind.Systemd : Cgroups.CgroupDriverKind.Cgroupfs;
 
     public Log Log { get; }
 

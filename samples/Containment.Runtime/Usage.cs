@@ -12,7 +12,7 @@ internal static class Usage
           --log FILE            also write errors to FILE
           --log-format text|json
           --debug               log debug lines
-          --systemd-cgroup      (not available: cgroupfs only)
+          --systemd-cgroup      the container's cgroup is a systemd scope (cgroupsPath slice:prefix:name; cgroup v2)
 
         commands:
           create [--bundle DIR] [--pid-file F] [--console-socket S] [--no-pivot] [--no-new-keyring] [--preserve-fds N] ID

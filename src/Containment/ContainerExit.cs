@@ -13,16 +13,37 @@ public readonly record struct ContainerExit
     public bool CoreDumped { get; private init; }
 
     /// <summary>
-    /// Whether the process was killed by the kernel's OOM killer: it died of SIGKILL and its cgroup counted an
-    /// OOM kill. Known only for a container with a cgroup.
+    /// Whether the process was killed by the kernel's OOM killer: it died of SIGKILL that its host did not send
+    /// (<see cref="ContainerProcess.Kill"/>, <see cref="ContainerProcess.StopAsync"/>), and its cgroup's OOM-kill count
+    /// grew while it ran. Known only for a container with a cgroup.
     /// </summary>
     public bool OomKilled { get; private init; }
+
+    /// <summary>
+    /// How many processes of the container the OOM killer killed while it ran (the growth of its cgroup's
+    /// <c>oom_kill</c> count), whether or not the first process was one of them: a shell whose child was OOM-killed
+    /// exits 137 with <see cref="OomKilled"/> false and this at 1. Zero without a cgroup.
+    /// </summary>
+    public long OomKills { get; private init; }
+
+    /// <summary>Whether the host ended the process: <see cref="ContainerProcess.Kill"/> or a <see cref="ContainerProcess.StopAsync"/>.</summary>
+    public bool KilledByHost { get; private init; }
+
+    /// <summary>What the run cost (wall and CPU time, peak memory), or null when not measured (an exit made by hand).</summary>
+    public ContainerUsage? Usage { get; private init; }
 
     /// <summary>The cgroup's memory limit in bytes when the process was OOM-killed (null when unlimited or unknown).</summary>
     public long? MemoryLimit { get; private init; }
 
-    /// <summary>This exit, marked as the OOM killer's work under <paramref name="memoryLimit"/>.</summary>
-    internal ContainerExit AsOomKill(long? memoryLimit) => this with { OomKilled = true, MemoryLimit = memoryLimit };
+    /// <summary>This exit with what the host knows about it: its usage, the OOM kills seen, whether the host killed it.</summary>
+    internal ContainerExit With(ContainerUsage usage, long oomKills, bool killedByHost, long? memoryLimit)
+    {
+        var oomKilled = Signal == Containment.Signal.Kill && !killedByHost && oomKills > 0;
+        return this with
+        {
+            Usage = usage, OomKills = oomKills, KilledByHost = killedByHost, OomKilled = oomKilled, MemoryLimit = oomKilled ? memoryLimit : null,
+        };
+    }
 
     /// <summary>Decodes a wait status as <c>waitpid</c> returns it.</summary>
     public static ContainerExit FromWaitStatus(int status) => (status & 0x7f) == 0
@@ -39,9 +60,10 @@ public readonly record struct ContainerExit
     public int ShellCode => ExitCode ?? 128 + (int)Signal!.Value;
 
     /// <inheritdoc />
-    public override string ToString() => ExitCode is { } code ? $"exited with code {code}"
+    public override string ToString() => (ExitCode is { } code ? $"exited with code {code}"
         : OomKilled ? $"killed by the OOM killer: memory limit {FormatBytes(MemoryLimit)}"
-        : $"killed by SIG{Signal.ToString()!.ToUpperInvariant()}{(CoreDumped ? " (core dumped)" : "")}";
+        : $"killed by SIG{Signal.ToString()!.ToUpperInvariant()}{(CoreDumped ? " (core dumped)" : "")}{(KilledByHost ? " from the host" : "")}")
+        + (OomKills > 0 && !OomKilled ? $" ({OomKills} of its processes killed by the OOM killer)" : "");
 
     private static string FormatBytes(long? bytes) => bytes switch
     {

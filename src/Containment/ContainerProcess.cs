@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Containment.Cgroups;
 using Containment.Interop;
 using Containment.Launch;
@@ -12,7 +13,7 @@ namespace Containment;
 /// A running container: its first process, its standard streams and its exit. Dispose it to kill the
 /// container (unless it was started detached) and release everything the launch made.
 /// </summary>
-public sealed class ContainerProcess : IAsyncDisposable
+public sealed partial class ContainerProcess : IAsyncDisposable
 {
     private readonly ExecutorChannel _channel;
     private readonly SafeFileHandle? _pidfd;
@@ -21,11 +22,18 @@ public sealed class ContainerProcess : IAsyncDisposable
     private readonly Task _pump;
     private readonly CgroupHandle? _cgroup;
     private readonly SeccompSupervisor? _seccomp;
+    private readonly long _started = Stopwatch.GetTimestamp();
+    private readonly LiveContainers.Registration? _registration;
     private int _disposed;
+    private volatile bool _killedByHost;
 
     internal ContainerProcess(string id, ExecutorChannel channel, int pid, SafeFileHandle? pidfd, LaunchStreams streams, SafeFileHandle? terminal,
-        CgroupHandle? cgroup, SeccompSupervisor? seccomp, bool detached, ILogger logger)
+        CgroupHandle? cgroup, SeccompSupervisor? seccomp, bool detached, ILogger logger, ContainerSpec spec, long oomKillsAtStart,
+        LiveContainers.Registration? registration)
     {
+        Spec = spec;
+        _oomKillsAtStart = oomKillsAtStart;
+        _registration = registration;
         Terminal = terminal is null ? null : new ContainerTerminal(terminal);
         _seccomp = seccomp;
         Id = id;
@@ -42,8 +50,13 @@ public sealed class ContainerProcess : IAsyncDisposable
         _pump = detached ? Task.CompletedTask : Task.Run(PumpAsync);
     }
 
+    private readonly long _oomKillsAtStart;
+
     /// <summary>The container's id.</summary>
     public string Id { get; }
+
+    /// <summary>The spec the container was started from (what <see cref="ExecAsync"/> takes its defaults from).</summary>
+    public ContainerSpec Spec { get; }
 
     /// <summary>The container's cgroup (limits, stats, pause/resume, OOM events), or null when it has none.</summary>
     public Cgroup? Cgroup { get; }
@@ -94,6 +107,8 @@ public sealed class ContainerProcess : IAsyncDisposable
     {
         if (_pidfd is null || HasExited)
             return;
+        if (signal == Containment.Signal.Kill)
+            _killedByHost = true;
         var r = Libc.Syscall(Libc.SYS_pidfd_send_signal, _pidfd.DangerousGetHandle(), (int)signal, 0, 0);
         if (r < 0)
         {
@@ -114,25 +129,72 @@ public sealed class ContainerProcess : IAsyncDisposable
     /// <summary>Kills the container's first process with SIGKILL (in a pid namespace, every process in it dies too).</summary>
     public void Kill() => SendSignal(Signal.Kill);
 
-    /// <summary>A SIGKILL in a cgroup whose OOM killer has struck is reported as the OOM killer's.</summary>
-    private ContainerExit WithOomKill(ContainerExit exit)
+    /// <summary>
+    /// Stops the container's process: SIGTERM, then SIGKILL once <paramref name="grace"/> has passed without an exit
+    /// (at once for a zero grace). Returns how it ended. A program that is its container's PID 1 without a handler for
+    /// SIGTERM ignores it (the kernel's rule for an init), so it is killed after the grace period.
+    /// </summary>
+    public async Task<ContainerExit> StopAsync(TimeSpan grace, CancellationToken cancellationToken = default)
     {
-        if (exit.Signal != Containment.Signal.Kill || Cgroup is null)
-            return exit;
+        ArgumentOutOfRangeException.ThrowIfLessThan(grace, TimeSpan.Zero);
+        if (Detached)
+            throw new InvalidOperationException("A detached container's exit is not collected by its host.");
+        if (!HasExited && grace > TimeSpan.Zero)
+        {
+            _killedByHost = true; // a SIGTERM that kills it is the host's doing too
+            SendSignal(Containment.Signal.Term);
+            try
+            {
+                return await _exit.Task.WaitAsync(grace, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+            }
+        }
+        Kill();
+        return await _exit.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs another process in this running container, as OCI <c>exec</c> does: in every namespace, the root and the
+    /// cgroup of the container, and by default with its process's environment, user, capabilities, rlimits,
+    /// <c>no_new_privs</c>, working directory and seccomp profile; <paramref name="build"/> sets the arguments and
+    /// changes any of those. Standard streams start from the usual defaults (null input, piped output), never the
+    /// container's. The result has the same stream, exit and stop API; disposing it kills the exec'd process only.
+    /// </summary>
+    /// <exception cref="ContainmentException">The container has exited, or is paused (its cgroup is frozen).</exception>
+    /// <exception cref="ContainerSpecException">The resulting process is invalid (e.g. no arguments).</exception>
+    public Task<ContainerProcess> ExecAsync(Action<ProcessBuilder> build, ContainerStartOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(build);
+        if (HasExited)
+            throw new ContainmentException($"cannot exec in container {Id}: it has exited ({_exit.Task.Result})");
+        if (Cgroup is { IsFrozen: true })
+            throw new ContainmentException($"cannot exec in container {Id}: it is paused (its cgroup is frozen); resume it first");
+        var spec = ContainerSpec.JoinRunning(Pid, Spec).WithProcess(build);
+        return StartAsync(spec, options ?? new ContainerStartOptions(), cancellationToken);
+    }
+
+    /// <summary>What the host knows about an exit: the run's usage, the OOM kills, whether the host killed it.</summary>
+    private ContainerExit Account(ContainerExit exit)
+    {
+        var wall = Stopwatch.GetElapsedTime(_started);
+        if (Cgroup is null)
+            return exit.With(new ContainerUsage(wall, null, null, null), 0, _killedByHost, null);
         try
         {
-            var memory = Cgroup.GetStats().Memory;
-            if (memory is { OomKills: > 0 })
-            {
-                _logger.LogWarning("Container pid {Pid} was killed by the OOM killer (memory limit {Limit} bytes)", Pid, memory.Limit);
-                return exit.AsOomKill(memory.Limit);
-            }
+            var stats = Cgroup.GetStats();
+            var oomKills = Math.Max(0, (stats.Memory?.OomKills ?? 0) - _oomKillsAtStart);
+            var result = exit.With(new ContainerUsage(wall, stats.Cpu?.User, stats.Cpu?.System, stats.Memory?.Peak), oomKills, _killedByHost, stats.Memory?.Limit);
+            if (result.OomKilled)
+                _logger.LogWarning(LogEvents.OomKilled, "Container {Id} (pid {Pid}) was killed by the OOM killer (memory limit {Limit} bytes)", Id, Pid, stats.Memory?.Limit);
+            return result;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or Cgroups.CgroupException)
         {
-            _logger.LogDebug(e, "Could not read the OOM-kill count of container pid {Pid}", Pid);
+            _logger.LogDebug(e, "Could not read the cgroup statistics of container {Id}", Id);
+            return exit.With(new ContainerUsage(wall, null, null, null), 0, _killedByHost, null);
         }
-        return exit;
     }
 
     private async Task PumpAsync()
@@ -144,8 +206,8 @@ public sealed class ContainerProcess : IAsyncDisposable
                 received.Fd?.Dispose();
                 if (received.Message.Kind == MessageKind.Exit)
                 {
-                    var exit = WithOomKill(ContainerExit.FromWaitStatus(received.Message.Value));
-                    _logger.LogDebug("Container pid {Pid} {Exit}", Pid, exit);
+                    var exit = Account(ContainerExit.FromWaitStatus(received.Message.Value));
+                    _logger.LogInformation(LogEvents.Exited, "Container {Id} (pid {Pid}) {Exit} after {Ms:F1} ms", Id, Pid, exit, exit.Usage!.WallTime.TotalMilliseconds);
                     _exit.TrySetResult(exit);
                     // The executor now waits for the channel to close (DisposeAsync) to remove the cgroup.
                     return;
@@ -205,5 +267,6 @@ public sealed class ContainerProcess : IAsyncDisposable
         StandardOutput?.Dispose();
         StandardError?.Dispose();
         Terminal?.Dispose();
+        _registration?.Dispose();
     }
 }

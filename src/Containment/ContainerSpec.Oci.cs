@@ -6,7 +6,7 @@ public sealed partial record ContainerSpec
 {
     /// <summary>
     /// The container an OCI <c>config.json</c> describes, with the specification's semantics; see
-    /// <see cref="OciSpecConverter.ToContainerSpec"/>. <paramref name="bundle"/> anchors a relative <c>root.path</c>.
+    /// <see cref="OciSpecConverter.ToContainerSpec(OciConfig, string)"/>. <paramref name="bundle"/> anchors a relative <c>root.path</c>.
     /// </summary>
     /// <exception cref="ContainerSpecException">The configuration is invalid or uses a field this version cannot
     /// honour; every problem is listed, each naming its field.</exception>

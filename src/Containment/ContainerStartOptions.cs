@@ -6,8 +6,19 @@ namespace Containment;
 /// <summary>How a container is started (as opposed to what it is: that is the <see cref="ContainerSpec"/>).</summary>
 public sealed record ContainerStartOptions
 {
-    /// <summary>Where the library reports what a user would want to see: starts, failures, cleanup problems.</summary>
+    /// <summary>
+    /// Where the library reports what a user would want to see: starts, failures, cleanup problems (one logger for
+    /// everything). <see cref="LoggerFactory"/> instead gives each area its category. Events carry <see cref="LogEvents"/> ids.
+    /// </summary>
     public ILogger? Logger { get; init; }
+
+    /// <summary>
+    /// Loggers per area: <c>Containment.Container</c> (lifecycle: started, exited, failed, at Information),
+    /// <c>Containment.Cgroups</c>, <c>Containment.Seccomp</c>. Used when <see cref="Logger"/> is null.
+    /// </summary>
+    public ILoggerFactory? LoggerFactory { get; init; }
+
+    internal ILogger LoggerFor(string area) => Logger ?? LoggerFactory?.CreateLogger("Containment." + area) ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
     /// <summary>
     /// The container's id: names its cgroup (<c>/containment/&lt;id&gt;</c>) and appears in logs. Default: a new random id.
@@ -50,6 +61,17 @@ public sealed record ContainerStartOptions
     /// (nothing is left behind). <see cref="Hooks.ContainerHook.RunInContainerAsync"/> runs a hook there.
     /// </summary>
     public Func<int, CancellationToken, Task>? BeforePivotRoot { get; init; }
+
+    /// <summary>
+    /// How many bytes of each piped output stream (<see cref="Stdio.Pipe"/>) are kept for a caller who has not begun to
+    /// read it. The library reads every output pipe from the start, so a container never stalls on a stream nobody
+    /// reads; past this limit, unread output is dropped (and a warning logged). Once the caller reads a stream, it gets
+    /// everything, with the pipe's back-pressure. Default: 1 MiB.
+    /// </summary>
+    public long UnreadOutputLimit { get; init; } = 1 << 20;
+
+    /// <summary>Test-only: skip the refusal of an exec into a paused container (to test cancellation of a blocked one).</summary>
+    internal bool SkipPausedCheck { get; init; }
 
     /// <summary>Test-only fault injection: the launch fails at this step with <see cref="InjectedErrno"/>.</summary>
     internal int? FailAtStep { get; init; }

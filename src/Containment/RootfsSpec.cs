@@ -67,7 +67,7 @@ public abstract record RootfsSpec
         public override int GetHashCode() => HashCode.Combine(TmpSize, RunSize, HiddenPaths.Length);
     }
 
-    /// <summary>The root of a running container whose mount namespace is joined (see <see cref="ContainerSpec.JoinRunning"/>).</summary>
+    /// <summary>The root of a running container whose mount namespace is joined (see <see cref="ContainerSpec.JoinRunning(int)"/>).</summary>
     /// <param name="Pid">The running container's first process.</param>
     public sealed record Joined(int Pid) : RootfsSpec;
 }

@@ -53,7 +53,9 @@ internal static class SpecValidator
             errors.AddRange(Seccomp.SeccompValidator.Validate(spec.Seccomp, "seccomp."));
         if (spec.Cgroup is not null)
             errors.AddRange(spec.Cgroup.Validate());
-        else if (spec.CgroupsPath is not null)
+        if (spec.Cgroup is not null && spec.CgroupDriver == Cgroups.CgroupDriverKind.Systemd)
+            errors.AddRange(Cgroups.Systemd.SystemdScopePath.Validate(spec.CgroupsPath));
+        else if (spec.Cgroup is null && spec.CgroupsPath is not null)
             errors.Add(new("cgroupsPath", "is set but the spec has no cgroup; call WithCgroup"));
         return errors;
     }

@@ -8,7 +8,12 @@ public class SyscallException : ContainmentException
 {
     /// <summary>Creates the exception.</summary>
     public SyscallException(string syscall, string subject, int errno, string? context = null)
-        : base(Format(syscall, subject, errno, context))
+        : this(syscall, subject, errno, context, null)
+    {
+    }
+
+    private protected SyscallException(string syscall, string subject, int errno, string? context, string? hint)
+        : base(Format(syscall, subject, errno, context) + (hint is null ? "" : ": " + hint))
     {
         Syscall = syscall;
         Subject = subject;

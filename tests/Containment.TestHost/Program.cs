@@ -17,6 +17,9 @@ using Microsoft.Extensions.Logging;
 //     exec    a second process joining the running container (COMMAND again), printed as "exec-pid N"
 //     delete  the disposal of the container: kill, wait, cgroup removal; then the host exits
 //     cycle   start, join, kill and dispose, printing each exit, the cgroup directories left, the zombie children (a pid 1 host)
+//   CONTAINMENT_TESTHOST_STDIO=default     COMMAND gets the library's default stdio (stdin /dev/null, output pipes the host drains)
+//                                          instead of the host's stdout and stderr
+//   CONTAINMENT_TESTHOST_JOIN=1            start /bin/sleep 1000, run COMMAND joined to it (JoinRunning), print its exit
 //   CONTAINMENT_TESTHOST_KILL_AFTER_US=N   in a MODE, SIGKILL the host N µs after the operation began
 // The library's log lines (information and above) go to stderr as "log LEVEL: message".
 var rootfs = Environment.GetEnvironmentVariable("CONTAINMENT_TESTHOST_ROOTFS");
@@ -49,10 +52,31 @@ catch (ContainmentException e)
 
 async Task<int> RunToExitAsync()
 {
-    await using var container = await ContainerProcess.StartAsync(
-        spec.WithProcess(p => p.Args(args).StandardOutput(Stdio.Inherit).StandardError(Stdio.Inherit)), options);
+    var defaultStdio = Environment.GetEnvironmentVariable("CONTAINMENT_TESTHOST_STDIO") == "default";
+    void Command(ProcessBuilder p)
+    {
+        p.Args(args);
+        if (!defaultStdio)
+            p.StandardOutput(Stdio.Inherit).StandardError(Stdio.Inherit);
+    }
+    if (Environment.GetEnvironmentVariable("CONTAINMENT_TESTHOST_JOIN") == "1")
+    {
+        await using var target = await ContainerProcess.StartAsync(
+            spec.WithProcess(p => p.Args("/bin/sleep", "1000").StandardOutput(Stdio.Null).StandardError(Stdio.Null)), options);
+        await using var joined = await ContainerProcess.StartAsync(ContainerSpec.JoinRunning(target.Pid).WithProcess(Command));
+        return await ReportAsync(joined);
+    }
+    await using var container = await ContainerProcess.StartAsync(spec.WithProcess(Command), options);
+    return await ReportAsync(container);
+}
+
+async Task<int> ReportAsync(ContainerProcess container)
+{
     Say($"pid {container.Pid}");
+    var drain = Task.WhenAll(
+        container.StandardOutput?.ReadToEndAsync() ?? Task.FromResult(""), container.StandardError?.ReadToEndAsync() ?? Task.FromResult(""));
     var exit = await container.WaitForExitAsync();
+    await drain;
     Say($"exit {exit.ShellCode}");
     return 0;
 }

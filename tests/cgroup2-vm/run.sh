@@ -14,7 +14,9 @@
 # Arguments are passed to the test executable (e.g. --filter "FullyQualifiedName~LimitTests").
 # Environment: CONTAINMENT_VM_TIMEOUT_MINUTES (default 15) bounds the VM; CONTAINMENT_VM_BOOT_SECONDS (default
 # 120) bounds the boot up to the init script; CONTAINMENT_VM_CACHE as above; CONTAINMENT_VM_CONFIGURATION
-# (default Debug) is the build configuration of the tests.
+# (default Debug) is the build configuration of the tests. systemd.sh sets two more: CONTAINMENT_VM_PROJECT (the
+# suite, default tests/Containment.Cgroup2Tests) and CONTAINMENT_VM_BOOT_HOOK (a script the init sources where it
+# would chroot: it hands the guest to systemd as PID 1).
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -22,7 +24,7 @@ cache=${CONTAINMENT_VM_CACHE:-/var/cache/containment-vm}
 minutes=${CONTAINMENT_VM_TIMEOUT_MINUTES:-15}
 boot_limit=${CONTAINMENT_VM_BOOT_SECONDS:-120}
 configuration=${CONTAINMENT_VM_CONFIGURATION:-Debug}
-project=$repo/tests/Containment.Cgroup2Tests
+project=${CONTAINMENT_VM_PROJECT:-$repo/tests/Containment.Cgroup2Tests}  # systemd.sh runs another suite the same way
 # In load order; each one's dependencies come before it.
 modules=(virtio_ring virtio_pci_modern_dev virtio_pci_legacy_dev virtio virtio_pci virtio_blk 9pnet 9pnet_virtio netfs fscache 9p overlay)
 
@@ -104,7 +106,7 @@ fi
 say "publishing $(basename "$project") ($configuration)"
 dotnet publish "$project" -c "$configuration" -o "$work/publish" --nologo -v q >"$work/publish.log" 2>&1 ||
   { cat "$work/publish.log" >&2; die "dotnet publish $project failed"; }
-exe=$work/publish/Containment.Cgroup2Tests
+exe=$work/publish/$(basename "$project")
 [ -x "$exe" ] || die "$exe was not produced"
 
 # --- The initramfs: busybox, the modules, and an init that builds the guest's root and runs the tests -------
@@ -129,6 +131,8 @@ mount -t proc proc \$r/proc && mount -t sysfs sysfs \$r/sys && mount -t cgroup2 
 mount -t devtmpfs devtmpfs \$r/dev && mkdir -p \$r/dev/pts \$r/dev/shm && mount -t devpts devpts \$r/dev/pts && mount -t tmpfs tmpfs \$r/dev/shm || fail "dev"
 mount -t tmpfs tmpfs \$r/run && mkdir -p \$r/run/results || fail "run"
 mount -t 9p -o trans=virtio,version=9p2000.L results \$r/run/results || fail "mount the results share"
+# A boot hook (systemd.sh: hand the guest to systemd as PID 1) takes over here and never returns.
+[ -f \$r/run/results/boot.sh ] && . \$r/run/results/boot.sh
 echo "vm-init: running the tests"
 chroot \$r /bin/sh /run/results/guest.sh >\$r/run/results/output.log 2>&1
 echo \$? >\$r/run/results/exit
@@ -142,6 +146,7 @@ chmod 755 "$initramfs/init"
 # --- What runs in the guest, chrooted into the overlay of this machine's / ---------------------------------
 results=$work/results
 mkdir -p "$results"
+[ -n "${CONTAINMENT_VM_BOOT_HOOK:-}" ] && cp "$CONTAINMENT_VM_BOOT_HOOK" "$results/boot.sh"
 test_args=
 [ $# -gt 0 ] && test_args=$(printf "%q " "$@")
 cat >"$results/guest.sh" <<EOF

@@ -10,11 +10,12 @@ internal static class ContainerOps
         record.RuntimeData?.GetValueOrDefault("cgroupPaths")?.Split('\n', StringSplitOptions.RemoveEmptyEntries) ?? [];
 
     /// <summary>The container's live cgroup (v1 or v2), found by its id and OCI cgroupsPath as recorded at create.</summary>
-    public static Cgroups.Cgroup OpenCgroup(ContainerRecord record, Log log)
+    public static Cgroups.Cgroup OpenCgroup(Runtime runtime, ContainerRecord record)
     {
+        var log = runtime.Log;
         try
         {
-            return Cgroups.Cgroup.Open(record.Id, record.RuntimeData?.GetValueOrDefault(Runtime.CgroupsPathKey));
+            return Cgroups.Cgroup.Open(record.Id, record.RuntimeData?.GetValueOrDefault(Runtime.CgroupsPathKey), runtime.DriverOf(record));
         }
         catch (Cgroups.CgroupException e)
         {
@@ -62,6 +63,23 @@ internal static class ContainerOps
         throw new CliException($"container \"{record.Id}\": processes survived SIGKILL");
     }
 
+    /// <summary>
+    /// The systemd driver: stops the container's scope, which removes its cgroup (systemd owns the directory). A scope
+    /// that is gone already (it ends by itself once empty) is fine.
+    /// </summary>
+    public static void StopScope(Runtime runtime, ContainerRecord record)
+    {
+        try
+        {
+            using var cgroup = Cgroups.Cgroup.Open(record.Id, record.RuntimeData?.GetValueOrDefault(Runtime.CgroupsPathKey), Cgroups.CgroupDriverKind.Systemd);
+            cgroup.Destroy();
+        }
+        catch (Cgroups.CgroupException e)
+        {
+            runtime.Log.Debug($"container {record.Id}: no systemd scope to stop ({e.Message})");
+        }
+    }
+
     /// <summary>Removes the container's cgroup directories (deepest first), once they are empty.</summary>
     public static void RemoveCgroups(ContainerRecord record, Log log)
     {
@@ -90,12 +108,13 @@ internal static class ContainerOps
     /// A create killed after its container was set up but before it recorded it leaves a cgroup (with init waiting in
     /// it) that the record does not name: found by the id and the bundle's cgroupsPath, emptied and removed.
     /// </summary>
-    public static void RemoveUnrecordedCgroup(ContainerRecord record, Log log)
+    public static void RemoveUnrecordedCgroup(Runtime runtime, ContainerRecord record)
     {
+        var log = runtime.Log;
         try
         {
             var cgroupsPath = OciConfig.LoadBundle(record.Bundle).Linux?.CgroupsPath;
-            using var cgroup = Cgroups.Cgroup.Open(record.Id, string.IsNullOrEmpty(cgroupsPath) ? null : cgroupsPath);
+            using var cgroup = Cgroups.Cgroup.Open(record.Id, string.IsNullOrEmpty(cgroupsPath) ? null : cgroupsPath, runtime.DriverOf(record));
             cgroup.Destroy();
         }
         catch (Exception e) when (e is ContainmentException or OciConfigException or IOException)

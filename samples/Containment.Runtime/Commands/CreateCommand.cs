@@ -24,7 +24,7 @@ internal static class CreateCommand
         Runtime runtime, Args a, string id, bool foreground, CancellationToken cancellationToken)
     {
         var bundle = Path.GetFullPath(a.Value("bundle") ?? ".");
-        var (config, spec) = LoadBundle(bundle, a, foreground);
+        var (config, spec) = LoadBundle(runtime, bundle, a, foreground);
         runtime.Log.Debug($"loaded {bundle}/config.json");
         if (runtime.Store.Exists(id))
             throw new CliException($"container with id \"{id}\" already exists");
@@ -51,7 +51,7 @@ internal static class CreateCommand
             record = record.WithProcess(container.Pid) with
             {
                 Status = OciStatus.Created,
-                RuntimeData = RuntimeData(container, config),
+                RuntimeData = RuntimeData(container, config, runtime),
             };
             guard.Save(record);
             await ContainerOps.WritePidFileAsync(a.Value("pid-file"), container.Pid);
@@ -72,9 +72,11 @@ internal static class CreateCommand
         }
     }
 
-    private static Dictionary<string, string> RuntimeData(ContainerProcess container, OciConfig config)
+    private static Dictionary<string, string> RuntimeData(ContainerProcess container, OciConfig config, Runtime runtime)
     {
         var data = new Dictionary<string, string> { ["cgroupPaths"] = string.Join('\n', container.Cgroup?.Paths ?? []) };
+        if (runtime.SystemdCgroup)
+            data[Runtime.CgroupDriverKey] = "systemd";
         if (config.Linux?.CgroupsPath is { } cgroupsPath)
             data[Runtime.CgroupsPathKey] = cgroupsPath;
         return data;
@@ -92,7 +94,7 @@ internal static class CreateCommand
         await Hooks.RunInContainerAsync("createContainer", hooks.CreateContainer, pid, state, cancellationToken);
     }
 
-    private static (OciConfig Config, ContainerSpec Spec) LoadBundle(string bundle, Args a, bool foreground)
+    private static (OciConfig Config, ContainerSpec Spec) LoadBundle(Runtime runtime, string bundle, Args a, bool foreground)
     {
         OciConfig config;
         try
@@ -104,7 +106,9 @@ internal static class CreateCommand
             throw new CliException(e.Message);
         }
         Terminals.Check(config.Process?.Terminal == true, a.Value("console-socket"), foreground);
-        var spec = OciSpecConverter.ToContainerSpec(config, bundle);
+        var spec = OciSpecConverter.ToContainerSpec(config, bundle, runtime.Log);
+        if (runtime.SystemdCgroup)
+            spec = spec.WithCgroupDriver(Cgroups.CgroupDriverKind.Systemd);
         spec = spec.WithProcess(PreservedFds.Apply(spec.Process, a));
         if (a.Has("no-pivot"))
             spec = spec.WithNoPivotRoot();

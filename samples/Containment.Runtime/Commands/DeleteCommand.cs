@@ -35,15 +35,18 @@ internal static class DeleteCommand
             if (status == OciStatus.Paused)
                 await FreezeCommand.SetFrozenAsync(runtime, record, false, cancellationToken);
             await ContainerOps.KillAllAndWaitAsync(record, cancellationToken);
-            ContainerOps.RemoveCgroups(record, runtime.Log);
+            if (runtime.DriverOf(record) == Cgroups.CgroupDriverKind.Systemd)
+                ContainerOps.StopScope(runtime, record);
+            else
+                ContainerOps.RemoveCgroups(record, runtime.Log);
             if (ContainerOps.CgroupPaths(record).Count == 0)
-                ContainerOps.RemoveUnrecordedCgroup(record, runtime.Log);
+                ContainerOps.RemoveUnrecordedCgroup(runtime, record);
             guard.Delete();
         }
         try
         {
             var config = OciConfig.LoadBundle(record.Bundle);
-            await Hooks.RunAsync("poststop", config.Hooks?.Poststop, Runtime.StateJson(record with { Status = OciStatus.Stopped }), cancellationToken);
+            await Hooks.RunWarningAsync("poststop", config.Hooks?.Poststop, Runtime.StateJson(record with { Status = OciStatus.Stopped }), runtime.Log, cancellationToken);
         }
         catch (Exception e) when (e is CliException or OciConfigException or IOException)
         {

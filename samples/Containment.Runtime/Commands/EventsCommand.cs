@@ -21,7 +21,7 @@ internal static class EventsCommand
         var record = runtime.Load(id);
         if (Runtime.StatusOf(record) is OciStatus.Stopped)
             throw new CliException($"container \"{id}\" is stopped");
-        using var cgroup = ContainerOps.OpenCgroup(record, runtime.Log);
+        using var cgroup = ContainerOps.OpenCgroup(runtime, record);
         if (a.Has("stats"))
         {
             Write(new RuntimeEvent("stats", id, RuntimeStats.From(cgroup.GetStats())));

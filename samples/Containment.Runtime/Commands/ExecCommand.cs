@@ -13,9 +13,13 @@ internal static class ExecCommand
         var a = Args.Parse(args, ["process|p", "pid-file", "console-socket", "cwd", "env|e", "user|u", "preserve-fds"], ["detach|d", "tty|t", "no-new-privs"]);
         var id = a.Id("exec");
         var record = runtime.Load(id);
-        if (Runtime.StatusOf(record) is not (OciStatus.Running or OciStatus.Created))
+        var status = Runtime.StatusOf(record);
+        if (status == OciStatus.Paused)
+            throw new CliException("cannot exec in a paused container: resume it first");
+        if (status is not (OciStatus.Running or OciStatus.Created))
             throw new CliException("cannot exec in a stopped container");
-        var process = LoadProcess(a, record.Bundle);
+        var config = LoadConfig(record.Bundle);
+        var process = LoadProcess(a, config);
         var detach = a.Has("detach");
         Terminals.Check(process.Terminal == true, a.Value("console-socket"), foreground: !detach);
         if ((process.Args ?? []).Count == 0)
@@ -23,13 +27,23 @@ internal static class ExecCommand
         ProcessSpec processSpec;
         try
         {
-            processSpec = OciSpecConverter.ToProcessSpec(process);
+            processSpec = OciSpecConverter.ToProcessSpec(process, runtime.Log);
         }
         catch (ContainerSpecException e)
         {
             throw new CliException(e.Message);
         }
-        var spec = ContainerSpec.JoinRunning(record.Pid).WithProcess(PreservedFds.Apply(processSpec, a));
+        // The container's own spec supplies what the process does not (its seccomp profile): OCI exec semantics.
+        ContainerSpec containerSpec;
+        try
+        {
+            containerSpec = OciSpecConverter.ToContainerSpec(config, record.Bundle);
+        }
+        catch (ContainerSpecException e)
+        {
+            throw new CliException($"the container's config.json: {e.Message}");
+        }
+        var spec = ContainerSpec.JoinRunning(record.Pid, containerSpec).WithProcess(PreservedFds.Apply(processSpec, a));
         await using var container = await ContainerProcess.StartAsync(spec, new ContainerStartOptions { Detached = detach }, cancellationToken);
         using var terminal = Terminals.SendToConsoleSocket(container, a.Value("console-socket"));
         await ContainerOps.WritePidFileAsync(a.Value("pid-file"), container.Pid);
@@ -45,7 +59,19 @@ internal static class ExecCommand
     /// The process to run: the --process file as given, or (as runc does) the container's own configured process
     /// with the command line's arguments, --env (added), --cwd, --user and --tty in place.
     /// </summary>
-    private static OciProcess LoadProcess(Args a, string bundle)
+    private static OciConfig LoadConfig(string bundle)
+    {
+        try
+        {
+            return OciConfig.LoadBundle(bundle);
+        }
+        catch (OciConfigException e)
+        {
+            throw new CliException($"the container's config.json: {e.Message}");
+        }
+    }
+
+    private static OciProcess LoadProcess(Args a, OciConfig config)
     {
         if (a.Value("process") is { } file)
         {
@@ -58,15 +84,7 @@ internal static class ExecCommand
                 throw new CliException($"--process {file}: {e.Message}");
             }
         }
-        OciProcess configured;
-        try
-        {
-            configured = OciConfig.LoadBundle(bundle).Process ?? new OciProcess();
-        }
-        catch (OciConfigException e)
-        {
-            throw new CliException($"the container's config.json: {e.Message}");
-        }
+        var configured = config.Process ?? new OciProcess();
         var env = new List<string>(configured.Env ?? []);
         env.AddRange(a.Values("env"));
         var user = configured.User ?? new OciUser();

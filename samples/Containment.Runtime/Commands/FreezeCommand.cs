@@ -22,7 +22,7 @@ internal static class FreezeCommand
 
     public static async Task SetFrozenAsync(Runtime runtime, ContainerRecord record, bool frozen, CancellationToken cancellationToken)
     {
-        using var cgroup = ContainerOps.OpenCgroup(record, runtime.Log);
+        using var cgroup = ContainerOps.OpenCgroup(runtime, record);
         if (frozen)
             await cgroup.PauseAsync(cancellationToken);
         else

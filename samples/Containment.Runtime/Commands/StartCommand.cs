@@ -29,14 +29,7 @@ internal static class StartCommand
             record = record with { Status = OciStatus.Running };
             guard.Save(record);
         }
-        try
-        {
-            await Hooks.RunAsync("poststart", config.Hooks?.Poststart, Runtime.StateJson(record), cancellationToken);
-        }
-        catch (CliException e)
-        {
-            runtime.Log.Warning(e.Message);
-        }
+        await Hooks.RunWarningAsync("poststart", config.Hooks?.Poststart, Runtime.StateJson(record), runtime.Log, cancellationToken);
     }
 
     /// <summary>

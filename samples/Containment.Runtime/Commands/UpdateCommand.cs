@@ -27,13 +27,13 @@ internal static class UpdateCommand
         CgroupSpec spec;
         try
         {
-            spec = OciSpecConverter.ToCgroupSpec(resources);
+            spec = OciSpecConverter.ToCgroupSpec(resources, runtime.Log);
         }
         catch (ContainerSpecException e)
         {
             throw new CliException(e.Message);
         }
-        using var cgroup = ContainerOps.OpenCgroup(record, runtime.Log);
+        using var cgroup = ContainerOps.OpenCgroup(runtime, record);
         cgroup.Update(spec);
         return 0;
     }

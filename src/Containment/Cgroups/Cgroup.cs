@@ -7,7 +7,7 @@ namespace Containment.Cgroups;
 
 /// <summary>
 /// A live container cgroup: pause and resume it, change its limits, read its statistics, watch for OOM, kill
-/// everything in it, remove it. Obtained from the container that owns it, or re-attached with <see cref="Open"/>
+/// everything in it, remove it. Obtained from the container that owns it, or re-attached with <see cref="Open(string, string?, ILogger?)"/>
 /// (for example by a later process of an OCI runtime).
 /// </summary>
 public sealed class Cgroup : IDisposable
@@ -37,7 +37,27 @@ public sealed class Cgroup : IDisposable
     /// <exception cref="ContainerSpecException">The path is invalid.</exception>
     /// <exception cref="CgroupException">The container has no cgroup directory in any hierarchy, or one could not be opened.</exception>
     public static Cgroup Open(string containerId, string? cgroupsPath, ILogger? logger = null) =>
-        new(CgroupManager.Detect(logger).Open(containerId, cgroupsPath), ownsHandle: true);
+        Open(containerId, cgroupsPath, CgroupDriverKind.Cgroupfs, logger);
+
+    /// <summary>
+    /// Re-attaches to the existing cgroup of container <paramref name="containerId"/> created by
+    /// <paramref name="driver"/>: as <see cref="Open(string, string?, ILogger?)"/> for the cgroupfs driver; with the
+    /// systemd driver, the scope named by <paramref name="cgroupsPath"/> (<c>slice:prefix:name</c>), found through systemd.
+    /// <see cref="Destroy"/> then stops the unit.
+    /// </summary>
+    /// <param name="containerId">The container's id, as given when it was created.</param>
+    /// <param name="cgroupsPath">The <c>cgroupsPath</c> it was created with, or null.</param>
+    /// <param name="driver">The driver that created it.</param>
+    /// <param name="logger">Where to log, or null.</param>
+    /// <exception cref="ContainerSpecException">The path is invalid.</exception>
+    /// <exception cref="CgroupException">The container has no cgroup (or systemd no such unit), or it could not be opened.</exception>
+    public static Cgroup Open(string containerId, string? cgroupsPath, CgroupDriverKind driver, ILogger? logger = null)
+    {
+        var manager = CgroupManager.Detect(logger);
+        if (driver != CgroupDriverKind.Cgroupfs)
+            manager = new CgroupManager(manager.Layout, MachineTopology.Host, logger) { Driver = driver };
+        return new(manager.Open(containerId, cgroupsPath), ownsHandle: true);
+    }
 
     /// <summary>
     /// Whether the processes are frozen now: the kernel reports the freezer <c>FROZEN</c> (v1) or <c>frozen 1</c>
@@ -132,7 +152,7 @@ public sealed class Cgroup : IDisposable
     public void Destroy() => handle.Destroy();
 
     /// <summary>
-    /// Closes the file descriptors of a cgroup obtained from <see cref="Open"/>, without removing anything. For a
+    /// Closes the file descriptors of a cgroup obtained from <see cref="Open(string, string?, ILogger?)"/>, without removing anything. For a
     /// container's own cgroup this does nothing: the container closes it.
     /// </summary>
     public void Dispose()

@@ -22,8 +22,18 @@ public sealed class CgroupBuilder
     private CgroupBuilder Io(Func<IoSettings, IoSettings> change) => Set(s => s with { Io = change(s.Io ?? new()) });
     private CgroupBuilder Error(string field, string message) => Set(s => s with { BuildErrors = [.. s.BuildErrors, new SpecError(field, message)] });
 
-    /// <summary>The memory limit in bytes, or <see cref="CgroupSpec.Unlimited"/>.</summary>
-    public CgroupBuilder MemoryMax(long bytes) => Memory(m => m with { Max = bytes });
+    /// <summary>The smallest memory limit <see cref="MemoryMax"/> takes: below it a process is OOM-killed before it runs anything.</summary>
+    public const long MinimumMemoryMax = 4 * ByteSize.MiB;
+
+    /// <summary>
+    /// The memory limit in bytes (at least <see cref="MinimumMemoryMax"/>), or <see cref="CgroupSpec.Unlimited"/>.
+    /// </summary>
+    public CgroupBuilder MemoryMax(long bytes) => bytes is > 0 and < MinimumMemoryMax
+        ? Error("memory.max", $"{bytes} bytes is below the minimum of 4 MiB: the process would be OOM-killed as it starts (sizes are in bytes: 256 * ByteSize.MiB)")
+        : Memory(m => m with { Max = bytes });
+
+    /// <summary>The memory limit as an OCI configuration gives it: any size (runc and crun take any).</summary>
+    internal CgroupBuilder MemoryMaxAnySize(long bytes) => Memory(m => m with { Max = bytes });
 
     /// <summary>The memory reservation (soft limit, v2 <c>memory.low</c>) in bytes.</summary>
     public CgroupBuilder MemoryReservation(long bytes) => Memory(m => m with { Reservation = bytes });

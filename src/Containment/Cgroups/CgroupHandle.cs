@@ -1,3 +1,4 @@
+using Containment.Cgroups.Systemd;
 using Containment.Cgroups.V2;
 using Microsoft.Win32.SafeHandles;
 
@@ -19,7 +20,12 @@ internal sealed class CgroupHandle : IDisposable
         this.parts = parts;
         ProcsFiles = parts.SelectMany(p => p.ProcsFiles).ToList();
         // CLONE_INTO_CGROUP only when the v2 leaf is the container's whole cgroup (unified mode).
-        Directory = mode == CgroupMode.Unified && parts is [CgroupV2Part v2] ? v2.Directory : null;
+        Directory = mode != CgroupMode.Unified ? null : parts switch
+        {
+            [CgroupV2Part v2] => v2.Directory,
+            [SystemdCgroupPart scope] => scope.Directory,
+            _ => null,
+        };
     }
 
     /// <summary>The machine's cgroup mode.</summary>
@@ -39,6 +45,15 @@ internal sealed class CgroupHandle : IDisposable
 
     /// <summary>The cgroup directories, for logs and state files.</summary>
     public IReadOnlyList<string> Paths => parts.SelectMany(p => p.Paths).ToList();
+
+    /// <summary>
+    /// Once the container's first process is in its cgroup: a systemd scope's placeholder (the executor monitor it
+    /// was created with) goes back where it came from. Nothing to do for the other drivers.
+    /// </summary>
+    public void ContainerJoined()
+    {
+        foreach (var part in parts.OfType<SystemdCgroupPart>()) part.ReleasePlaceholder();
+    }
 
     /// <summary>Moves a running process into the cgroup (writes its pid into every <see cref="ProcsFiles"/>).</summary>
     public void AddProcess(int pid)

@@ -1,5 +1,6 @@
 using Containment.Cgroups.Controllers;
 using Containment.Cgroups.Devices;
+using Containment.Cgroups.Systemd;
 using Containment.Cgroups.V1;
 using Containment.Cgroups.V2;
 using Microsoft.Extensions.Logging;
@@ -25,11 +26,15 @@ internal sealed class CgroupManager
         this.attacher = attacher ?? BpfDeviceFilterAttacher.Instance;
     }
 
+    private static int layoutLogged;
+
     /// <summary>Probes this machine's cgroup layout.</summary>
     public static CgroupManager Detect(ILogger? logger = null)
     {
         var layout = CgroupLayout.Detect();
-        logger?.LogDebug("cgroup: {Mode}; v1: {V1}; unified: {Unified}", layout.Mode,
+        // The layout once per process at Debug (it does not change from one start to the next); every time at Trace.
+        var level = Interlocked.Exchange(ref layoutLogged, 1) == 0 ? LogLevel.Debug : LogLevel.Trace;
+        logger?.Log(level, "cgroup: {Mode}; v1: {V1}; unified: {Unified}", layout.Mode,
             string.Join(" ", layout.V1.Select(h => h.Name)), layout.Unified?.MountPoint ?? "none");
         return new CgroupManager(layout, MachineTopology.Host, logger);
     }
@@ -37,6 +42,47 @@ internal sealed class CgroupManager
     public CgroupLayout Layout { get; }
 
     public CgroupMode Mode => Layout.Mode;
+
+    /// <summary>Who creates the cgroup: this library in the filesystem, or systemd (a transient scope; cgroup v2 only).</summary>
+    public CgroupDriverKind Driver { get; init; }
+
+    /// <summary>
+    /// With the systemd driver, the process the scope is created with (systemd refuses an empty scope): the launch's
+    /// executor monitor, which clones the container into it and is moved out again (<see cref="CgroupHandle.ContainerJoined"/>).
+    /// </summary>
+    public int PlaceholderPid { get; init; }
+
+    /// <summary>Opens the bus to systemd's manager (tests replace it).</summary>
+    internal Func<ISystemdManager>? ConnectSystemd { get; init; }
+
+    private Func<ISystemdManager> Connect => ConnectSystemd ?? (() => SystemdBus.ConnectAsync(
+        SystemdBusAddress.For(Identity.Rootless.IsRootless, Environment.GetEnvironmentVariable), CancellationToken.None).GetAwaiter().GetResult());
+
+    /// <summary>The systemd driver: cgroup v2 only (systemd's own hybrid setups put the controllers on v1).</summary>
+    private CgroupHandle CreateScope(CgroupSpec spec, string containerId, string? cgroupsPath)
+    {
+        if (Layout.Mode != CgroupMode.Unified)
+            throw new CgroupException($"the systemd cgroup driver needs cgroup v2 (this machine's cgroups are {Layout.Mode.ToString().ToLowerInvariant()}); use the cgroupfs driver");
+        var (_, v2) = Place(spec);
+        var driver = new SystemdCgroupDriver(Layout.Unified!, Connect, PlaceholderPid, attacher, Identity.Rootless.IsRootless, logger);
+        return new CgroupHandle(Layout.Mode, [driver.Create(spec, v2, containerId, cgroupsPath)]);
+    }
+
+    /// <summary>Re-attaches to a container's systemd scope, found through systemd (its <c>ControlGroup</c>).</summary>
+    private CgroupHandle OpenScope(string containerId, string? cgroupsPath)
+    {
+        var path = SystemdScopePath.Parse(cgroupsPath, containerId, Identity.Rootless.IsRootless);
+        if (Layout.Mode != CgroupMode.Unified)
+            throw new CgroupException($"the systemd cgroup driver needs cgroup v2 (this machine's cgroups are {Layout.Mode.ToString().ToLowerInvariant()})");
+        string group;
+        using (var manager = Connect())
+            group = manager.GetControlGroupAsync(path.Unit, CancellationToken.None).GetAwaiter().GetResult()?.TrimStart('/')
+                ?? throw new CgroupException($"no cgroup for container {containerId}: systemd has no unit {path.Unit}");
+        var node = CgroupNode.TryOpenExisting(Layout.Unified!, group)
+            ?? throw new CgroupException($"no cgroup for container {containerId}: {Layout.Unified!.MountPoint.TrimEnd('/')}/{group} (of {path.Unit}) does not exist");
+        var inner = new CgroupV2Part(node, CgroupController.All, attacher, logger) { IsOpened = true };
+        return new CgroupHandle(Layout.Mode, [new SystemdCgroupPart(inner, path.Unit, Connect, null, 0, logger)]);
+    }
 
     /// <summary>In hybrid mode, enforce device rules with the v2 eBPF filter rather than the v1 devices controller.</summary>
     public bool PreferV2Devices { get; init; }
@@ -51,6 +97,8 @@ internal sealed class CgroupManager
     public CgroupHandle Create(CgroupSpec spec, string containerId, string? cgroupsPath)
     {
         spec.ThrowIfInvalid(machine);
+        if (Driver == CgroupDriverKind.Systemd)
+            return CreateScope(spec, containerId, cgroupsPath);
         var (v1, v2) = Place(spec);
         var parts = new List<CgroupPart>();
         try
@@ -82,6 +130,9 @@ internal sealed class CgroupManager
     /// <exception cref="ContainerSpecException">The path is invalid.</exception>
     internal IEnumerable<CgroupDirectoryToRemove> DirectoriesOf(string containerId, string? cgroupsPath)
     {
+        // systemd owns a scope's directories: a scope whose processes are gone ends by itself, and systemd removes it.
+        if (Driver == CgroupDriverKind.Systemd)
+            yield break;
         var hierarchies = Layout.Mode == CgroupMode.Unified ? [] : Layout.V1.ToList();
         if (Layout.Unified is not null)
             hierarchies.Add(Layout.Unified);
@@ -106,6 +157,8 @@ internal sealed class CgroupManager
     public CgroupHandle Open(string containerId, string? cgroupsPath)
     {
         ArgumentNullException.ThrowIfNull(containerId);
+        if (Driver == CgroupDriverKind.Systemd)
+            return OpenScope(containerId, cgroupsPath);
         var parts = new List<CgroupPart>();
         var looked = new List<string>();
         try

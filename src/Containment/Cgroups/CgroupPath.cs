@@ -25,7 +25,7 @@ internal static class CgroupPath
         {
             Check(!cgroupsPath.Contains('\0') && !cgroupsPath.Contains('\n'), "cgroupsPath", "contains a NUL or newline");
             Check(!(cgroupsPath.Split(':').Length == 3 && !cgroupsPath.StartsWith('/')), "cgroupsPath",
-                $"'{cgroupsPath}' is a systemd path (slice:prefix:name), which needs the systemd cgroup driver (not implemented)");
+                $"'{cgroupsPath}' is a systemd path (slice:prefix:name), which needs the systemd cgroup driver (ContainerSpec.WithCgroupDriver(CgroupDriverKind.Systemd), containment --systemd-cgroup)");
             cgroup = cgroupsPath.StartsWith('/') ? cgroupsPath : hierarchy.OwnPath.TrimEnd('/') + "/" + cgroupsPath;
         }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Containment.Capabilities;
 using Containment.Launch;
 using Containment.Namespaces;
 using static Containment.Launch.LinuxConstants;
@@ -78,8 +79,12 @@ internal static class IdentityPlanner
             plan.Personality((uint)p);
     }
 
-    /// <summary>The last steps before exec: the process's ids and capabilities, then no_new_privs.</summary>
-    public static void SwitchUser(LaunchPlan plan, ContainerSpec spec, LaunchInputs inputs)
+    /// <summary>
+    /// The last steps before exec: the process's ids and capabilities, then no_new_privs. With
+    /// <paramref name="keepSysAdmin"/>, CAP_SYS_ADMIN stays effective and permitted for a seccomp filter loaded later
+    /// without no_new_privs (see <see cref="Seccomp.SeccompPlanner.NeedsSysAdmin"/>); the exec drops it.
+    /// </summary>
+    public static void SwitchUser(LaunchPlan plan, ContainerSpec spec, LaunchInputs inputs, bool keepSysAdmin = false)
     {
         var user = spec.Process.User;
         var caps = spec.Process.Capabilities;
@@ -92,7 +97,8 @@ internal static class IdentityPlanner
         plan.SetResUid(user.Uid);
         // With keep-caps the permitted set survived the uid change: capset picks from it, then ambient ones
         // (permitted and inheritable by now) are raised so a non-root program keeps them across exec.
-        plan.Caps(caps.Effective.Mask, caps.Permitted.Mask, caps.Inheritable.Mask, caps.Ambient.Mask);
+        var extra = keepSysAdmin ? 1UL << (int)Capability.SysAdmin : 0;
+        plan.Caps(caps.Effective.Mask | extra, caps.Permitted.Mask | extra, caps.Inheritable.Mask, caps.Ambient.Mask);
         RestoreDeathSignal(plan, inputs);
         if (spec.Process.NoNewPrivileges)
             plan.Prctl(PR_SET_NO_NEW_PRIVS, 1, "PR_SET_NO_NEW_PRIVS");

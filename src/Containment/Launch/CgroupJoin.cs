@@ -7,10 +7,14 @@ namespace Containment.Launch;
 /// <summary>Joins the cgroups of a running process (the OCI <c>exec</c>): reads /proc/PID/cgroup and opens each one's target.</summary>
 internal static class CgroupJoin
 {
-    public static void OpenOf(int pid, LaunchInputs inputs)
+    /// <exception cref="ContainmentException">The process's cgroup is frozen (a paused container): an exec would hang in it.</exception>
+    public static void OpenOf(int pid, LaunchInputs inputs, bool skipPausedCheck = false)
     {
         var mounts = CgroupMounts();
-        foreach (var line in File.ReadAllLines($"/proc/{pid}/cgroup"))
+        var lines = File.ReadAllLines($"/proc/{pid}/cgroup");
+        if (!skipPausedCheck && FrozenCgroup(lines, mounts) is { } frozen)
+            throw new ContainmentException($"cannot exec in the container of pid {pid}: it is paused ({frozen}); resume it first");
+        foreach (var line in lines)
         {
             // hierarchy-id:controllers:path
             var parts = line.Split(':', 3);
@@ -33,6 +37,42 @@ internal static class CgroupJoin
             var key = controllers.StartsWith("name=", StringComparison.Ordinal) ? controllers : controllers.Split(',')[0];
             if (path != "/" && mounts.V1.TryGetValue(key, out var mount))
                 inputs.CgroupProcs.Add(Own(inputs, Open(Path.Join(mount, path, "cgroup.procs"), Libc.O_WRONLY | Libc.O_CLOEXEC)));
+        }
+    }
+
+    /// <summary>The freezer file that says the process's cgroup is frozen or freezing, or null.</summary>
+    private static string? FrozenCgroup(string[] lines, (Dictionary<string, string> V1, string? V2) mounts)
+    {
+        foreach (var line in lines)
+        {
+            var parts = line.Split(':', 3);
+            if (parts.Length != 3 || parts[2] == "/")
+                continue;
+            if (parts[1].Length == 0 && mounts.V2 is not null)
+            {
+                var freeze = Path.Join(mounts.V2, parts[2], "cgroup.freeze");
+                if (TryRead(freeze)?.Trim() == "1")
+                    return $"{freeze} is 1";
+            }
+            else if (parts[1].Split(',').Contains("freezer") && mounts.V1.TryGetValue("freezer", out var mount))
+            {
+                var state = Path.Join(mount, parts[2], "freezer.state");
+                if (TryRead(state)?.Trim() is "FROZEN" or "FREEZING")
+                    return $"{state} is {TryRead(state)!.Trim()}";
+            }
+        }
+        return null;
+    }
+
+    private static string? TryRead(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
         }
     }
 

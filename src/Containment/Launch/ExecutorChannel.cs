@@ -172,6 +172,23 @@ internal sealed class ExecutorChannel : IDisposable
             throw new ContainmentException("The executor did not acknowledge the cgroup directories of the launch.");
     }
 
+    /// <summary>
+    /// For <see cref="PlanOp.CgroupJoin"/>: each cgroup.procs file the child joins, one message each, then the end of
+    /// the list (with its length).
+    /// </summary>
+    public void SendCgroupProcs(IReadOnlyList<SafeHandle> procs)
+    {
+        var buffer = new byte[ExecutorMessage.Size];
+        BinaryPrimitives.WriteInt32LittleEndian(buffer, (int)MessageKind.CgroupProcs);
+        foreach (var file in procs)
+            if (Libc.SendWithFds(_fd, buffer, [file]) != buffer.Length)
+                throw SyscallException.FromLastError("sendmsg", "cgroup.procs to the executor");
+        BinaryPrimitives.WriteInt32LittleEndian(buffer, (int)MessageKind.CgroupJoined);
+        BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(12), procs.Count);
+        if (Libc.SendWithFds(_fd, buffer, []) != buffer.Length)
+            throw SyscallException.FromLastError("sendmsg", "the end of the cgroup.procs list to the executor");
+    }
+
     /// <summary>Lets the child past a sync point.</summary>
     public void Continue()
     {
@@ -190,6 +207,17 @@ internal sealed class ExecutorChannel : IDisposable
         while (Libc.WaitPid(ExecutorPid, &status, 0) < 0 && Marshal.GetLastPInvokeError() == Errno.EINTR)
         {
         }
+    }
+
+    /// <summary>
+    /// Collects the executor's exit status on a thread of its own: for paths that must not block (cancellation,
+    /// failures), since an executor whose child is frozen in a paused cgroup exits only when the cgroup is thawed.
+    /// </summary>
+    public void ReapInBackground()
+    {
+        if (Volatile.Read(ref _reaped) != 0)
+            return;
+        new Thread(Reap) { IsBackground = true, Name = "containment-reap" }.Start();
     }
 
     /// <summary>Closes the host's end: a monitor still running kills a non-detached child and exits.</summary>

@@ -21,4 +21,6 @@ internal enum MessageKind
     /// <summary>Init to monitor only: the program exec'd; the monitor reports <see cref="ExecOk"/>.</summary>
     InitExec = 27,
     Continue = 16,
+    CgroupProcs = 28,
+    CgroupJoined = 29,
 }

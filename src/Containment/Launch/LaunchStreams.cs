@@ -19,7 +19,8 @@ internal sealed class LaunchStreams : IDisposable
     public StreamReader? Output { get; private set; }
     public StreamReader? Error { get; private set; }
 
-    public static LaunchStreams Open(ProcessSpec process, LaunchInputs inputs)
+    /// <summary>Opens the streams; each output pipe keeps up to <c>unreadOutputLimit</c> bytes for a caller who has not read it (see <see cref="DrainedPipeStream"/>).</summary>
+    public static LaunchStreams Open(ProcessSpec process, LaunchInputs inputs, long unreadOutputLimit)
     {
         var streams = new LaunchStreams();
         if (process.Terminal is not null)
@@ -32,9 +33,9 @@ internal sealed class LaunchStreams : IDisposable
             if (stdin is not null)
                 streams.Input = new StreamWriter(stdin, new UTF8Encoding(false)) { AutoFlush = true };
             if (stdout is not null)
-                streams.Output = new StreamReader(stdout, Encoding.UTF8);
+                streams.Output = new StreamReader(streams.Drain(stdout, unreadOutputLimit), Encoding.UTF8);
             if (stderr is not null)
-                streams.Error = new StreamReader(stderr, Encoding.UTF8);
+                streams.Error = new StreamReader(streams.Drain(stderr, unreadOutputLimit), Encoding.UTF8);
             return streams;
         }
         catch
@@ -43,6 +44,13 @@ internal sealed class LaunchStreams : IDisposable
             streams.DisposeHostEnds();
             throw;
         }
+    }
+
+    private DrainedPipeStream Drain(Stream pipe, long limit)
+    {
+        var drained = new DrainedPipeStream(pipe, limit);
+        _hostEnds.Add(drained);
+        return drained;
     }
 
     private SafeHandle? OpenOne(Stdio stdio, int fd, out Stream? hostStream)
@@ -72,11 +80,17 @@ internal sealed class LaunchStreams : IDisposable
         }
     }
 
+    /// <summary>A standard stream's file: one that cannot be opened is a mistake in the spec, reported before anything starts.</summary>
     private static SafeFileHandle OpenFile(string path, int flags, int fd)
     {
         var raw = Libc.Open(path, flags, 0x1a4);
         if (raw < 0)
-            throw SyscallException.FromLastError("open", $"{path} (standard stream {fd})");
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            var field = fd switch { 0 => "process.stdin", 1 => "process.stdout", _ => "process.stderr" };
+            var why = errno == Errno.ENOENT && fd != 0 ? $"its directory '{Path.GetDirectoryName(path)}' does not exist" : Marshal.GetPInvokeErrorMessage(errno);
+            throw new ContainerSpecException([new SpecError(field, $"cannot open '{path}': {Errno.Name(errno)} ({why})")]);
+        }
         return new SafeFileHandle(raw, ownsHandle: true);
     }
 

@@ -7,7 +7,6 @@ using Containment.Namespaces;
 using Containment.Seccomp;
 using Containment.Seccomp.Notify;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Win32.SafeHandles;
 
 namespace Containment.Launch;
@@ -18,10 +17,13 @@ internal static class Launcher
     public static async Task<ContainerProcess> StartAsync(ContainerSpec spec, ContainerStartOptions options, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var logger = options.Logger ?? NullLogger.Instance;
+        var logger = options.LoggerFor("Container");
+        var requested = spec;
         spec = Rootless.Adapt(spec, logger);
         var errors = new List<SpecError>(spec.Validate());
         var mapWriter = Rootless.ChooseMapWriter(spec, errors);
+        if (options.Id is not null && Oci.ContainerId.Problem(options.Id) is { } idProblem)
+            errors.Add(new SpecError("id", idProblem));
         if (options.StartFifo is not null && !options.Detached)
             errors.Add(new SpecError("startFifo", "a container waiting for a start signal must be started detached"));
         if (options.Detached && spec.Process.Terminal is null)
@@ -32,7 +34,7 @@ internal static class Launcher
             throw new ContainerSpecException(errors);
         (spec, var rootNoDev) = DeviceGuard.Apply(spec);
         // Without a profile the kernel is not probed: a start pays only for what it uses.
-        var seccomp = spec.Seccomp is null ? null : SeccompPlanner.Compile(spec, SeccompKernelSupport.Current, logger);
+        var seccomp = spec.Seccomp is null ? null : SeccompPlanner.Compile(spec, SeccompKernelSupport.Current, options.LoggerFor("Seccomp"));
         if (seccomp is { ReturnsListener: true } && options.SeccompNotify is null && options.SeccompListener is null)
             throw new ContainerSpecException([new SpecError("seccomp",
                 "the profile has NOTIFY rules: set ContainerStartOptions.SeccompNotify to answer them (or SeccompListener to take the listener)")]);
@@ -49,23 +51,38 @@ internal static class Launcher
         SafeFileHandle? pidfd = null;
         SafeFileHandle? terminal = null;
         CgroupHandle? cgroup = null;
+        CgroupManager? createAfterPlan = null;
         SeccompSupervisor? supervisor = null;
+        var registration = LiveContainers.Register(id);
         try
         {
             OpenJoinedNamespaces(spec.Namespaces, inputs);
             if (options.StartFifo is not null)
                 OpenStartFifo(options.StartFifo, inputs);
             if (spec.Rootfs is RootfsSpec.Joined joined)
-                CgroupJoin.OpenOf(joined.Pid, inputs);
+                CgroupJoin.OpenOf(joined.Pid, inputs, options.SkipPausedCheck);
             else
                 inputs.MountSources = Mounts.MountSources.Open(spec);
             if (spec.Rootfs is not RootfsSpec.Joined && spec.Cgroup is not null)
             {
-                var manager = CgroupManager.Detect(logger);
+                var manager = CgroupManager.Detect(options.LoggerFor("Cgroups"));
+                registration.Claim(manager.DirectoriesOf(id, spec.CgroupsPath).Where(d => d.IsLeaf).Select(d => d.Path));
                 // The executor runs first, knowing what the launch is about to create: if the host dies, it removes that.
                 channel = ExecutorChannel.Spawn();
+                if (spec.CgroupDriver == CgroupDriverKind.Systemd)
+                    manager = new CgroupManager(manager.Layout, MachineTopology.Host, logger)
+                        { Driver = CgroupDriverKind.Systemd, PlaceholderPid = channel.ExecutorPid };
                 await channel.AnnounceAsync(AnnounceCgroup(manager, id, spec.CgroupsPath), cancellationToken).ConfigureAwait(false);
-                cgroup = Rootless.IsRootless ? TryCreateDelegatedCgroup(manager, spec, id, logger) : manager.Create(spec.Cgroup, id, spec.CgroupsPath);
+                if (CgroupLateJoin.Applies(manager, spec))
+                {
+                    // Created below, once the plan is on its way: the host makes it while the child is cloned and mounts.
+                    createAfterPlan = manager;
+                    inputs.JoinCgroupsLate = true;
+                    if (CgroupLateJoin.OpenWarmer(manager.Layout) is { } warmer)
+                        inputs.Owned.Add(inputs.CgroupLockWarmer = warmer);
+                }
+                else
+                    cgroup = Rootless.IsRootless ? TryCreateDelegatedCgroup(manager, spec, id, logger) : manager.Create(spec.Cgroup, id, spec.CgroupsPath);
                 inputs.CgroupPaths = cgroup?.Paths ?? [];
                 // Pure v2: clone3 puts the child in its cgroup; otherwise the monitor writes its pid.
                 if (cgroup?.Directory is not null)
@@ -73,7 +90,9 @@ internal static class Launcher
                 else if (cgroup is not null)
                     inputs.CgroupProcs.AddRange(cgroup.ProcsFiles);
             }
-            streams = LaunchStreams.Open(spec.Process, inputs);
+            // A cgroup made for this container counts from 0; one at a given path may have a past.
+            var oomKillsAtStart = cgroup is not null && spec.CgroupsPath is not null ? new Cgroup(cgroup).GetStats().Memory?.OomKills ?? 0 : 0;
+            streams = LaunchStreams.Open(spec.Process, inputs, options.UnreadOutputLimit);
             var plan = PlanCompiler.Compile(spec, inputs);
             if (channel is null)
                 channel = ExecutorChannel.Start(plan.Encode(), plan.Fds);
@@ -81,6 +100,11 @@ internal static class Launcher
                 channel.SendPlan(plan.Encode(), plan.Fds);
             streams.Dispose();
             DisposeInputs(inputs);
+            if (createAfterPlan is not null)
+            {
+                cgroup = createAfterPlan.Create(spec.Cgroup!, id, spec.CgroupsPath);
+                channel.SendCgroupProcs(cgroup.ProcsFiles);
+            }
 
             using var cancel = cancellationToken.Register(static c => ((ExecutorChannel)c!).Dispose(), channel);
             int pid = 0;
@@ -95,6 +119,7 @@ internal static class Launcher
                 {
                     pid = message.Value;
                     pidfd = fd;
+                    cgroup?.ContainerJoined();
                     continue;
                 }
                 if (message.Kind == MessageKind.Terminal && fd is not null)
@@ -122,11 +147,12 @@ internal static class Launcher
                     continue;
                 }
                 if (message.Kind == MessageKind.Error)
-                    failure ??= Describe(plan, message);
+                    failure ??= StartFailure.Describe(plan, message, spec);
                 else if ((message.Kind == MessageKind.ExecOk || (message.Kind == MessageKind.Ready && inputs.StartFifo is not null)) && failure is null)
                 {
-                    logger.LogDebug("Container pid {Pid} started in {Ms:F2} ms", pid, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                    var process = new ContainerProcess(id, channel, pid, pidfd, streams, terminal, cgroup, supervisor, options.Detached, logger);
+                    logger.LogInformation(LogEvents.Started, "Container {Id} started: pid {Pid} in {Ms:F2} ms", id, pid, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                    var process = new ContainerProcess(id, channel, pid, pidfd, streams, terminal, cgroup, supervisor, options.Detached, logger, requested,
+                        oomKillsAtStart, registration);
                     return process;
                 }
             }
@@ -138,9 +164,11 @@ internal static class Launcher
         catch (Exception e)
         {
             if (e is ContainerStartException start)
-                logger.LogWarning("Container failed to start: {Message}", start.Message);
+                logger.LogWarning(LogEvents.StartFailed, "Container {Id} failed to start: {Message}", id, start.Message);
+            registration.Dispose();
             channel?.Dispose();
-            channel?.Reap();
+            // Never a synchronous wait here: an executor whose child is frozen exits only once it is thawed.
+            channel?.ReapInBackground();
             if (supervisor is not null)
                 await supervisor.DisposeAsync().ConfigureAwait(false);
             pidfd?.Dispose();
@@ -228,17 +256,9 @@ internal static class Launcher
         }
         catch (Exception e) when (cancellationToken.IsCancellationRequested && e is ObjectDisposedException or OperationCanceledException or System.Net.Sockets.SocketException)
         {
-            channel.Reap();
+            channel.ReapInBackground();
             throw new OperationCanceledException(cancellationToken);
         }
-    }
-
-    private static ContainerStartException Describe(LaunchPlan plan, ExecutorMessage message)
-    {
-        var step = plan.Describe(message.Step);
-        return step is null
-            ? new ContainerStartException(message.Step, "executor", message.Errno == Errno.ECHILD ? "the container's init died during setup" : "launch plan", message.Errno)
-            : new ContainerStartException(message.Step, step.Syscall, step.Subject, message.Errno);
     }
 
     private static void OpenJoinedNamespaces(NamespaceSet namespaces, LaunchInputs inputs)

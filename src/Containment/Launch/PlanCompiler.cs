@@ -24,9 +24,11 @@ internal static class PlanCompiler
         var cgroupIndex = inputs.CgroupDirectory is null ? -1 : plan.AddFd(inputs.CgroupDirectory);
         plan.Clone(CloneFlags(ns), cgroupIndex, inputs.Detached, ns.ToString());
         // A v1 cgroup.procs write waits for an RCU grace period (the kernel's threadgroup lock), often several ms. For a
-        // new root without a cgroup namespace, the monitor joins the child to its cgroups while the child mounts, and
-        // the child waits for that before anything runs in it (hooks, its program). Otherwise it joins first.
-        var joinWhileMounting = inputs.CgroupProcs.Count > 0 && spec.Rootfs is not RootfsSpec.Joined && !ns.IsNew(NamespaceKind.Cgroup);
+        // new root, the monitor joins the child to its cgroups while the child mounts, and the child waits for that
+        // before anything runs in it (hooks, its program); a new cgroup namespace is then unshared after that wait, so a
+        // cgroup filesystem mounted before it would show the host's root: with one, the monitor joins first.
+        var joinWhileMounting = (inputs.CgroupProcs.Count > 0 || inputs.JoinCgroupsLate) && spec.Rootfs is not RootfsSpec.Joined &&
+            (!ns.IsNew(NamespaceKind.Cgroup) || !spec.Filesystem.Mounts.Any(m => m.Type == "cgroup"));
         if (!joinWhileMounting)
             JoinCgroups(plan, inputs);
         IdentityPlanner.MapIds(plan, spec, inputs);
@@ -38,12 +40,15 @@ internal static class PlanCompiler
             plan.Release();
         }
 
+        // First of the child's steps, before anything of the container runs in it: in the caller's session it could open the
+        // caller's terminal (/dev/tty) and push input into its shell (TIOCSTI), in its process group kill(0) reaches the host.
+        plan.Setsid();
         if (!inputs.Detached)
             plan.Prctl(PR_SET_PDEATHSIG, SIGKILL, "PR_SET_PDEATHSIG");
         plan.WaitRelease();
         IdentityPlanner.BecomeRoot(plan, spec, inputs);
         // Unshared after the cgroup join, so the namespace's root is the container's own cgroup.
-        if (ns.IsNew(NamespaceKind.Cgroup))
+        if (ns.IsNew(NamespaceKind.Cgroup) && !joinWhileMounting)
             plan.Unshare(NamespaceFlags.CLONE_NEWCGROUP, "cgroup namespace");
         if (ns.IsNew(NamespaceKind.Time))
             plan.Unshare(NamespaceFlags.CLONE_NEWTIME, "time namespace");
@@ -56,7 +61,11 @@ internal static class PlanCompiler
             var root = RootfsPlanner.EnterRootfs(plan, spec, hostRoot ?? (() => HostRootEntry.Read()), inputs);
             RootfsPlanner.MountAll(plan, spec, inputs);
             if (joinWhileMounting)
+            {
                 plan.WaitRelease();
+                if (ns.IsNew(NamespaceKind.Cgroup))
+                    plan.Unshare(NamespaceFlags.CLONE_NEWCGROUP, "cgroup namespace");
+            }
             if (inputs.SyncBeforePivot)
                 plan.Sync(SyncBeforePivot, "before pivot_root (createContainer)");
             plan.PivotRoot(root, spec.NoPivotRoot, stacked: spec.Rootfs is RootfsSpec.HostReadOnly);
@@ -81,17 +90,21 @@ internal static class PlanCompiler
         // descriptors it still holds through /proc/PID/fd (CVE-2016-9962). Before seccomp: a profile may deny prctl.
         plan.Prctl(PR_SET_DUMPABLE, 0, "PR_SET_DUMPABLE");
         var seccomp = inputs.Seccomp ?? (spec.Seccomp is null ? null : SeccompPlanner.Compile(spec, SeccompKernelSupport.Current, null));
-        SeccompPlanner.LoadWhilePrivileged(plan, spec, seccomp);
-        IdentityPlanner.SwitchUser(plan, spec, inputs);
+        IdentityPlanner.SwitchUser(plan, spec, inputs, keepSysAdmin: SeccompPlanner.NeedsSysAdmin(spec, seccomp));
 
         plan.FdLayout(inputs.Stdio.Concat(spec.Process.ExtraFiles).Select(h => h is null ? -1 : plan.AddFd(h)).ToArray());
         plan.CloseFds(3 + (uint)spec.Process.ExtraFiles.Length);
-        SeccompPlanner.LoadLast(plan, spec, seccomp);
+        // The filter is the last step before execve (nothing of ours runs under it), unless it hands a notify listener
+        // to the host, which must have it before the ready report (an OCI create returns then).
+        if (seccomp is { ReturnsListener: true })
+            SeccompPlanner.Load(plan, seccomp);
         if (inputs.StartFifo is not null)
         {
             plan.Ready();
             plan.WaitFifo(plan.AddFd(inputs.StartFifo), inputs.StartFifoPath ?? "start fifo");
         }
+        if (seccomp is { ReturnsListener: false })
+            SeccompPlanner.Load(plan, seccomp);
         // Last: the init has everything the program has (identity, capabilities, seccomp filter) and nothing more.
         if (spec.Init)
             plan.Init();
@@ -101,6 +114,11 @@ internal static class PlanCompiler
 
     private static void JoinCgroups(LaunchPlan plan, LaunchInputs inputs)
     {
+        if (inputs.JoinCgroupsLate)
+        {
+            plan.CgroupJoin(inputs.CgroupLockWarmer is null ? -1 : plan.AddFd(inputs.CgroupLockWarmer));
+            return;
+        }
         foreach (var procs in inputs.CgroupProcs)
             plan.WritePid(plan.AddFd(procs), "cgroup.procs");
     }

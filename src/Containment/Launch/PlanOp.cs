@@ -49,9 +49,11 @@ internal enum PlanOp : uint
     Ready = 70,
     WaitFifo = 71,
     Terminal = 72,
+    Setsid = 100,
     RootTmpfs = 130,
     BindHost = 131,
     Init = 132,
+    CgroupJoin = 140,
     TestResolveWalk = 98,
     TestFail = 99,
 }

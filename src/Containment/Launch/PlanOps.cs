@@ -12,12 +12,23 @@ internal static class PlanOps
     public static void WritePid(this LaunchPlan plan, int fdIndex, string file) =>
         plan.Op(PlanOp.WritePid, "write", file).U32((uint)fdIndex).End();
 
+    /// <summary>
+    /// The monitor joins the child to the cgroup the host sends after the plan (<see cref="ExecutorChannel.SendCgroupProcs"/>),
+    /// having first written its own pid to <paramref name="warmFdIndex"/> (-1: none) to warm the v1 threadgroup lock.
+    /// </summary>
+    public static void CgroupJoin(this LaunchPlan plan, int warmFdIndex) =>
+        plan.Op(PlanOp.CgroupJoin, "write", "cgroup.procs").I32(warmFdIndex).End();
+
     public static void WriteChildProc(this LaunchPlan plan, string relative, string content) =>
         plan.Op(PlanOp.WriteChildProc, "write", "/proc/<pid>/" + relative).Str(relative).Str(content).End();
 
     /// <summary>A cgroup directory the monitor removes if the host dies while the container depends on it.</summary>
     public static void OrphanRmdir(this LaunchPlan plan, Cgroups.CgroupDirectoryToRemove directory) =>
         plan.Op(PlanOp.OrphanRmdir, "rmdir", directory.Path).Str(directory.Path).U32(directory.IsLeaf ? 1u : 0u).End();
+
+    /// <summary>The child's own session and process group (setsid), away from the caller's terminal and group.</summary>
+    public static void Setsid(this LaunchPlan plan) =>
+        plan.Op(PlanOp.Setsid, "setsid", "a session of its own").End();
 
     public static void Release(this LaunchPlan plan) =>
         plan.Op(PlanOp.Release, "send", "release").End();
@@ -92,10 +103,6 @@ internal static class PlanOps
 
     public static void IdmapTree(this LaunchPlan plan, int treeFdIndex, bool recursive, string what) =>
         plan.Op(PlanOp.IdmapTree, "mount_setattr", $"idmap {what}").U32((uint)treeFdIndex).U32(recursive ? 1u : 0u).End();
-
-    public static void Seccomp(this LaunchPlan plan, Seccomp.CompiledSeccompFilter filter) =>
-        plan.Op(PlanOp.Seccomp, "seccomp", $"filter of {filter.Count} instructions")
-            .U32((uint)filter.Flags).U32((uint)filter.Count).Bytes(filter.Bytes).End();
 
     public static void TestFail(this LaunchPlan plan, int errno) =>
         plan.Op(PlanOp.TestFail, "test-fail", "injected").U32((uint)errno).End();

@@ -35,7 +35,7 @@ public static class OciFeatures
             w.WriteStartObject("cgroup");
             w.WriteBoolean("v1", true);
             w.WriteBoolean("v2", true);
-            w.WriteBoolean("systemd", false);
+            w.WriteBoolean("systemd", true);
             w.WriteBoolean("systemdUser", false);
             w.WriteBoolean("rdma", false);
             w.WriteEndObject();

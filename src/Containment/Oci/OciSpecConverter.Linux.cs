@@ -24,7 +24,8 @@ public static partial class OciSpecConverter
         }
     }
 
-    private static ContainerSpec ConvertLinux(ContainerSpec spec, OciLinux linux, Action<string, string> refuse)
+    private static ContainerSpec ConvertLinux(ContainerSpec spec, OciLinux linux, Action<string, string> refuse, Action<string, string> warn,
+        OciHostFeatures host)
     {
         spec = spec.WithNamespaces(ConvertNamespaces(linux.Namespaces ?? []));
         spec = ConvertUserNamespace(spec, linux, refuse);
@@ -54,7 +55,7 @@ public static partial class OciSpecConverter
 
         if (linux.CgroupsPath is { Length: > 0 } cgroupsPath)
             spec = spec.WithCgroupsPath(cgroupsPath);
-        return spec.WithCgroup(ConvertResources(linux.Resources, refuse));
+        return spec.WithCgroup(ConvertResources(linux.Resources, refuse, warn, host));
     }
 
     private static NamespaceSet ConvertNamespaces(IReadOnlyList<OciNamespace> list)

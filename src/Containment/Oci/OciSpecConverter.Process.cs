@@ -5,7 +5,7 @@ namespace Containment.Oci;
 
 public static partial class OciSpecConverter
 {
-    private static ProcessSpec ConvertProcess(OciProcess process, Action<string, string> refuse)
+    private static ProcessSpec ConvertProcess(OciProcess process, Action<string, string> refuse, Action<string, string> warn)
     {
         RefuseUnsupported(process, refuse);
         var user = process.User ?? new OciUser();
@@ -22,16 +22,28 @@ public static partial class OciSpecConverter
             Umask = user.Umask ?? new ProcessSpec().Umask,
             NoNewPrivileges = process.NoNewPrivileges == true,
             // OCI: an absent capabilities object grants none, and an absent set is an empty set.
-            Capabilities = process.Capabilities is { } caps ? ConvertCapabilities(caps) : CapabilitySpec.None,
+            Capabilities = process.Capabilities is { } caps ? ConvertCapabilities(caps, warn) : CapabilitySpec.None,
             Rlimits = [.. Rlimit.Parse((process.Rlimits ?? []).Select(r => (r.Type, r.Soft, r.Hard)))],
             OomScoreAdj = process.OomScoreAdj,
         };
     }
 
-    private static CapabilitySpec ConvertCapabilities(OciCapabilities caps)
+    /// <summary>The five sets; a name this kernel's list does not know (a newer capability) is skipped with a warning,
+    /// as runc skips unknown or unavailable capabilities.</summary>
+    private static CapabilitySpec ConvertCapabilities(OciCapabilities caps, Action<string, string> warn)
     {
-        static CapabilitySet Set(IReadOnlyList<string>? names, string set) =>
-            CapabilityNames.ParseSet(names ?? [], $"process.capabilities.{set}");
+        CapabilitySet Set(IReadOnlyList<string>? names, string set)
+        {
+            var known = new List<string>();
+            for (var i = 0; i < (names?.Count ?? 0); i++)
+            {
+                if (CapabilityNames.TryParse(names![i], out _))
+                    known.Add(names[i]);
+                else
+                    warn($"process.capabilities.{set}[{i}]", $"unknown capability \"{names[i]}\", as runc skips it");
+            }
+            return CapabilityNames.ParseSet(known, $"process.capabilities.{set}");
+        }
         var permitted = Set(caps.Permitted, "permitted");
         var inheritable = Set(caps.Inheritable, "inheritable");
         // The kernel raises an ambient capability only if it is permitted and inheritable; runc skips the others

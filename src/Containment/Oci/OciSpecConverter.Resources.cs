@@ -4,25 +4,32 @@ namespace Containment.Oci;
 
 public static partial class OciSpecConverter
 {
-    /// <summary>linux.resources onto the cgroup builder; a container always gets a cgroup, as with runc.</summary>
-    internal static CgroupSpec ConvertResources(OciResources? resources, Action<string, string> unsupported) => CgroupSpec.Build(c =>
+    /// <summary>
+    /// linux.resources onto the cgroup builder; a container always gets a cgroup, as with runc. What runc and crun ignore
+    /// is ignored with a warning: kernel memory limits (removed from Linux), leaf weights where the kernel has no such
+    /// file, net_cls and net_prio settings where those v1 controllers are not mounted (cgroup v2 has neither).
+    /// </summary>
+    internal static CgroupSpec ConvertResources(OciResources? resources, Action<string, string> unsupported, Action<string, string> warn,
+        OciHostFeatures host) => CgroupSpec.Build(c =>
     {
         if (resources is null)
             return;
         if (resources.Memory is { } memory)
         {
-            if (memory.Limit is { } limit and not 0) c.MemoryMax(limit);
+            if (memory.Limit is { } limit and not 0) c.MemoryMaxAnySize(limit);
             if (memory.Reservation is { } reservation and not 0) c.MemoryReservation(reservation);
             if (memory.Swap is { } swap and not 0) c.MemorySwapMax(swap);
             if (memory.Swappiness is { } swappiness and <= 100) c.Swappiness((int)swappiness);
-            if (memory.Kernel is not (null or 0 or -1) || memory.KernelTcp is not (null or 0 or -1))
-                unsupported("linux.resources.memory.kernel", "kernel memory limits were removed from Linux");
+            if (memory.Kernel is not (null or 0 or -1))
+                warn("linux.resources.memory.kernel", "kernel memory limits were removed from Linux (5.16), as runc and crun ignore it");
+            if (memory.KernelTcp is not (null or 0 or -1))
+                warn("linux.resources.memory.kernelTCP", "kernel memory limits were removed from Linux (5.16), as runc and crun ignore it");
             if (memory.DisableOomKiller == true)
                 unsupported("linux.resources.memory.disableOOMKiller", "is not supported by this version");
             if (memory.UseHierarchy == false)
                 unsupported("linux.resources.memory.useHierarchy", "hierarchical accounting cannot be turned off on current kernels");
             if (memory.CheckBeforeUpdate == true)
-                unsupported("linux.resources.memory.checkBeforeUpdate", "is not supported by this version");
+                warn("linux.resources.memory.checkBeforeUpdate", "this version does not compare a new limit with the usage first (the kernel still refuses one it cannot reach)");
         }
         if (resources.Cpu is { } cpu)
         {
@@ -41,7 +48,12 @@ public static partial class OciSpecConverter
         {
             if (io.Weight is { } weight and not 0) c.IoWeight(weight);
             if (io.LeafWeight is not (null or 0) || io.WeightDevice?.Any(d => d.LeafWeight is not (null or 0)) == true)
-                unsupported("linux.resources.blockIO.leafWeight", "leaf weights were removed from Linux");
+            {
+                if (host.BlkioLeafWeight)
+                    unsupported("linux.resources.blockIO.leafWeight", "leaf weights are not supported by this version");
+                else
+                    warn("linux.resources.blockIO.leafWeight", "this kernel has no blkio.leaf_weight (CFQ was removed in Linux 5.0)");
+            }
             foreach (var d in io.WeightDevice ?? [])
                 if (d.Weight is { } w) c.IoDeviceWeight(d.Major, d.Minor, w);
             foreach (var (list, kind) in new[]
@@ -56,9 +68,19 @@ public static partial class OciSpecConverter
             c.HugetlbMax(h.PageSize, (long)h.Limit);
         if (resources.Network is { } network)
         {
-            if (network.ClassId is { } classId) c.NetClassId(classId);
-            foreach (var p in network.Priorities ?? [])
-                c.NetPriority(p.Name, p.Priority);
+            if (network.ClassId is { } classId)
+            {
+                if (host.NetCls) c.NetClassId(classId);
+                else warn("linux.resources.network.classID", "no v1 net_cls hierarchy is mounted on this host (cgroup v2 has none), as runc skips it");
+            }
+            if (network.Priorities is { Count: > 0 } priorities)
+            {
+                if (host.NetPrio)
+                    foreach (var p in priorities)
+                        c.NetPriority(p.Name, p.Priority);
+                else
+                    warn("linux.resources.network.priorities", "no v1 net_prio hierarchy is mounted on this host (cgroup v2 has none), as runc skips it");
+            }
         }
         if (resources.Rdma?.Count > 0)
             unsupported("linux.resources.rdma", "is not supported");

@@ -97,7 +97,11 @@ internal sealed class ResolvedProfile
                 }
             }
             if (skipped is { Count: > 0 })
-                logger!.LogDebug("seccomp: {Count} names unknown on {Arch} skipped: {Names}", skipped.Count, abi.OciName, string.Join(" ", skipped));
+            {
+                // The count at Debug; the names (a long list, the same at every start) only at Trace.
+                logger!.LogDebug("seccomp: {Count} names unknown on {Arch} skipped", skipped.Count, abi.OciName);
+                logger!.LogTrace("seccomp: unknown on {Arch}: {Names}", abi.OciName, string.Join(" ", skipped));
+            }
             resolvedAbis.Add(new ResolvedAbi(abi, byNumber));
         }
 

@@ -14,13 +14,11 @@ internal sealed record SeccompLoad(CompiledSeccompFilter Filter, SeccompFilterFl
 
 /// <summary>
 /// The seccomp step of a launch. The profile is compiled in C# when the plan is made (against the process's bounding
-/// capability set), its flags fitted to the running kernel, and the executor only calls <c>seccomp(2)</c>. Where:
-/// <list type="bullet">
-/// <item>with <c>no_new_privs</c>, as late as possible: after the user and capabilities change, after the fd layout,
-/// before the ready report and the start FIFO (so a listener fd reaches the host before the start returns);</item>
-/// <item>without it, loading a filter needs <c>CAP_SYS_ADMIN</c>, so before the user and capabilities change (runc's
-/// order). The rest of the launch then runs under the filter.</item>
-/// </list>
+/// capability set), its flags fitted to the running kernel, and the executor only calls <c>seccomp(2)</c>, as the last
+/// step before <c>execve</c>: after the user and capabilities change, the fd layout, <c>close_range</c>, the ready report
+/// and the start FIFO. Without <c>no_new_privs</c> the process keeps <c>CAP_SYS_ADMIN</c> effective until then
+/// (<see cref="NeedsSysAdmin"/>). A filter with a notify listener is loaded before the ready report instead, so the
+/// listener reaches the host before the start returns.
 /// </summary>
 internal static class SeccompPlanner
 {
@@ -51,21 +49,19 @@ internal static class SeccompPlanner
         return new SeccompLoad(filter, FitFlags(filter.Flags, kernel, logger));
     }
 
-    /// <summary>Before the user and capabilities change, when the process will not have no_new_privs.</summary>
-    public static void LoadWhilePrivileged(LaunchPlan plan, ContainerSpec spec, SeccompLoad? load)
-    {
-        if (load is not null && !spec.Process.NoNewPrivileges)
-            plan.LoadFilter(load);
-    }
+    /// <summary>
+    /// Whether the process must keep <c>CAP_SYS_ADMIN</c> effective until the filter is loaded: without no_new_privs,
+    /// loading one needs it. It is harmless up to the exec, which recomputes the permitted and effective sets from the
+    /// bounding, inheritable and ambient sets and the file alone (without no_new_privs the old permitted set does not
+    /// bound them), so the program never sees it unless the container was given it.
+    /// </summary>
+    public static bool NeedsSysAdmin(ContainerSpec spec, SeccompLoad? load) => load is not null && !spec.Process.NoNewPrivileges;
 
-    /// <summary>Just before the ready report and exec, when the process has no_new_privs.</summary>
-    public static void LoadLast(LaunchPlan plan, ContainerSpec spec, SeccompLoad? load)
-    {
-        if (load is not null && spec.Process.NoNewPrivileges)
-            plan.LoadFilter(load);
-    }
-
-    private static void LoadFilter(this LaunchPlan plan, SeccompLoad load)
+    /// <summary>
+    /// Loads the filter. The plan puts it right before the exec, so nothing of the launch runs under it and a profile
+    /// need allow only the program's own calls and <c>execve</c>; with a notify listener, before the ready report.
+    /// </summary>
+    public static void Load(LaunchPlan plan, SeccompLoad load)
     {
         var flags = load.Flags == SeccompFilterFlags.None ? "" : ", " + string.Join("|", SeccompJsonNames.Flags(load.Flags));
         plan.Op(PlanOp.Seccomp, "seccomp", $"filter of {load.Filter.Count} instructions{flags}")

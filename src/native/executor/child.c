@@ -20,10 +20,24 @@
 
 #define BAD_PLAN() (errno = EBADMSG, -1)
 
-static _Noreturn void fail(struct executor *x, const struct op *op, int err)
+/* Exits without any library code; a filter refusing exit_group (and exit) still cannot keep it alive. */
+static _Noreturn void die(int code)
 {
-    send_msg(x->channel, MSG_ERROR, (int)op->index, err, 0, -1);
-    _exit(127);
+    syscall(SYS_exit_group, code);
+    syscall(SYS_exit, code);
+    __builtin_trap();
+}
+
+/* Records the failure where the monitor reads it without a system call, then reports it on the channel (which a
+ * seccomp filter may refuse: it is loaded last, right before execve). */
+static _Noreturn void fail(struct executor *x, int step, int err)
+{
+    if (x->failure) {
+        __atomic_store_n(&x->failure->step, step, __ATOMIC_RELAXED);
+        __atomic_store_n(&x->failure->err, err ? err : EIO, __ATOMIC_RELEASE);
+    }
+    send_msg(x->channel, MSG_ERROR, step, err, 0, -1);
+    die(127);
 }
 
 static const char *opt(const char *s)
@@ -347,6 +361,8 @@ static int run_op(struct executor *x, struct op *op)
         return do_mask_path(x, a);
     case OP_READONLY_PATH:
         return do_readonly_path(x, a);
+    case OP_SETSID:
+        return setsid() < 0 ? -1 : 0;
     case OP_ROOT_TMPFS:
         return do_root_tmpfs(x, a);
     case OP_BIND_HOST:
@@ -378,9 +394,8 @@ void run_child(struct executor *x)
         if (is_monitor_op(x, i))
             continue;
         if (run_op(x, &x->ops[i]) < 0)
-            fail(x, &x->ops[i], errno);
+            fail(x, (int)x->ops[i].index, errno);
     }
     /* A plan always ends with OP_EXEC; reaching here means it did not. */
-    send_msg(x->channel, MSG_ERROR, x->nops, EBADMSG, 0, -1);
-    _exit(127);
+    fail(x, x->nops, EBADMSG);
 }

@@ -7,6 +7,16 @@
 #include <unistd.h>
 
 #define ORPHAN_DIRS_MAX 32
+
+/* A page the monitor shares with the child (MAP_SHARED, mapped before the clone). The child records a failure in it
+ * before it reports it on the channel: under a seccomp filter that refuses sendmsg (it is loaded last, before execve)
+ * the record is the only report, and it needs no system call. An exec replaces the child's memory, so after a
+ * successful exec nothing in the container can write it. */
+struct failure_record {
+    int32_t step;
+    int32_t err; /* written last; 0: nothing failed */
+};
+
 struct executor {
     int control;       /* socket to the host */
     int channel;       /* socket between monitor and child (each keeps its own end) */
@@ -23,6 +33,7 @@ struct executor {
     const char *orphan_dirs[ORPHAN_DIRS_MAX]; /* OP_ORPHAN_RMDIR paths, deepest first (into the plan) */
     int orphan_leaf[ORPHAN_DIRS_MAX];         /* ... which of them are leaves (only a leaf's processes are ours) */
     int norphan_dirs;
+    struct failure_record *failure; /* shared with the child, or NULL when it could not be mapped */
 };
 
 /* Sends one message; MSG_NOSIGNAL, so a vanished peer is an error, not a SIGPIPE. */
@@ -49,7 +60,7 @@ static inline int is_monitor_op(const struct executor *x, int i)
 {
     uint32_t code = x->ops[i].code;
     return i <= x->clone_at || code == OP_WRITE_PID || code == OP_WRITE_CHILD_PROC || code == OP_RELEASE ||
-           code == OP_HOST_SYNC || code == OP_IDMAP_TREE;
+           code == OP_HOST_SYNC || code == OP_IDMAP_TREE || code == OP_CGROUP_JOIN;
 }
 
 /* Checks every op's code, place and payload before anything is performed (validate.c): 0, or -1 to refuse. */

@@ -3,7 +3,7 @@
  * leaves the orphans it inherits as zombies until it waits for them; a program that is not written to be PID 1
  * (a shell, a runtime) does neither. The init:
  *   - forks right before the exec, after every other step: it has the program's identity, capabilities, rlimits
- *     and seccomp filter, is not dumpable (the program cannot ptrace it or open its /proc files without
+ *     and seccomp filter (then drops every capability but CAP_KILL), is not dumpable (the program cannot ptrace it or open its /proc files without
  *     CAP_SYS_PTRACE), and keeps one descriptor, its socket to the monitor;
  *   - forwards every signal it can catch (all but the synchronous SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGSYS
  *     and SIGCHLD) to the program;
@@ -15,6 +15,7 @@
 #include "executor.h"
 #include "sys.h"
 #include <errno.h>
+#include <linux/capability.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/ioctl.h>
@@ -38,6 +39,21 @@ static void await_exec(struct executor *x, int pipe_read)
     send_msg(x->channel, MSG_INIT_EXEC, 0, 0, 0, -1);
 }
 
+/* The init needs no privilege but to signal the program (CAP_KILL, if the program had it: a setuid program it execs
+ * may change its ids). What the seccomp load kept for itself without no_new_privs (CAP_SYS_ADMIN, dropped for the
+ * program by its exec) must not stay with the init, which never execs: it keeps only CAP_KILL. */
+static void drop_capabilities(void)
+{
+    struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+    struct __user_cap_data_struct d[2];
+    if (syscall(SYS_capget, &h, d) < 0)
+        return;
+    uint32_t kill = d[0].permitted & (1u << CAP_KILL);
+    struct __user_cap_data_struct keep[2] = { { kill, kill, 0 }, { 0, 0, 0 } };
+    syscall(SYS_capset, &h, keep);
+    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+}
+
 static _Noreturn void run_init(struct executor *x, pid_t program, int pipe_read, const sigset_t *forwarded)
 {
     /* Nothing of the container's stays open here (its streams reach EOF when the program's do), only the channel. */
@@ -49,6 +65,7 @@ static _Noreturn void run_init(struct executor *x, pid_t program, int pipe_read,
     syscall(SYS_close_range, hi + 1, ~0U, 0);
     prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); /* reaps orphans without a pid namespace too */
     prctl(PR_SET_NAME, "init", 0, 0, 0);
+    drop_capabilities();
     await_exec(x, pipe_read);
     int status = 0;
     for (;;) {

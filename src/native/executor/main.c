@@ -154,6 +154,11 @@ int main(void)
             signal(s, SIG_DFL);
     sigprocmask(SIG_UNBLOCK, &all, NULL);
 
+    /* A process group of its own: a signal to the host's group (a shell's Ctrl-C, kill(0) by anything in it) does
+     * not reach the monitor, and nothing the monitor's group receives reaches the host. The host still takes its
+     * containers with it when it dies: the monitor sees its socket close. */
+    setpgid(0, 0);
+
     static struct executor x;
     x.rootfd = -1;
     x.pidfd = -1;

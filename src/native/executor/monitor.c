@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -29,6 +30,13 @@ static int write_all(int fd, const char *s, size_t n)
         n -= (size_t)w;
     }
     return 0;
+}
+
+static int write_number(int fd, int value)
+{
+    char buf[16];
+    int n = snprintf(buf, sizeof buf, "%d", value);
+    return write_all(fd, buf, (size_t)n);
 }
 
 static int fd_at(struct executor *x, uint32_t index)
@@ -70,6 +78,10 @@ static int do_clone(struct executor *x, struct op *op)
     int pair[2];
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
         return -1;
+    void *page = mmap(NULL, sizeof *x->failure, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (page == MAP_FAILED)
+        return close_keep(pair[1], close_keep(pair[0], -1));
+    x->failure = page;
     pair[0] = move_high(pair[0]);
     pair[1] = move_high(pair[1]);
     struct x_clone_args args;
@@ -123,11 +135,41 @@ static int write_child_proc(struct executor *x, struct op *op)
 static int write_pid(struct executor *x, struct op *op)
 {
     int fd = fd_at(x, rd_u32(&op->args));
-    if (fd < 0)
+    return fd < 0 ? -1 : write_number(fd, x->child);
+}
+
+/* OP_CGROUP_JOIN: the cgroup arrives after the plan (the host creates it while the child is cloned and mounts). The
+ * first v1 cgroup.procs write after a quiet spell waits for an RCU grace period (the threadgroup lock); the warm-up
+ * write of the monitor's own pid into its own cgroup pays it while the host is still creating, so the joins that
+ * follow find the lock warm. The warm-up is best effort: it moves nothing. */
+static int join_cgroups(struct executor *x, struct op *op)
+{
+    int32_t warm = rd_i32(&op->args);
+    if (!op->args.ok) {
+        errno = EBADMSG;
         return -1;
-    char buf[16];
-    int n = snprintf(buf, sizeof buf, "%d", x->child);
-    return write_all(fd, buf, (size_t)n);
+    }
+    if (warm >= 0) {
+        int fd = fd_at(x, (uint32_t)warm);
+        if (fd >= 0)
+            (void)write_number(fd, (int)getpid());
+    }
+    for (int joined = 0;; joined++) {
+        struct msg m;
+        int procs = -1;
+        if (recv_msg_fd(x->control, &m, &procs) <= 0)
+            orphaned(x); /* the host is gone, or its cgroup creation failed */
+        if (m.kind == MSG_CGROUP_JOINED && procs < 0 && m.value == joined)
+            return 0;
+        if (m.kind != MSG_CGROUP_PROCS || procs < 0) {
+            errno = EBADMSG;
+            return close_keep(procs, -1);
+        }
+        int r = write_number(procs, x->child);
+        close_keep(procs, 0);
+        if (r < 0)
+            return -1;
+    }
 }
 
 /* Id-maps a detached bind tree with the child's user namespace. The monitor does it: it is privileged over
@@ -193,6 +235,8 @@ static int run_op(struct executor *x, struct op *op)
         return host_sync(x, op);
     case OP_IDMAP_TREE:
         return idmap_tree(x, op);
+    case OP_CGROUP_JOIN:
+        return join_cgroups(x, op);
     case OP_RELEASE:
         /* A child that already failed has reported why; the wait loop forwards that, not this. */
         send_msg(x->channel, MSG_CONTINUE, 0, 0, 0, -1);
@@ -281,8 +325,13 @@ static void wait_loop(struct executor *x)
                 /* The child's end closed on exec (it is CLOEXEC), or the child died. */
                 close(x->channel);
                 p[1].fd = -1;
+                int recorded = x->failure ? __atomic_load_n(&x->failure->err, __ATOMIC_ACQUIRE) : 0;
                 if (exec_reported) {
                     /* the init's end: its exit follows */
+                } else if (!failed && recorded) {
+                    /* It failed under a filter that refused its report: the shared record says where. */
+                    failed = 1;
+                    send_msg(x->control, MSG_ERROR, __atomic_load_n(&x->failure->step, __ATOMIC_RELAXED), recorded, 0, -1);
                 } else if (!failed && died_early) {
                     failed = 1;
                     send_msg(x->control, MSG_ERROR, -1, ECHILD, 0, -1);
@@ -333,7 +382,7 @@ void run_monitor(struct executor *x)
             continue;
         if (run_op(x, op) < 0) {
             /* A released child that died has its own error queued on the channel: the wait loop relays that. */
-            if (x->released && errno == ESRCH && op->code == OP_WRITE_PID)
+            if (x->released && errno == ESRCH && (op->code == OP_WRITE_PID || op->code == OP_CGROUP_JOIN))
                 break;
             fail(x, op, errno);
         }

@@ -76,6 +76,9 @@ enum op_code {
     OP_TERMINAL = 72,      /* u32 columns, u32 rows, u32 uid (0xffffffff: keep), u32 flags (TERMINAL_*): open a pty
                             * from the container's devpts, send its master to the host (MSG_TERMINAL), make the
                             * slave the controlling terminal (setsid, TIOCSCTTY) and fds 0-2 */
+    /* Security (issue 12; child.c). */
+    OP_SETSID = 100,       /* a session (and process group) of the child's own, first of its steps: nothing of the
+                            * container may reach the caller's terminal (/dev/tty, TIOCSTI) or process group (kill(0)) */
     /* The host view (hostview.c). */
     OP_ROOT_TMPFS = 130,   /* u32 mode, u64 size, u64 mount_attrs: a tmpfs stacked on "/", made the root in-root paths
                             * resolve beneath (it shadows no host path) */
@@ -85,6 +88,12 @@ enum op_code {
     /* The init (init.c). */
     OP_INIT = 132,         /* the child forks: it stays as the container's init (forwards signals, reaps, reports the
                             * program's exit with MSG_PROGRAM_EXIT), the program goes on to OP_EXEC */
+    /* cgroup (monitor.c), range 140-149. */
+    OP_CGROUP_JOIN = 140,  /* i32 warm_fd_index (-1: none): the monitor writes its own pid to that fd (its own v1
+                            * cgroup.procs: a no-op move that starts the threadgroup lock's RCU grace period), then
+                            * receives MSG_CGROUP_PROCS messages from the host, each carrying a cgroup.procs fd, and
+                            * writes the child's pid to each, until MSG_CGROUP_JOINED. The host creates the cgroup
+                            * while the child is cloned and mounts. */
     OP_TEST_RESOLVE_WALK = 98, /* resolve in-root paths by the O_NOFOLLOW walk, as without openat2 (tests) */
     OP_TEST_FAIL = 99,     /* u32 errno: fails with that errno (fault-injection tests) */
 };
@@ -118,6 +127,9 @@ enum msg_kind {
     /* init -> monitor (init.c); the monitor turns them into MSG_EXEC_OK and MSG_EXIT */
     MSG_PROGRAM_EXIT = 26, /* value: the program's wait status, sent by the init as it exits */
     MSG_INIT_EXEC = 27,    /* the program exec'd (the init keeps the channel open, so its closing cannot say so) */
+    /* host -> executor, for OP_CGROUP_JOIN */
+    MSG_CGROUP_PROCS = 28,  /* carries a cgroup.procs fd (O_WRONLY) the child joins */
+    MSG_CGROUP_JOINED = 29, /* value: how many MSG_CGROUP_PROCS preceded it; the join is complete */
     /* host -> executor, executor -> child */
     MSG_CONTINUE = 16,
 };

@@ -74,7 +74,8 @@ int do_terminal(struct executor *x, struct reader *a, int step)
     close_keep(master, 0); /* the host has its copy; none stays in the container */
     if (bad)
         return close_keep(slave, -1);
-    if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0)
+    /* The plan's OP_SETSID made this process a session leader already; only then can it take a terminal. */
+    if ((getsid(0) != getpid() && setsid() < 0) || ioctl(slave, TIOCSCTTY, 0) < 0)
         return close_keep(slave, -1);
     for (int fd = 0; fd < 3; fd++)
         if (dup2(slave, fd) < 0)

@@ -77,9 +77,11 @@ static const struct layout layouts[] = {
     { OP_READY, { F_END } },
     { OP_WAIT_FIFO, { F_FD } },
     { OP_TERMINAL, { F_U16, F_U16, F_U32, F_U32 } },
+    { OP_SETSID, { F_END } },
     { OP_ROOT_TMPFS, { F_U32, F_U64, F_U64 } },
     { OP_BIND_HOST, { F_STR, F_STR, F_U32, F_U32, F_U64, F_U64, F_U32 } },
     { OP_INIT, { F_END } },
+    { OP_CGROUP_JOIN, { F_FD_OPT } },
     { OP_TEST_RESOLVE_WALK, { F_END } },
     { OP_TEST_FAIL, { F_U32 } },
 };

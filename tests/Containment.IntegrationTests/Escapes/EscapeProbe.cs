@@ -16,6 +16,9 @@ namespace Containment.IntegrationTests.Escapes;
 /// <item><c>chroot PATH</c>: the classic chroot breakout (chroot into a subdirectory, fchdir out, climb ..), then
 /// prints the first line of PATH or <c>errno=E</c>.</item>
 /// <item><c>openat PATH</c>: opens <c>/</c> and resolves <c>../../../..PATH</c> from that descriptor.</item>
+/// <item><c>session OUT [DELAY_MS]</c>: after the delay, writes to OUT <c>pid P sid S</c>, <c>devtty ok|errno=E</c> (opening
+/// /dev/tty), <c>tiocsti fd=N ok|errno=E</c> for each of fds 0-2 that is a terminal (pushing a space into its input) and
+/// <c>done</c>; then sends SIGKILL to its own process group (<c>kill(0, SIGKILL)</c>).</item>
 /// </list>
 /// </summary>
 internal static class EscapeProbe
@@ -30,6 +33,8 @@ internal static class EscapeProbe
         #include <stdio.h>
         #include <stdlib.h>
         #include <string.h>
+        #include <signal.h>
+        #include <sys/ioctl.h>
         #include <sys/ptrace.h>
         #include <sys/stat.h>
         #include <sys/uio.h>
@@ -227,6 +232,28 @@ internal static class EscapeProbe
             return 0;
         }
 
+        /* What a process can do to the terminal and the process group of the session it was started from. */
+        static int session(const char *out, int delay_ms)
+        {
+            if (delay_ms > 0) usleep((useconds_t)delay_ms * 1000);
+            FILE *f = fopen(out, "w");
+            if (!f) { printf("open %s errno=%d\n", out, errno); return 1; }
+            fprintf(f, "pid %d sid %d\n", (int)getpid(), (int)getsid(0));
+            int tty = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+            if (tty >= 0) fprintf(f, "devtty ok\n"); else fprintf(f, "devtty errno=%d\n", errno);
+            if (tty >= 0) close(tty);
+            for (int fd = 0; fd < 3; fd++) {
+                if (!isatty(fd)) continue;
+                char c = ' ';
+                if (ioctl(fd, TIOCSTI, &c) == 0) fprintf(f, "tiocsti fd=%d ok\n", fd);
+                else fprintf(f, "tiocsti fd=%d errno=%d\n", fd, errno);
+            }
+            fprintf(f, "done\n");
+            fclose(f);
+            kill(0, SIGKILL);
+            return 0;
+        }
+
         int main(int argc, char **argv)
         {
             setvbuf(stdout, NULL, _IOLBF, 0);
@@ -234,7 +261,8 @@ internal static class EscapeProbe
             if (argc == 2 && strcmp(argv[1], "race") == 0) return race();
             if (argc == 3 && strcmp(argv[1], "chroot") == 0) return chroot_breakout(argv[2]);
             if (argc == 3 && strcmp(argv[1], "openat") == 0) return openat_walk(argv[2]);
-            fprintf(stderr, "usage: escape fds | race | chroot PATH | openat PATH\n");
+            if ((argc == 3 || argc == 4) && strcmp(argv[1], "session") == 0) return session(argv[2], argc == 4 ? atoi(argv[3]) : 0);
+            fprintf(stderr, "usage: escape fds | race | chroot PATH | openat PATH | session OUT [DELAY_MS]\n");
             return 2;
         }
         """;
@@ -242,10 +270,13 @@ internal static class EscapeProbe
     private static readonly Lazy<string> Built = new(() => StaticProgram.Build("escape-probe", Source));
 
     /// <summary>Copies this probe to <c>/bin/escape</c> and the syscall probe to <c>/bin/syscall</c> in the rootfs.</summary>
-    public static void InstallInto(TestRootfs rootfs)
+    public static void InstallInto(TestRootfs rootfs) => InstallInto(rootfs.Path);
+
+    /// <summary>The same, into the root filesystem at <paramref name="rootfs"/> (a bundle's).</summary>
+    public static void InstallInto(string rootfs)
     {
-        File.Copy(Built.Value, Path.Combine(rootfs.Path, "bin/escape"));
-        File.Copy(SyscallProbe.ProbePath, Path.Combine(rootfs.Path, "bin/syscall"));
+        File.Copy(Built.Value, Path.Combine(rootfs, "bin/escape"));
+        File.Copy(SyscallProbe.ProbePath, Path.Combine(rootfs, "bin/syscall"));
     }
 
     /// <summary>The shell command that makes the call <paramref name="name"/> with the installed syscall probe.</summary>

@@ -1,34 +1,12 @@
-using System.Diagnostics;
+using Containment.IntegrationTests.Support;
 
 namespace Containment.IntegrationTests.Samples;
 
 /// <summary>The main sample, `containment-run`, as README tells a newcomer to run it.</summary>
 public class RunSampleTests
 {
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunSample(params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        psi.ArgumentList.Add(SampleDll());
-        foreach (var a in args)
-            psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        p.StandardInput.Close();
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await p.WaitForExitAsync(cts.Token);
-        return (p.ExitCode, await stdout, await stderr);
-    }
-
-    /// <summary>The sample as built beside these tests (same configuration and framework).</summary>
-    private static string SampleDll()
-    {
-        var binary = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/'));   // .../bin/Debug/net10.0
-        var root = binary;
-        while (!File.Exists(Path.Combine(root.FullName, "Containment.sln")))
-            root = root.Parent ?? throw new InvalidOperationException("Containment.sln not found above the test binaries");
-        return Path.Combine(root.FullName, "samples/Containment.Run/bin", binary.Parent!.Name, binary.Name, "containment-run.dll");
-    }
+    internal static Task<(int ExitCode, string Stdout, string Stderr)> RunSample(params string[] args) =>
+        SampleBinary.RunAsync(SampleBinary.PathOf("Containment.Run", "containment-run.dll"), args);
 
     [Test]
     public async Task The_readme_command_runs_in_its_own_container()

@@ -10,7 +10,8 @@ public static class StaticProgram
     /// the test binaries: a checkout under /tmp or /run is hidden in a read-only host view (fresh tmpfs there), and so is
     /// /var/tmp.
     /// </summary>
-    public static string Build(string name, string source)
+    /// <param name="flags">More gcc flags (<c>-nostdlib</c> for a program of raw system calls only).</param>
+    public static string Build(string name, string source, params string[] flags)
     {
         if (!File.Exists("/usr/bin/gcc"))
             Assert.Ignore($"gcc is needed to build the {name} probe");
@@ -23,7 +24,7 @@ public static class StaticProgram
         var sourcePath = Path.Combine(dir, name + ".c");
         var binary = Path.Combine(dir, name);
         File.WriteAllText(sourcePath, source);
-        var gcc = Process.Start(new ProcessStartInfo("gcc", ["-O2", "-static", "-o", binary, sourcePath]) { RedirectStandardError = true })!;
+        var gcc = Process.Start(new ProcessStartInfo("gcc", ["-O2", "-static", .. flags, "-o", binary, sourcePath]) { RedirectStandardError = true })!;
         var errors = gcc.StandardError.ReadToEnd();
         gcc.WaitForExit();
         if (gcc.ExitCode != 0)

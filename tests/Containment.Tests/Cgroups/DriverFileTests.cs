@@ -186,7 +186,7 @@ public class DriverFileTests
         using var fs = new FakeCgroupFs();
         var unified = fs.V2("memory", Leaf);
         var e = Assert.Throws<CgroupException>(() => new CgroupV2Driver(unified, [], new RecordingAttacher(), null)
-            .Create(CgroupSpec.Build(c => c.MemoryMax(MiB)), CgroupController.All, "t2", null));
+            .Create(CgroupSpec.Build(c => c.MemoryMax(4 * MiB)), CgroupController.All, "t2", null));
         Assert.That(e!.Controller, Is.EqualTo("memory"));
         Assert.That(e.File, Is.EqualTo("memory.max"));
         Assert.That(e.Message, Does.Contain("memory.max").And.Contain("containment/t2"));
@@ -200,8 +200,8 @@ public class DriverFileTests
         using var fs = new FakeCgroupFs();
         var unified = fs.V2("memory", Leaf, "memory.max");
         using var part = new CgroupV2Driver(unified, [], new RecordingAttacher(), null)
-            .Create(CgroupSpec.Build(c => c.MemoryMax(MiB).Swappiness(5).Optional("memory.swappiness")), CgroupController.All, "t1", null);
-        Assert.That(fs.Lines($"unified/{Leaf}/memory.max"), Is.EqualTo(new[] { "1048576" }));
+            .Create(CgroupSpec.Build(c => c.MemoryMax(4 * MiB).Swappiness(5).Optional("memory.swappiness")), CgroupController.All, "t1", null);
+        Assert.That(fs.Lines($"unified/{Leaf}/memory.max"), Is.EqualTo(new[] { "4194304" }));
     }
 
     [Test]
@@ -212,7 +212,7 @@ public class DriverFileTests
         Directory.CreateDirectory(Path.Combine(fs.Root, "unified/containment"));
         File.CreateSymbolicLink(Path.Combine(fs.Root, "unified/containment/t1"), Path.Combine(fs.Root, "unified/elsewhere/t1"));
         Assert.Throws<CgroupException>(() => new CgroupV2Driver(unified, [], new RecordingAttacher(), null)
-            .Create(CgroupSpec.Build(c => c.MemoryMax(MiB)), CgroupController.All, "t1", null));
+            .Create(CgroupSpec.Build(c => c.MemoryMax(4 * MiB)), CgroupController.All, "t1", null));
         Assert.That(fs.Lines("unified/elsewhere/t1/memory.max"), Is.Empty);
     }
 

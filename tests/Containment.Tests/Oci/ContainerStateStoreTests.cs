@@ -379,20 +379,66 @@ public class ContainerStateStoreTests
         File.WriteAllText(Path.Combine(tombstone, "state.json"), "{}");
         var abandoned = Directory.CreateDirectory(Path.Combine(_root, ".new-aaaa")).FullName;
         File.WriteAllText(Path.Combine(abandoned, "lock"), "");
-        var live = Directory.CreateDirectory(Path.Combine(_root, ".new-bbbb")).FullName;
-        using var liveLock = File.Open(Path.Combine(live, "lock"), FileMode.Create);
-        Assert.That(Containment.Interop.Libc.Flock((int)liveLock.SafeFileHandle.DangerousGetHandle(), Containment.Interop.Libc.LOCK_EX), Is.Zero);
-        var justMade = Directory.CreateDirectory(Path.Combine(_root, ".new-cccc")).FullName; // its creator is about to lock it
 
         _store.RemoveLeftovers();
 
         Assert.Multiple(() =>
         {
-            Assert.That(Directory.Exists(tombstone), Is.False, "a folder being deleted");
-            Assert.That(Directory.Exists(abandoned), Is.False, "a folder being built whose lock no one holds");
-            Assert.That(Directory.Exists(live), Is.True, "a create in progress holds its lock");
-            Assert.That(Directory.Exists(justMade), Is.True, "a fresh folder without a lock file yet");
+            Assert.That(Directory.Exists(tombstone), Is.False, "a folder whose delete died");
+            Assert.That(Directory.Exists(abandoned), Is.False, "a folder whose create died");
             Assert.That(_store.List().Select(r => r.Id), Is.EqualTo(new[] { "being-created", "kept" }));
         });
+    }
+
+    [Test]
+    public void A_cleanup_leaves_the_folders_of_operations_in_progress_alone()
+    {
+        Add(Record("kept"));
+        // A create or delete in progress holds the state directory's lock shared from before its folder exists.
+        using var inProgress = StateRootLock.Shared(_root);
+        var building = Directory.CreateDirectory(Path.Combine(_root, ".new-bbbb")).FullName; // no lock file yet
+        var removing = Directory.CreateDirectory(Path.Combine(_root, ".deleted-cccc")).FullName; // lock file already gone
+
+        _store.RemoveLeftovers();
+
+        Assert.That(Directory.Exists(building) && Directory.Exists(removing), Is.True);
+        inProgress.Dispose();
+        _store.RemoveLeftovers();
+        Assert.That(Directory.Exists(building) || Directory.Exists(removing), Is.False, "once it died, they are leftovers");
+    }
+
+    [Test]
+    public void Creates_and_deletes_racing_cleanups_never_fail_and_leave_nothing()
+    {
+        // 8 workers create and delete containers while 2 more clean up in a loop: the cleanup must never remove a folder
+        // that a live create is filling or that a live delete is removing (issue 13 #5).
+        using var stop = new CancellationTokenSource();
+        var errors = new System.Collections.Concurrent.ConcurrentBag<Exception>();
+        var cleaners = Enumerable.Range(0, 2).Select(_ => Task.Run(() =>
+        {
+            while (!stop.IsCancellationRequested) _store.RemoveLeftovers();
+        })).ToList();
+        var workers = Enumerable.Range(0, 8).Select(w => Task.Run(() =>
+        {
+            for (var i = 0; i < 150; i++)
+            {
+                try
+                {
+                    using var held = _store.Create(Record($"w{w}-{i}"));
+                    held.Save(Record($"w{w}-{i}", OciStatus.Running));
+                    held.Delete();
+                }
+                catch (Exception e)
+                {
+                    errors.Add(e);
+                }
+            }
+        })).ToArray();
+        Task.WaitAll(workers);
+        stop.Cancel();
+        Task.WaitAll([.. cleaners]);
+
+        Assert.That(errors.Select(e => e.Message), Is.Empty);
+        Assert.That(Directory.GetFileSystemEntries(_root), Is.Empty);
     }
 }

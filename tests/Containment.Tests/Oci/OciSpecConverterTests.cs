@@ -345,13 +345,10 @@ public class OciSpecConverterTests
             "linux.netDevices", "moving network devices into the container is not supported");
         yield return Case(l => l with { MemoryPolicy = new() { Mode = "MPOL_BIND", Nodes = "0" } }, "linux.memoryPolicy",
             "NUMA memory policies are not supported ('MPOL_BIND'); only MPOL_DEFAULT");
-        yield return Case(l => l with { Resources = new() { Memory = new() { Kernel = 1 << 20 } } }, "linux.resources.memory.kernel", "kernel memory limits were removed from Linux");
         yield return Case(l => l with { Resources = new() { Memory = new() { DisableOomKiller = true } } }, "linux.resources.memory.disableOOMKiller", "is not supported by this version");
         yield return Case(l => l with { Resources = new() { Memory = new() { UseHierarchy = false } } }, "linux.resources.memory.useHierarchy",
             "hierarchical accounting cannot be turned off on current kernels");
-        yield return Case(l => l with { Resources = new() { Memory = new() { CheckBeforeUpdate = true } } }, "linux.resources.memory.checkBeforeUpdate", "is not supported by this version");
         yield return Case(l => l with { Resources = new() { Cpu = new() { RealtimeRuntime = 1000 } } }, "linux.resources.cpu.realtimeRuntime", "realtime scheduling limits are not supported");
-        yield return Case(l => l with { Resources = new() { BlockIo = new() { LeafWeight = 300 } } }, "linux.resources.blockIO.leafWeight", "leaf weights were removed from Linux");
         yield return Case(l => l with { Resources = new() { Rdma = new Dictionary<string, OciRdma> { ["mlx5_1"] = new() { HcaHandles = 3 } } } }, "linux.resources.rdma", "is not supported");
 
         static TestCaseData Case(Func<OciLinux, OciLinux> change, string field, string message) =>
@@ -437,8 +434,8 @@ public class OciSpecConverterTests
         {
             "process.apparmorProfile", "process.selinuxLabel", "process.scheduler", "process.ioPriority", "process.execCPUAffinity",
             "process.commandLine", "process.user.username", "linux.timeOffsets.boottime.nanosecs", "linux.mountLabel",
-            "linux.intelRdt", "linux.netDevices", "linux.memoryPolicy", "linux.resources.memory.checkBeforeUpdate",
-            "linux.resources.cpu.realtimeRuntime", "linux.resources.blockIO.leafWeight", "linux.resources.rdma", "mounts[1].uidMappings",
+            "linux.intelRdt", "linux.netDevices", "linux.memoryPolicy",
+            "linux.resources.cpu.realtimeRuntime", "linux.resources.rdma", "mounts[1].uidMappings",
         }));
     }
 

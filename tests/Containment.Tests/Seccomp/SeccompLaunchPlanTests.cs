@@ -32,25 +32,58 @@ public class SeccompLaunchPlanTests
     public void An_unconfined_container_loads_no_filter() =>
         Assert.That(Steps(Spec.WithSeccomp(null)), Has.None.StartsWith("seccomp("));
 
-    [Test]
-    public void Without_no_new_privs_the_filter_is_loaded_while_the_process_may_still_load_it()
+    private const ulong SysAdmin = 1UL << 21;
+
+    private static ulong CapsetMask(List<string> steps, string set)
     {
-        var steps = Steps(Spec.WithProcess(p => p.User(1000, 1000)));
+        var capset = steps.Single(s => s.StartsWith("capset(", StringComparison.Ordinal));
+        var value = capset[(capset.IndexOf(set + " ", StringComparison.Ordinal) + set.Length + 1)..].Split(',', ')')[0];
+        return Convert.ToUInt64(value, 16);
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void The_filter_is_the_last_step_before_execve(bool noNewPrivileges)
+    {
+        var spec = Spec.WithProcess(p => p.User(1000, 1000));
+        var steps = Steps(noNewPrivileges ? spec.WithProcess(p => p.NoNewPrivileges()) : spec);
         var seccomp = Index(steps, "seccomp(");
-        Assert.That(seccomp, Is.LessThan(Index(steps, "prctl(PR_CAPBSET_DROP)")), string.Join("\n", steps));
-        Assert.That(seccomp, Is.LessThan(Index(steps, "setresuid(1000)")));
-        Assert.That(seccomp, Is.LessThan(Index(steps, "capset(")));
-        Assert.That(seccomp, Is.GreaterThan(Index(steps, "pivot_root(")));
+        Assert.That(seccomp, Is.EqualTo(Index(steps, "execve(") - 1), string.Join("\n", steps));
+        Assert.That(seccomp, Is.EqualTo(Index(steps, "close_range(") + 1));
+        Assert.That(seccomp, Is.GreaterThan(Index(steps, "capset(")));
+        Assert.That(seccomp, Is.GreaterThan(Index(steps, "setresuid(1000)")));
     }
 
     [Test]
-    public void With_no_new_privs_the_filter_is_the_last_step_before_the_ready_report_and_exec()
+    public void Without_no_new_privs_CAP_SYS_ADMIN_stays_effective_for_the_filter_and_only_then()
     {
-        var steps = Steps(Spec.WithProcess(p => p.User(1000, 1000).NoNewPrivileges()));
+        Assert.That(Spec.Process.Capabilities.Permitted.Contains(Capability.SysAdmin), Is.False, "the default set has no CAP_SYS_ADMIN");
+        var steps = Steps(Spec.WithProcess(p => p.User(1000, 1000)));
+        Assert.That(CapsetMask(steps, "effective") & SysAdmin, Is.EqualTo(SysAdmin), string.Join("\n", steps));
+        Assert.That(CapsetMask(steps, "permitted") & SysAdmin, Is.EqualTo(SysAdmin));
+        Assert.That(CapsetMask(steps, "ambient") & SysAdmin, Is.Zero, "the exec drops it: never ambient");
+        Assert.That(CapsetMask(Steps(Spec.WithProcess(p => p.NoNewPrivileges())), "effective") & SysAdmin, Is.Zero, "no_new_privs needs none");
+        Assert.That(CapsetMask(Steps(Spec.WithSeccomp(null)), "effective") & SysAdmin, Is.Zero, "no filter needs none");
+    }
+
+    [Test]
+    public void With_a_start_fifo_the_ready_report_and_the_wait_come_before_the_filter()
+    {
+        using var fifo = File.OpenHandle("/dev/null");
+        var steps = Steps(Spec, new LaunchInputs { StartFifo = fifo, StartFifoPath = "exec.fifo" });
         var seccomp = Index(steps, "seccomp(");
-        Assert.That(seccomp, Is.GreaterThan(Index(steps, "prctl(PR_SET_NO_NEW_PRIVS)")), string.Join("\n", steps));
-        Assert.That(seccomp, Is.GreaterThan(Index(steps, "capset(")));
+        Assert.That(seccomp, Is.GreaterThan(steps.IndexOf("send(ready)")), string.Join("\n", steps));
+        Assert.That(seccomp, Is.GreaterThan(steps.IndexOf("open(exec.fifo)")));
         Assert.That(seccomp, Is.EqualTo(Index(steps, "execve(") - 1));
+    }
+
+    [Test]
+    public void A_filter_with_a_notify_listener_is_loaded_before_the_ready_report()
+    {
+        using var fifo = File.OpenHandle("/dev/null");
+        var steps = Steps(Spec.WithSeccompRules(p => p.Notify("mkdir")), new LaunchInputs { StartFifo = fifo, StartFifoPath = "exec.fifo" });
+        var seccomp = Index(steps, "seccomp(");
+        Assert.That(seccomp, Is.EqualTo(steps.IndexOf("send(ready)") - 1), string.Join("\n", steps));
         Assert.That(seccomp, Is.EqualTo(Index(steps, "close_range(") + 1));
     }
 

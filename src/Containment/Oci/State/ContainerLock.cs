@@ -62,6 +62,7 @@ public sealed class ContainerLock : IDisposable
         var doomed = Path.Combine(_store.Root, $".deleted-{Guid.NewGuid():N}");
         try
         {
+            using var removing = StateRootLock.Shared(_store.Root); // a cleanup leaves the doomed folder to us
             Directory.Move(directory, doomed); // the id disappears at once
             Directory.Delete(doomed, recursive: true); // unlinks the lock file: waiters see nlink == 0
         }

@@ -27,43 +27,42 @@ public sealed class ContainerStateStore
 
     /// <summary>
     /// Removes what a create or delete killed halfway left in the state directory: a folder being built (<c>.new-*</c>)
-    /// whose lock no one holds, and a folder being removed (<c>.deleted-*</c>, already unreachable by id). Neither
-    /// names a container; a live create's folder is locked and left alone. Best effort: nothing is thrown.
+    /// or being removed (<c>.deleted-*</c>, already unreachable by id). Neither names a container. Runs only while no
+    /// create or delete is between making and finishing such a folder (they hold the directory's lock shared, this
+    /// takes it exclusively without waiting), so every folder it removes belongs to an operation that died; when the
+    /// lock is busy it does nothing and a later call cleans up. Best effort: nothing is thrown.
     /// </summary>
     public void RemoveLeftovers()
     {
-        IEnumerable<string> folders;
+        StateRootLock? exclusive;
         try
         {
-            folders = Directory.EnumerateDirectories(Root).ToList();
+            exclusive = StateRootLock.TryExclusive(Root);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (ContainerStateException)
         {
+            return; // no state directory yet, or not ours to read
+        }
+        if (exclusive is null)
             return;
-        }
-        foreach (var folder in folders)
+        using (exclusive)
         {
-            var name = Path.GetFileName(folder);
+            IEnumerable<string> folders;
             try
             {
-                if (name.StartsWith(".deleted-", StringComparison.Ordinal))
-                    Directory.Delete(folder, recursive: true);
-                else if (name.StartsWith(".new-", StringComparison.Ordinal) && !IsLocked(folder))
-                    Directory.Delete(folder, recursive: true);
+                folders = Directory.EnumerateDirectories(Root).ToList();
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ContainerStateException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                // Another caller is removing it too, or it is not ours to remove.
+                return;
+            }
+            foreach (var folder in folders)
+            {
+                var name = Path.GetFileName(folder);
+                if (name.StartsWith(".deleted-", StringComparison.Ordinal) || name.StartsWith(".new-", StringComparison.Ordinal))
+                    TryDeleteDirectory(folder);
             }
         }
-    }
-
-    private static bool IsLocked(string folder)
-    {
-        using var handle = ContainerLock.OpenLockFile(Path.Combine(folder, LockFileName), create: false);
-        if (handle is null) // killed before its lock file existed, or a create that is about to make it
-            return DateTime.UtcNow - Directory.GetLastWriteTimeUtc(folder) < TimeSpan.FromSeconds(10);
-        return Libc.Flock((int)handle.DangerousGetHandle(), Libc.LOCK_EX | Libc.LOCK_NB) != 0;
     }
 
     /// <summary>
@@ -90,6 +89,7 @@ public sealed class ContainerStateStore
 
         var temp = Path.Combine(Root, $".new-{Guid.NewGuid():N}");
         ContainerLock? held = null;
+        using var building = StateRootLock.Shared(Root); // until the folder is renamed into place or removed
         try
         {
             Directory.CreateDirectory(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute

@@ -6,6 +6,9 @@ internal sealed partial class OciConfigValidator
     private static bool IsCapability(string name) =>
         Containment.Capabilities.CapabilityNames.TryParse(name, out var c) && Containment.Capabilities.CapabilityNames.Name(c.Value) == name;
 
+    [System.Text.RegularExpressions.GeneratedRegex("^CAP_[A-Z0-9_]+$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex CapabilityName();
+
     internal static readonly HashSet<string> Rlimits =
     [
         "RLIMIT_CPU", "RLIMIT_FSIZE", "RLIMIT_DATA", "RLIMIT_STACK", "RLIMIT_CORE", "RLIMIT_RSS", "RLIMIT_NPROC",
@@ -93,8 +96,9 @@ internal sealed partial class OciConfigValidator
     {
         if (names is null) return;
         for (var i = 0; i < names.Count; i++)
-            if (names[i] is null || !IsCapability(names[i]))
+            if (names[i] is null || !IsCapability(names[i]) && !CapabilityName().IsMatch(names[i]))
                 Error($"{field}[{i}]", $"unknown capability \"{names[i]}\"");
+            // A well-formed name this kernel's list lacks (a newer capability) is skipped with a warning at conversion.
     }
 
     private void CheckScheduler(OciScheduler s)

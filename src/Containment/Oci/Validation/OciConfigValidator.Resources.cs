@@ -116,9 +116,10 @@ internal sealed partial class OciConfigValidator
         }
     }
 
+    /// <summary>10..1000, or 0 for none (what Docker writes when no weight is asked for, and runc reads so).</summary>
     private void CheckWeight(string field, ushort? weight)
     {
-        if (weight is < 10 or > 1000) Error(field, $"{weight} is outside 10..1000");
+        if (weight is not 0 and (< 10 or > 1000)) Error(field, $"{weight} is outside 10..1000");
     }
 
     private void CheckDeviceNumbers(string field, long major, long minor)

@@ -1,0 +1,32 @@
+namespace Containment;
+
+public sealed partial record ContainerSpec
+{
+    /// <summary>
+    /// A process that joins the running container <paramref name="pid"/> started from <paramref name="container"/>, with
+    /// the OCI <c>exec</c> defaults: the namespaces, root and cgroup of <paramref name="pid"/> (as
+    /// <see cref="JoinRunning(int)"/>), and the container's process settings — environment, user, capabilities,
+    /// rlimits, umask, <c>no_new_privs</c>, <c>oom_score_adj</c>, working directory — and seccomp profile. The
+    /// arguments, the terminal, extra files and standard streams are not taken over: set them with
+    /// <see cref="WithProcess(Action{ProcessBuilder})"/>. <see cref="ContainerProcess.ExecAsync"/> does this for a
+    /// container the caller holds.
+    /// </summary>
+    public static ContainerSpec JoinRunning(int pid, ContainerSpec container)
+    {
+        ArgumentNullException.ThrowIfNull(container);
+        var defaults = new ProcessSpec();
+        return JoinRunning(pid) with
+        {
+            Process = container.Process with
+            {
+                Args = [],
+                Terminal = null,
+                ExtraFiles = [],
+                StandardInput = defaults.StandardInput,
+                StandardOutput = defaults.StandardOutput,
+                StandardError = defaults.StandardError,
+            },
+            Seccomp = container.Seccomp,
+        };
+    }
+}

@@ -1,0 +1,166 @@
+namespace Containment.Launch;
+
+/// <summary>
+/// The host's end of a container's output pipe, read in the background so that a caller who never reads it (or
+/// reads only the other stream) cannot stall the container: until the caller's first read, up to a limit is
+/// buffered and the rest is dropped (counted in <see cref="Dropped"/>); once the caller reads, the buffer only
+/// smooths the flow and a full buffer makes the container wait (the pipe's own back-pressure).
+/// </summary>
+internal sealed class DrainedPipeStream : Stream
+{
+    private const int ChunkSize = 64 * 1024;
+    private readonly Stream _pipe;
+    private readonly long _limit;
+    private readonly Lock _gate = new();
+    private readonly Queue<ArraySegment<byte>> _chunks = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _drain;
+    private TaskCompletionSource _data = NewSignal();
+    private TaskCompletionSource _space = NewSignal();
+    private int _headOffset;
+    private long _buffered;
+    private bool _reading;
+    private bool _ended;
+    private long _dropped;
+
+    public DrainedPipeStream(Stream pipe, long limit)
+    {
+        _pipe = pipe;
+        _limit = Math.Max(limit, 1);
+        _drain = Task.Run(DrainAsync);
+    }
+
+    /// <summary>Bytes the container wrote while nobody read this stream and its buffer was full: lost.</summary>
+    public long Dropped
+    {
+        get { lock (_gate) return _dropped; }
+    }
+
+    /// <summary>Completes when the pipe has reached its end (every writer in the container closed it).</summary>
+    public Task Drained => _drain;
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private async Task DrainAsync()
+    {
+        var buffer = new byte[ChunkSize];
+        try
+        {
+            while (true)
+            {
+                var n = await _pipe.ReadAsync(buffer, _stop.Token).ConfigureAwait(false);
+                if (n == 0)
+                    return;
+                while (true)
+                {
+                    Task wait;
+                    lock (_gate)
+                    {
+                        if (_buffered < _limit)
+                        {
+                            _chunks.Enqueue(new ArraySegment<byte>(buffer[..n]));
+                            _buffered += n;
+                            Signal(ref _data);
+                            break;
+                        }
+                        if (!_reading)
+                        {
+                            _dropped += n;
+                            break;
+                        }
+                        wait = _space.Task;
+                    }
+                    await wait.WaitAsync(_stop.Token).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or IOException)
+        {
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _ended = true;
+                Signal(ref _data);
+            }
+        }
+    }
+
+    private static void Signal(ref TaskCompletionSource signal)
+    {
+        var fired = signal;
+        signal = NewSignal();
+        fired.TrySetResult();
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken cancellationToken = default)
+    {
+        if (destination.IsEmpty)
+            return 0;
+        while (true)
+        {
+            Task wait;
+            lock (_gate)
+            {
+                _reading = true;
+                if (_chunks.Count > 0)
+                {
+                    var copied = 0;
+                    while (copied < destination.Length && _chunks.TryPeek(out var head))
+                    {
+                        var n = Math.Min(head.Count - _headOffset, destination.Length - copied);
+                        head.AsMemory(_headOffset, n).CopyTo(destination[copied..]);
+                        copied += n;
+                        _headOffset += n;
+                        if (_headOffset == head.Count)
+                        {
+                            _chunks.Dequeue();
+                            _headOffset = 0;
+                        }
+                    }
+                    _buffered -= copied;
+                    Signal(ref _space);
+                    return copied;
+                }
+                if (_ended)
+                    return 0;
+                wait = _data.Task;
+            }
+            await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+    public override int Read(Span<byte> buffer)
+    {
+        var array = new byte[buffer.Length];
+        var n = Read(array, 0, array.Length);
+        array.AsSpan(0, n).CopyTo(buffer);
+        return n;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && !_stop.IsCancellationRequested)
+        {
+            _stop.Cancel();
+            _pipe.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Runs tests/Containment.SystemdTests (the systemd cgroup driver) against a real systemd: the cgroup v2 VM of run.sh
+# (Debian's kernel, cgroup_no_v1=all, this machine's / over 9p with a tmpfs overlay), but instead of chrooting into
+# the overlay, the init hands it to /lib/systemd/systemd as PID 1 with a minimal unit set: a default target that
+# wants only the system D-Bus (dbus.socket and dbus.service, stripped of their default dependencies so sysinit,
+# udev, journald and the rest of a normal boot stay out) and a service that runs the suite, then powers off.
+#
+# Prints the test output and "systemd-vm: N passed, N failed, N skipped in S s"; exits non-zero on any failure or
+# skip, like run.sh (whose options and environment it takes). Needs root.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+# The guest boots this machine's own systemd and dbus-daemon (its / is the guest's lower layer).
+need=()
+[ -x /lib/systemd/systemd ] || need+=(systemd)
+[ -x /usr/bin/dbus-daemon ] || need+=(dbus)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "systemd-vm: installing ${need[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  { apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null 2>&1 ||
+    { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null; }; } ||
+    { echo "systemd-vm: FAILED: apt-get install ${need[*]}"; echo "systemd-vm: 0 passed, 1 failed, 0 skipped"; exit 1; }
+fi
+hook=$(mktemp /tmp/containment-systemd-boot.XXXXXX)
+trap 'rm -f "$hook"' EXIT
+
+# Sourced by the initramfs's busybox init with the guest's root mounted at $r (see run.sh); never returns.
+cat >"$hook" <<'EOF'
+units=$r/etc/systemd/system
+mkdir -p $units/dbus.service.d $units/dbus.socket.d || fail "systemd units"
+for u in dbus.service dbus.socket; do
+  printf '[Unit]\nDefaultDependencies=no\n' >$units/$u.d/containment-vm.conf
+done
+cat >$units/containment-tests.target <<UNIT
+[Unit]
+Description=Containment systemd driver tests
+DefaultDependencies=no
+Wants=containment-tests.service
+UNIT
+cat >$units/containment-tests.service <<'UNIT'
+[Unit]
+Description=Containment systemd driver tests
+DefaultDependencies=no
+Wants=dbus.socket dbus.service
+After=dbus.socket dbus.service
+SuccessAction=poweroff-immediate
+FailureAction=poweroff-immediate
+
+[Service]
+Type=oneshot
+TimeoutStartSec=infinity
+ExecStart=/bin/sh -c '/bin/sh /run/results/guest.sh >/run/results/output.log 2>&1; echo $$? >/run/results/exit; sync'
+UNIT
+ln -sf containment-tests.target $units/default.target || fail "default.target"
+echo "vm-init: handing the guest to systemd"
+exec switch_root $r /lib/systemd/systemd
+fail "switch_root to systemd"
+EOF
+
+export CONTAINMENT_VM_PROJECT=${CONTAINMENT_VM_PROJECT:-$repo/tests/Containment.SystemdTests}
+export CONTAINMENT_VM_BOOT_HOOK=$hook
+"$here/run.sh" "$@" 2>&1 | sed -u 's/^cgroup2-vm: /systemd-vm: /'
+exit "${PIPESTATUS[0]}"
