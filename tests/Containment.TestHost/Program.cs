@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 //   CONTAINMENT_TESTHOST_USERNS=root       a user namespace mapping the caller to root
 //   CONTAINMENT_TESTHOST_USERNS=subids     ... and container ids 1… to the caller's /etc/subuid, /etc/subgid ranges
 //   CONTAINMENT_TESTHOST_PIDS_MAX=N        a cgroup with this pids limit
+//   CONTAINMENT_TESTHOST_BIND=SRC:DST      a read-only bind of the host's SRC at DST
 //   CONTAINMENT_TESTHOST_ID=ID             the container's id (names its cgroup)
 //   CONTAINMENT_TESTHOST_MODE=MODE         instead of waiting for the exit, time one operation and print "took N" (µs):
 //     start   the start of COMMAND, then it is left running (the host waits to be killed)
@@ -31,6 +32,8 @@ spec = Environment.GetEnvironmentVariable("CONTAINMENT_TESTHOST_USERNS") switch
 };
 if (int.TryParse(Environment.GetEnvironmentVariable("CONTAINMENT_TESTHOST_PIDS_MAX"), out var pidsMax))
     spec = spec.WithCgroup(c => c.PidsMax(pidsMax));
+if (Environment.GetEnvironmentVariable("CONTAINMENT_TESTHOST_BIND")?.Split(':') is [{ Length: > 0 } bindSource, { Length: > 0 } bindTarget])
+    spec = spec.WithMounts(m => m.Bind(bindSource, bindTarget, readOnly: true));
 var mode = Environment.GetEnvironmentVariable("CONTAINMENT_TESTHOST_MODE");
 long? killAfter = long.TryParse(Environment.GetEnvironmentVariable("CONTAINMENT_TESTHOST_KILL_AFTER_US"), out var us) ? us : null;
 var options = new ContainerStartOptions { Logger = new StderrLogger(), Id = NullIfEmpty(Environment.GetEnvironmentVariable("CONTAINMENT_TESTHOST_ID")) };

@@ -70,12 +70,12 @@ public class RootlessTests
     private async Task<string> RunAsUser(string? userns, bool ownRootfs, string script) => (await RunAsUserWithLog(userns, ownRootfs, script)).Output;
 
     /// <summary>Runs the test host as the unprivileged user; returns the container's output and the host's stderr.</summary>
-    private async Task<(string Output, string Stderr)> RunAsUserWithLog(string? userns, bool ownRootfs, string script, string? pidsMax = null)
+    private async Task<(string Output, string Stderr)> RunAsUserWithLog(string? userns, bool ownRootfs, string script, string? pidsMax = null, string? bind = null)
     {
         var psi = new ProcessStartInfo("setpriv") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { "--reuid", _uid.ToString(), "--regid", _gid.ToString(), "--init-groups", "--reset-env",
                      "env", $"HOME={_home}", "DOTNET_NOLOGO=1", "DOTNET_CLI_TELEMETRY_OPTOUT=1",
-                     $"CONTAINMENT_TESTHOST_USERNS={userns}", $"CONTAINMENT_TESTHOST_ROOTFS={(ownRootfs ? _rootfs!.Path : "")}", $"CONTAINMENT_TESTHOST_PIDS_MAX={pidsMax}",
+                     $"CONTAINMENT_TESTHOST_USERNS={userns}", $"CONTAINMENT_TESTHOST_ROOTFS={(ownRootfs ? _rootfs!.Path : "")}", $"CONTAINMENT_TESTHOST_PIDS_MAX={pidsMax}", $"CONTAINMENT_TESTHOST_BIND={bind}",
                      "/usr/bin/dotnet", Path.Combine(_hostDir, "Containment.TestHost.dll"), "/bin/sh", "-c", script })
             psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
@@ -132,6 +132,26 @@ public class RootlessTests
         // The id 1000 inside is host uid SubStart + 999: only reachable through the subordinate range.
         var output = await RunAsUser("subids", ownRootfs: false, "touch /tmp/x; chown 1000:1000 /tmp/x && stat -c %u:%g /tmp/x");
         Assert.That(output, Is.EqualTo("1000:1000\n"));
+    }
+
+    [Test]
+    public async Task A_bind_of_the_hosts_tmp_shows_the_hosts_tmp_and_the_hosts_diagnostics_socket_is_hidden()
+    {
+        // The host view used to be staged at /tmp, where a source /tmp/X named the host's /X: /tmp showed the whole host.
+        var marker = Path.Combine("/tmp", $"containment-test-{Guid.NewGuid():N}");
+        File.WriteAllText(marker, "");
+        try
+        {
+            var (output, _) = await RunAsUserWithLog(null, ownRootfs: false,
+                $"test -e /mnt/{Path.GetFileName(marker)} && echo marker; test -e /mnt/etc/passwd && echo host-root; " +
+                "ls -A /mnt | grep -q dotnet-diagnostic && echo bound-tmp-has-sockets; ls -A /tmp | grep -c dotnet-diagnostic; true",
+                bind: "/tmp:/mnt");
+            Assert.That(output, Is.EqualTo("marker\nbound-tmp-has-sockets\n0\n"));
+        }
+        finally
+        {
+            File.Delete(marker);
+        }
     }
 
     [Test]

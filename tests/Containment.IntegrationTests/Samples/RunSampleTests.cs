@@ -12,7 +12,17 @@ public class RunSampleTests
     public async Task The_readme_command_runs_in_its_own_container()
     {
         var (code, stdout, stderr) = await RunSample("--hostname", "box", "--", "/bin/sh", "-c", "echo hello from $(hostname), pid $$");
-        Assert.That((code, stdout), Is.EqualTo((0, "hello from box, pid 1\n")), stderr);
+        Assert.That((code, stdout), Is.EqualTo((0, "hello from box, pid 2\n")), stderr);
+    }
+
+    [Test]
+    public async Task The_command_runs_under_an_init_unless_no_init_is_given()
+    {
+        // The command's own SIGTERM to itself ends it only when it is not PID 1 (the kernel drops it for PID 1).
+        var withInit = await RunSample("--", "/bin/sh", "-c", "kill -TERM $$; echo survived");
+        Assert.That((withInit.ExitCode, withInit.Stdout), Is.EqualTo((143, "")), withInit.Stderr);
+        var without = await RunSample("--no-init", "--", "/bin/sh", "-c", "echo pid $$; kill -TERM $$; echo survived");
+        Assert.That((without.ExitCode, without.Stdout), Is.EqualTo((0, "pid 1\nsurvived\n")), without.Stderr);
     }
 
     [Test]
