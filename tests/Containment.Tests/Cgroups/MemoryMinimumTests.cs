@@ -28,7 +28,7 @@ public class MemoryMinimumTests
     [Test]
     public void An_OCI_config_keeps_any_size_as_runc_does()
     {
-        var config = OciConfig.Parse("""{"ociVersion":"1.0.2","root":{"path":"/srv/rootfs"},"process":{"args":["sh"],"cwd":"/"},"linux":{"resources":{"memory":{"limit":1048576}}}}""");
+        var config = OciConfig.Parse("""{"ociVersion":"1.0.2","root":{"path":"/srv/rootfs"},"process":{"args":["sh"],"cwd":"/","user":{"uid":0,"gid":0}},"linux":{"resources":{"memory":{"limit":1048576}}}}""");
         Assert.That(OciSpecConverter.ToContainerSpec(config, "/srv").Cgroup!.Memory!.Max, Is.EqualTo(MiB));
     }
 }
