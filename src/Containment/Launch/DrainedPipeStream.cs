@@ -3,8 +3,9 @@ namespace Containment.Launch;
 /// <summary>
 /// The host's end of a container's output pipe, read in the background so that a caller who never reads it (or
 /// reads only the other stream) cannot stall the container: until the caller's first read, up to a limit is
-/// buffered and the rest is dropped (counted in <see cref="Dropped"/>); once the caller reads, the buffer only
-/// smooths the flow and a full buffer makes the container wait (the pipe's own back-pressure).
+/// buffered and the rest is dropped (counted in <see cref="Dropped"/>). At the caller's first read the background
+/// reader hands over: the caller gets what was buffered, then reads the pipe itself, with the pipe's own back-pressure
+/// and no extra copy.
 /// </summary>
 internal sealed class DrainedPipeStream : Stream
 {
@@ -12,14 +13,14 @@ internal sealed class DrainedPipeStream : Stream
     private readonly Stream _pipe;
     private readonly long _limit;
     private readonly Lock _gate = new();
-    private readonly Queue<ArraySegment<byte>> _chunks = new();
+    private readonly Queue<byte[]> _chunks = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _drain;
     private TaskCompletionSource _data = NewSignal();
-    private TaskCompletionSource _space = NewSignal();
     private int _headOffset;
     private long _buffered;
     private bool _reading;
+    private bool _handedOver;
     private bool _ended;
     private long _dropped;
 
@@ -36,9 +37,6 @@ internal sealed class DrainedPipeStream : Stream
         get { lock (_gate) return _dropped; }
     }
 
-    /// <summary>Completes when the pipe has reached its end (every writer in the container closed it).</summary>
-    public Task Drained => _drain;
-
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private async Task DrainAsync()
@@ -51,26 +49,22 @@ internal sealed class DrainedPipeStream : Stream
                 var n = await _pipe.ReadAsync(buffer, _stop.Token).ConfigureAwait(false);
                 if (n == 0)
                     return;
-                while (true)
+                lock (_gate)
                 {
-                    Task wait;
-                    lock (_gate)
+                    if (_reading || _buffered < _limit)
                     {
-                        if (_buffered < _limit)
-                        {
-                            _chunks.Enqueue(new ArraySegment<byte>(buffer[..n]));
-                            _buffered += n;
-                            Signal(ref _data);
-                            break;
-                        }
-                        if (!_reading)
-                        {
-                            _dropped += n;
-                            break;
-                        }
-                        wait = _space.Task;
+                        _chunks.Enqueue(buffer[..n]);
+                        _buffered += n;
                     }
-                    await wait.WaitAsync(_stop.Token).ConfigureAwait(false);
+                    else
+                        _dropped += n;
+                    if (_reading)
+                    {
+                        _handedOver = true; // the caller reads the pipe from here on
+                        Signal(ref _data);
+                        return;
+                    }
+                    Signal(ref _data);
                 }
             }
         }
@@ -81,7 +75,7 @@ internal sealed class DrainedPipeStream : Stream
         {
             lock (_gate)
             {
-                _ended = true;
+                _ended = !_handedOver;
                 Signal(ref _data);
             }
         }
@@ -109,26 +103,28 @@ internal sealed class DrainedPipeStream : Stream
                     var copied = 0;
                     while (copied < destination.Length && _chunks.TryPeek(out var head))
                     {
-                        var n = Math.Min(head.Count - _headOffset, destination.Length - copied);
+                        var n = Math.Min(head.Length - _headOffset, destination.Length - copied);
                         head.AsMemory(_headOffset, n).CopyTo(destination[copied..]);
                         copied += n;
                         _headOffset += n;
-                        if (_headOffset == head.Count)
+                        if (_headOffset == head.Length)
                         {
                             _chunks.Dequeue();
                             _headOffset = 0;
                         }
                     }
                     _buffered -= copied;
-                    Signal(ref _space);
                     return copied;
                 }
                 if (_ended)
                     return 0;
+                if (_handedOver)
+                    break;
                 wait = _data.Task;
             }
             await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
+        return await _pipe.ReadAsync(destination, cancellationToken).ConfigureAwait(false);
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>

@@ -11,7 +11,7 @@ public class JudgeSampleTests
           square) echo $((n * n)) ;;
           wrong) echo 42 ;;
           loop) while :; do :; done ;;
-          hog) x=a; while :; do x=$x$x; done ;;
+          hog) tail /dev/zero ;;
           crash) exit 3 ;;
         esac
         """;
@@ -31,7 +31,7 @@ public class JudgeSampleTests
                 File.WriteAllText(Path.Combine(tests, name + ".in"), input + "\n");
                 File.WriteAllText(Path.Combine(tests, name + ".out"), expected + "\n");
             }
-            var (code, stdout, stderr) = await RunJudge("--time", "1", "--memory", "32", tests, "--", "/bin/sh", Path.Combine(dir, "solution.sh"));
+            var (code, stdout, stderr) = await RunJudge("--time", "2", "--memory", "32", tests, "--", "/bin/sh", Path.Combine(dir, "solution.sh"));
             Assert.That(code, Is.EqualTo(1), stderr);
             var rows = stdout.Split('\n');
             foreach (var (name, verdict) in new[] { ("1", "AC"), ("2", "WA"), ("3", "TLE"), ("4", "MLE"), ("5", "RE") })
