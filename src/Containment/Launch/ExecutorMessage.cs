@@ -18,5 +18,4 @@ internal enum MessageKind
     Terminal = 10,
     Continue = 16,
     CgroupProcs = 28,
-    CgroupJoined = 29,
 }
