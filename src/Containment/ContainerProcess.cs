@@ -245,13 +245,14 @@ public sealed partial class ContainerProcess : IAsyncDisposable
                 _logger.LogWarning(e, "Container pid {Pid} ended without an exit status", Pid);
             }
         }
-        // A non-detached executor removes the cgroup directories once the channel closes, then exits.
+        // A non-detached executor removes the cgroup directories once the channel closes, then exits: 0 when every leaf
+        // is gone, and then there is nothing left for the host to kill or remove.
         _channel.Dispose();
-        _channel.Reap();
+        var removed = _channel.Reap();
         if (_seccomp is not null)
             await _seccomp.DisposeAsync().ConfigureAwait(false);
-        if (Detached)
-            _cgroup?.Dispose(); // the cgroup stays with the container; only our descriptors close
+        if (Detached || removed)
+            _cgroup?.Dispose(); // detached: the cgroup stays with the container; only our descriptors close
         else
             Launcher.DestroyCgroup(_cgroup, _logger);
         _pidfd?.Dispose();

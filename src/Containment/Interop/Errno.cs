@@ -6,7 +6,7 @@ internal static class Errno
     public const int EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, EIO = 5, EBADF = 9, ECHILD = 10, EAGAIN = 11,
         ENOMEM = 12, EACCES = 13, EFAULT = 14, EBUSY = 16, EEXIST = 17, EXDEV = 18, ENODEV = 19, ENOTDIR = 20,
         EISDIR = 21, EINVAL = 22, ENFILE = 23, EMFILE = 24, ENOSPC = 28, EROFS = 30, EPIPE = 32, ERANGE = 34,
-        ENAMETOOLONG = 36, ENOSYS = 38, ELOOP = 40, EBADMSG = 74, EOPNOTSUPP = 95;
+        ENAMETOOLONG = 36, ENOSYS = 38, ELOOP = 40, EBADMSG = 74, EOPNOTSUPP = 95, ECONNRESET = 104;
 
     private static readonly Dictionary<int, string> Names = new()
     {

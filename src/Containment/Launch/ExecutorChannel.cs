@@ -172,21 +172,26 @@ internal sealed class ExecutorChannel : IDisposable
             throw new ContainmentException("The executor did not acknowledge the cgroup directories of the launch.");
     }
 
+    /// <summary>The most cgroup.procs files <see cref="SendCgroupProcs"/> takes (protocol.h CGROUP_PROCS_MAX).</summary>
+    public const int CgroupProcsMax = 32;
+
     /// <summary>
-    /// For <see cref="PlanOp.CgroupJoin"/>: each cgroup.procs file the child joins, one message each, then the end of
-    /// the list (with its length).
+    /// For <see cref="PlanOp.CgroupJoin"/>: every cgroup.procs file the child joins, in one message. False when the executor
+    /// is already gone (it stopped at an earlier step, and says why on the channel); true when sent.
     /// </summary>
-    public void SendCgroupProcs(IReadOnlyList<SafeHandle> procs)
+    public bool SendCgroupProcs(IReadOnlyList<SafeHandle> procs)
     {
+        if (procs.Count > CgroupProcsMax)
+            throw new ContainmentException($"The container's cgroup has {procs.Count} cgroup.procs files; the executor joins at most {CgroupProcsMax}.");
         var buffer = new byte[ExecutorMessage.Size];
         BinaryPrimitives.WriteInt32LittleEndian(buffer, (int)MessageKind.CgroupProcs);
-        foreach (var file in procs)
-            if (Libc.SendWithFds(_fd, buffer, [file]) != buffer.Length)
-                throw SyscallException.FromLastError("sendmsg", "cgroup.procs to the executor");
-        BinaryPrimitives.WriteInt32LittleEndian(buffer, (int)MessageKind.CgroupJoined);
         BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(12), procs.Count);
-        if (Libc.SendWithFds(_fd, buffer, []) != buffer.Length)
-            throw SyscallException.FromLastError("sendmsg", "the end of the cgroup.procs list to the executor");
+        if (Libc.SendWithFds(_fd, buffer, procs) == buffer.Length)
+            return true;
+        var errno = Marshal.GetLastPInvokeError();
+        if (errno is Errno.EPIPE or Errno.ECONNRESET)
+            return false;
+        throw new SyscallException("sendmsg", "cgroup.procs files to the executor", errno);
     }
 
     /// <summary>Lets the child past a sync point.</summary>
@@ -197,16 +202,20 @@ internal sealed class ExecutorChannel : IDisposable
         _socket.Send(buffer);
     }
 
-    /// <summary>Collects the executor's exit status once it has exited (it always exits right after its socket closes).</summary>
-    public unsafe void Reap()
+    /// <summary>
+    /// Collects the executor's exit status once it has exited (it always exits right after its socket closes). Returns
+    /// whether it exited 0 after removing the cgroup directories it was told of (see orphan.c); false when unknown.
+    /// </summary>
+    public unsafe bool Reap()
     {
         if (Interlocked.Exchange(ref _reaped, 1) != 0)
-            return;
-        int status;
+            return false;
+        int status = -1;
         // ECHILD: a host that reaps every child (PID 1) got there first; the status came over the socket anyway.
-        while (Libc.WaitPid(ExecutorPid, &status, 0) < 0 && Marshal.GetLastPInvokeError() == Errno.EINTR)
-        {
-        }
+        while (Libc.WaitPid(ExecutorPid, &status, 0) < 0)
+            if (Marshal.GetLastPInvokeError() != Errno.EINTR)
+                return false;
+        return status == 0;
     }
 
     /// <summary>

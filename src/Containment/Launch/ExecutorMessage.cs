@@ -22,5 +22,4 @@ internal enum MessageKind
     InitExec = 27,
     Continue = 16,
     CgroupProcs = 28,
-    CgroupJoined = 29,
 }

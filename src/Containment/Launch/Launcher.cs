@@ -103,7 +103,8 @@ internal static class Launcher
             if (createAfterPlan is not null)
             {
                 cgroup = createAfterPlan.Create(spec.Cgroup!, id, spec.CgroupsPath);
-                channel.SendCgroupProcs(cgroup.ProcsFiles);
+                if (!channel.SendCgroupProcs(cgroup.ProcsFiles))
+                    logger.LogDebug("The executor stopped before the cgroup join; its report follows");
             }
 
             using var cancel = cancellationToken.Register(static c => ((ExecutorChannel)c!).Dispose(), channel);

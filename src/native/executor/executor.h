@@ -70,7 +70,7 @@ _Noreturn void run_child(struct executor *x);
 int run_identity_op(struct executor *x, struct op *op);
 _Noreturn void run_monitor(struct executor *x);
 /* The host is gone (orphan.c): kills and reaps a child that is not yet its own, removes the
- * OP_ORPHAN_RMDIR directories, and exits. */
+ * OP_ORPHAN_RMDIR directories, and exits: 0 when there were some and every leaf among them is gone, else 1. */
 _Noreturn void orphaned(struct executor *x);
 /* A first message of OP_ORPHAN_RMDIR ops alone (orphan.c): records those paths that do not exist yet and
  * acknowledges with MSG_CONTINUE. Returns 1, or 0 when the message is a launch plan (nothing is recorded). */

@@ -55,6 +55,10 @@ static void reap_and_exit(struct executor *x, int code)
         while (waitpid(x->child, NULL, 0) < 0 && errno == EINTR)
             ;
     }
+    /* Closing a socket with unread messages resets it (ECONNRESET) before the host has read our report: drain. */
+    char drain[64];
+    while (recv(x->control, drain, sizeof drain, MSG_DONTWAIT) > 0)
+        ;
     _exit(code);
 }
 
@@ -141,7 +145,8 @@ static int write_pid(struct executor *x, struct op *op)
 /* OP_CGROUP_JOIN: the cgroup arrives after the plan (the host creates it while the child is cloned and mounts). The
  * first v1 cgroup.procs write after a quiet spell waits for an RCU grace period (the threadgroup lock); the warm-up
  * write of the monitor's own pid into its own cgroup pays it while the host is still creating, so the joins that
- * follow find the lock warm. The warm-up is best effort: it moves nothing. */
+ * follow find the lock warm. The warm-up is best effort: it moves nothing. The host sends every cgroup.procs fd in
+ * one MSG_CGROUP_PROCS message (value: how many), so nothing of it is left unread if a write fails. */
 static int join_cgroups(struct executor *x, struct op *op)
 {
     int32_t warm = rd_i32(&op->args);
@@ -154,22 +159,36 @@ static int join_cgroups(struct executor *x, struct op *op)
         if (fd >= 0)
             (void)write_number(fd, (int)getpid());
     }
-    for (int joined = 0;; joined++) {
-        struct msg m;
-        int procs = -1;
-        if (recv_msg_fd(x->control, &m, &procs) <= 0)
-            orphaned(x); /* the host is gone, or its cgroup creation failed */
-        if (m.kind == MSG_CGROUP_JOINED && procs < 0 && m.value == joined)
-            return 0;
-        if (m.kind != MSG_CGROUP_PROCS || procs < 0) {
-            errno = EBADMSG;
-            return close_keep(procs, -1);
-        }
-        int r = write_number(procs, x->child);
-        close_keep(procs, 0);
-        if (r < 0)
-            return -1;
+    struct msg m;
+    union {
+        char buf[CMSG_SPACE(sizeof(int) * CGROUP_PROCS_MAX)];
+        struct cmsghdr align;
+    } u;
+    struct iovec iov = { &m, sizeof m };
+    struct msghdr h = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf };
+    ssize_t n;
+    do
+        n = recvmsg(x->control, &h, MSG_CMSG_CLOEXEC);
+    while (n < 0 && errno == EINTR);
+    if (n <= 0)
+        orphaned(x); /* the host is gone, or its cgroup creation failed */
+    int fds[CGROUP_PROCS_MAX];
+    int count = 0;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&h); c; c = CMSG_NXTHDR(&h, c))
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+            for (size_t i = 0; i < (c->cmsg_len - CMSG_LEN(0)) / sizeof(int) && count < CGROUP_PROCS_MAX; i++)
+                memcpy(&fds[count++], CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+    int r = 0;
+    if (n != (ssize_t)sizeof m || m.kind != MSG_CGROUP_PROCS || m.value != count || (h.msg_flags & MSG_CTRUNC)) {
+        errno = EBADMSG;
+        r = -1;
     }
+    for (int i = 0; i < count; i++) {
+        if (r == 0 && write_number(fds[i], x->child) < 0)
+            r = -1;
+        close_keep(fds[i], 0);
+    }
+    return r;
 }
 
 /* Id-maps a detached bind tree with the child's user namespace. The monitor does it: it is privileged over
@@ -352,7 +371,7 @@ static void wait_loop(struct executor *x)
                 ;
             send_msg(x->control, MSG_EXIT, 0, 0, program_exited ? program_status : status, -1);
             if (failed)
-                _exit(0); /* a failed start: the host waits for this exit, then removes the cgroup itself */
+                _exit(1); /* a failed start: the host waits for this exit, then removes the cgroup itself */
             /* The cgroup outlives the child until the host is done with it (stats, the OOM count): the host
              * closes the socket when it is, or by dying; either way the directories go. */
             x->child = -1;

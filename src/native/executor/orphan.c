@@ -2,7 +2,8 @@
  * kill the child or remove the cgroup directories it created, so the monitor does both. A non-detached
  * container is never on its own; a detached one is once its monitor has reported it ready or exec'd.
  * After a non-detached child's exit the monitor waits for the host to close the socket, then does the same:
- * there is no moment at which a host killed leaves the directories to no one. */
+ * there is no moment at which a host killed leaves the directories to no one. It exits 0 only when it had
+ * directories to remove and every leaf among them is gone (ContainerProcess then skips its own removal). */
 #include "executor.h"
 #include "sys.h"
 #include <fcntl.h>
@@ -56,11 +57,15 @@ static void kill_members(const char *dir)
 }
 
 /* A leaf is retried while its last processes finish exiting (EBUSY), for up to two seconds; an ancestor
- * is tried once, as another container may still use it. */
-static void remove_dir(const char *dir, int leaf)
+ * is tried once, as another container may still use it. Returns 0 when the directory is gone. */
+static int remove_dir(const char *dir, int leaf)
 {
     const struct timespec pause = { 0, 5 * 1000 * 1000 };
-    for (int attempt = 0; rmdir(dir) < 0 && errno == EBUSY && leaf && attempt < 400; attempt++) {
+    for (int attempt = 0;; attempt++) {
+        if (rmdir(dir) == 0 || errno == ENOENT)
+            return 0;
+        if (errno != EBUSY || !leaf || attempt >= 400)
+            return -1;
         kill_members(dir);
         nanosleep(&pause, NULL);
     }
@@ -73,7 +78,10 @@ _Noreturn void orphaned(struct executor *x)
         while (waitpid(x->child, NULL, 0) < 0 && errno == EINTR)
             ;
     }
+    /* Exit 0 tells a host that reaps this process that every leaf is gone: it has nothing left to remove. */
+    int leaves_left = 0;
     for (int i = 0; i < x->norphan_dirs; i++)
-        remove_dir(x->orphan_dirs[i], x->orphan_leaf[i]);
-    _exit(1);
+        if (remove_dir(x->orphan_dirs[i], x->orphan_leaf[i]) < 0 && x->orphan_leaf[i])
+            leaves_left++;
+    _exit(leaves_left == 0 && x->norphan_dirs > 0 ? 0 : 1);
 }

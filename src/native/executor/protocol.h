@@ -8,6 +8,7 @@
 #define PLAN_VERSION 1u
 #define PLAN_MAX_BYTES (16u << 20)
 #define PLAN_MAX_FDS 250
+#define CGROUP_PROCS_MAX 32 /* cgroup.procs fds in one MSG_CGROUP_PROCS */
 
 /* The control socket the host hands to the executor. */
 #define CONTROL_FD 3
@@ -91,8 +92,8 @@ enum op_code {
     /* cgroup (monitor.c), range 140-149. */
     OP_CGROUP_JOIN = 140,  /* i32 warm_fd_index (-1: none): the monitor writes its own pid to that fd (its own v1
                             * cgroup.procs: a no-op move that starts the threadgroup lock's RCU grace period), then
-                            * receives MSG_CGROUP_PROCS messages from the host, each carrying a cgroup.procs fd, and
-                            * writes the child's pid to each, until MSG_CGROUP_JOINED. The host creates the cgroup
+                            * receives one MSG_CGROUP_PROCS message from the host carrying the cgroup.procs fds (at
+                            * most CGROUP_PROCS_MAX) and writes the child's pid to each. The host creates the cgroup
                             * while the child is cloned and mounts. */
     OP_TEST_RESOLVE_WALK = 98, /* resolve in-root paths by the O_NOFOLLOW walk, as without openat2 (tests) */
     OP_TEST_FAIL = 99,     /* u32 errno: fails with that errno (fault-injection tests) */
@@ -128,8 +129,7 @@ enum msg_kind {
     MSG_PROGRAM_EXIT = 26, /* value: the program's wait status, sent by the init as it exits */
     MSG_INIT_EXEC = 27,    /* the program exec'd (the init keeps the channel open, so its closing cannot say so) */
     /* host -> executor, for OP_CGROUP_JOIN */
-    MSG_CGROUP_PROCS = 28,  /* carries a cgroup.procs fd (O_WRONLY) the child joins */
-    MSG_CGROUP_JOINED = 29, /* value: how many MSG_CGROUP_PROCS preceded it; the join is complete */
+    MSG_CGROUP_PROCS = 28,  /* value: how many fds it carries: the cgroup.procs files (O_WRONLY) the child joins */
     /* host -> executor, executor -> child */
     MSG_CONTINUE = 16,
 };

@@ -63,6 +63,19 @@ public class CgroupLaunchTests
     }
 
     [Test]
+    public async Task A_cgroup_made_inside_a_containers_cgroup_goes_with_it()
+    {
+        // The executor cannot remove a leaf that has a child cgroup (EBUSY): the host, told so, removes both.
+        string[] paths;
+        await using (var c = await ContainerProcess.StartAsync(Limited("sleep 60", c => c.PidsMax(32))))
+        {
+            paths = c.Cgroup!.Paths.ToArray();
+            Directory.CreateDirectory(Path.Combine(paths[0], "inner"));
+        }
+        Assert.That(paths.Where(Directory.Exists), Is.Empty, "cgroup directories left behind");
+    }
+
+    [Test]
     public async Task A_hundred_lifecycles_leave_no_cgroup_and_no_process()
     {
         var prefix = "lifecycle-" + Guid.NewGuid().ToString("N")[..8] + "-";
