@@ -13,9 +13,12 @@ int do_open_null(struct executor *x, struct reader *a);
 int do_mask_path(struct executor *x, struct reader *a);
 /* OP_READONLY_PATH: a recursive read-only bind of a path over itself; a missing path is skipped. */
 int do_readonly_path(struct executor *x, struct reader *a);
-/* tmpcopyup (copyup.c): copies the directory target (an O_PATH fd) into the detached mount mnt. */
-int copy_up(int target, int mnt);
-/* Opens a file beneath the real procfs at /proc (path starts with "/proc/"), or fails with EXDEV. */
+/* tmpcopyup (copyup.c): copies the directory target (an O_PATH fd) into the detached mount mnt; char and block
+ * nodes only with devices (else they are skipped). */
+int copy_up(int target, int mnt, int devices);
+/* Opens a file beneath the container's procfs at /proc (path starts with "/proc/"), or fails with EXDEV. */
 int open_proc_file(const char *path, int flags);
+/* Refuses (EXDEV) a mount target on procfs or sysfs unless it was resolved without symlinks: 0, or -1. */
+int refuse_pseudo_fs(int target, int nosymlinks);
 
 #endif
