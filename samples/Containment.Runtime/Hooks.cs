@@ -29,9 +29,15 @@ internal static class Hooks
         }
     }
 
-    /// <summary>In the namespaces of the container whose init is <paramref name="pid"/>: createContainer, startContainer.</summary>
-    public static Task RunInContainerAsync(string stage, IReadOnlyList<OciHook>? hooks, int pid, string stateJson, CancellationToken cancellationToken) =>
-        RunEachAsync(stage, hooks, (hook, ct) => hook.RunInContainerAsync(pid, stateJson, ct), cancellationToken);
+    /// <summary>
+    /// In the namespaces of the container whose init is <paramref name="pid"/>: createContainer with the runtime's
+    /// privileges; startContainer (<paramref name="confinedAs"/> given) with the user, capabilities, no_new_privs and
+    /// seccomp filter of the container's process, as runc runs it from the container's init.
+    /// </summary>
+    public static Task RunInContainerAsync(string stage, IReadOnlyList<OciHook>? hooks, int pid, string stateJson, CancellationToken cancellationToken,
+        ContainerSpec? confinedAs = null) =>
+        RunEachAsync(stage, hooks, (hook, ct) => confinedAs is null ? hook.RunInContainerAsync(pid, stateJson, ct)
+            : hook.RunInContainerAsync(pid, stateJson, confinedAs, ct), cancellationToken);
 
     private static async Task RunEachAsync(string stage, IReadOnlyList<OciHook>? hooks, Func<ContainerHook, CancellationToken, Task> run, CancellationToken cancellationToken)
     {

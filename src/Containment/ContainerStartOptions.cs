@@ -58,7 +58,7 @@ public sealed record ContainerStartOptions
     /// <summary>
     /// Called when the container's mounts are in place and before its root is pivoted (the OCI <c>createContainer</c>
     /// point), with the container's pid; its setup waits until the task completes, and an exception fails the start
-    /// (nothing is left behind). <see cref="Hooks.ContainerHook.RunInContainerAsync"/> runs a hook there.
+    /// (nothing is left behind). <see cref="Hooks.ContainerHook.RunInContainerAsync(int, string, CancellationToken)"/> runs a hook there.
     /// </summary>
     public Func<int, CancellationToken, Task>? BeforePivotRoot { get; init; }
 

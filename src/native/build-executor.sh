@@ -4,14 +4,19 @@
 set -euo pipefail
 out=$1
 here=$(cd "$(dirname "$0")" && pwd)
-flags="-D_GNU_SOURCE -std=gnu11 -Os -static -Wall -Wextra -Werror -fno-asynchronous-unwind-tables -fno-stack-protector -ffunction-sections -fdata-sections -Wl,--gc-sections -s"
-cc=gcc
-extra=""
+# The usual hardening (stack protector, fortified libc calls where the libc has them, a position-independent static
+# binary, read-only relocations): measured at no cost to start latency (docs/security.md).
+flags="-D_GNU_SOURCE -std=gnu11 -Os -Wall -Wextra -Werror -fno-asynchronous-unwind-tables -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE -ffunction-sections -fdata-sections -Wl,--gc-sections -Wl,-z,relro,-z,now -s"
 if command -v musl-gcc >/dev/null 2>&1; then
-  cc=musl-gcc
-  # Debian's musl-gcc has no kernel headers of its own.
+  # Debian's musl-gcc has no kernel headers of its own, and its specs know no -static-pie: the static-pie start files
+  # (rcrt1.o: the binary relocates itself) are named here.
+  musl=$(dirname "$(sed -n 's/.*-specs "\(.*\)".*/\1/p' "$(command -v musl-gcc)")")
   extra="-idirafter /usr/include -idirafter /usr/include/$(gcc -dumpmachine)"
+  # shellcheck disable=SC2086
+  musl-gcc $flags $extra ${EXECUTOR_EXTRA_CFLAGS:-} -nostartfiles "$musl/rcrt1.o" "$musl/crti.o" "$(gcc -print-file-name=crtbeginS.o)" \
+    -o "$out.tmp" "$here"/executor/*.c "$(gcc -print-file-name=crtendS.o)" "$musl/crtn.o" -Wl,-static,-pie,--no-dynamic-linker,-z,text
+else
+  # shellcheck disable=SC2086
+  gcc $flags -static-pie ${EXECUTOR_EXTRA_CFLAGS:-} -o "$out.tmp" "$here"/executor/*.c
 fi
-# shellcheck disable=SC2086
-$cc $flags $extra ${EXECUTOR_EXTRA_CFLAGS:-} -o "$out.tmp" "$here"/executor/*.c
 mv "$out.tmp" "$out"

@@ -24,7 +24,7 @@ internal static class StartCommand
             var status = Runtime.StatusOf(record);
             if (status != OciStatus.Created)
                 throw new CliException($"cannot start a container that has {(status == OciStatus.Stopped ? "stopped" : "already started")}");
-            await RunStartContainerHooksAsync(config.Hooks?.StartContainer, record, cancellationToken);
+            await RunStartContainerHooksAsync(config, record, cancellationToken);
             await ContainerStartGate.OpenAsync(runtime.FifoOf(id), record.Pid, cancellationToken);
             record = record with { Status = OciStatus.Running };
             guard.Save(record);
@@ -36,13 +36,15 @@ internal static class StartCommand
     /// startContainer hooks run in the container (its root, its namespaces) before its process is executed; one that
     /// fails stops the container, which stays to be deleted.
     /// </summary>
-    private static async Task RunStartContainerHooksAsync(IReadOnlyList<OciHook>? hooks, ContainerRecord record, CancellationToken cancellationToken)
+    private static async Task RunStartContainerHooksAsync(OciConfig config, ContainerRecord record, CancellationToken cancellationToken)
     {
-        if (hooks is not { Count: > 0 })
+        if (config.Hooks?.StartContainer is not { Count: > 0 } hooks)
             return;
         try
         {
-            await Hooks.RunInContainerAsync("startContainer", hooks, record.Pid, Runtime.StateJson(record), cancellationToken);
+            // Confined as the container's process: an image binary run here gets nothing that process would not have.
+            var container = OciSpecConverter.ToContainerSpec(config, record.Bundle);
+            await Hooks.RunInContainerAsync("startContainer", hooks, record.Pid, Runtime.StateJson(record), cancellationToken, container);
         }
         catch (CliException)
         {

@@ -7,7 +7,9 @@ namespace Containment.Hooks;
 /// A program run at a point of a container's lifecycle (an OCI hook): it reads the container's state on standard
 /// input and must exit with 0 within <see cref="Timeout"/>. Run it in the caller's namespaces
 /// (<see cref="RunAsync"/>: OCI prestart, createRuntime, poststart, poststop) or in a container's
-/// (<see cref="RunInContainerAsync"/>: createContainer, startContainer).
+/// (<see cref="RunInContainerAsync(int, string, CancellationToken)"/>: createContainer, with the runtime's privileges;
+/// <see cref="RunInContainerAsync(int, string, ContainerSpec, CancellationToken)"/>: startContainer, confined as the
+/// container's process).
 /// </summary>
 /// <param name="Path">The program: an absolute path, resolved where the hook runs.</param>
 public sealed record ContainerHook(string Path)
@@ -79,18 +81,44 @@ public sealed record ContainerHook(string Path)
     /// <param name="input">What the hook reads: for OCI hooks, the container's state document.</param>
     /// <param name="cancellationToken">Stops waiting and kills the hook.</param>
     /// <exception cref="ContainerHookException">The hook could not start, exited non-zero, or timed out.</exception>
-    public async Task RunInContainerAsync(int pid, string input, CancellationToken cancellationToken = default)
+    public Task RunInContainerAsync(int pid, string input, CancellationToken cancellationToken = default)
     {
-        var spec = ContainerSpec.JoinRunning(pid).WithSeccomp(null).WithProcess(p =>
+        var spec = ContainerSpec.JoinRunning(pid).WithSeccomp(null);
+        return RunJoinedAsync(spec.WithProcess(Command(spec.Process) with { Capabilities = CapabilitySpec.Of(Identity.HostCredentials.Effective) }),
+            input, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs the hook inside the namespaces, root and cgroup of process <paramref name="pid"/>, confined as the container's
+    /// own process: <paramref name="container"/>'s user (uid, gid, additional groups), capabilities, no_new_privs and
+    /// seccomp profile. This is the OCI startContainer point: runc runs those hooks from the container's init once it
+    /// dropped its privileges, so an image binary run there gets nothing the container's process would not have.
+    /// </summary>
+    /// <param name="pid">A process of the container, in the caller's pid namespace.</param>
+    /// <param name="input">What the hook reads: for OCI hooks, the container's state document.</param>
+    /// <param name="container">The container's spec, whose process confinement the hook gets.</param>
+    /// <param name="cancellationToken">Stops waiting and kills the hook.</param>
+    /// <exception cref="ContainerHookException">The hook could not start, exited non-zero, or timed out.</exception>
+    public Task RunInContainerAsync(int pid, string input, ContainerSpec container, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(container);
+        var spec = ContainerSpec.JoinRunning(pid).WithSeccomp(container.Seccomp);
+        var confined = Command(spec.Process) with
         {
-            p.Args([Path, .. Args.Skip(1)]).StandardInput(Stdio.Pipe).Capabilities(CapabilitySpec.Of(Identity.HostCredentials.Effective));
-            if (Environment is { } env)
-            {
-                p.ClearEnv();
-                foreach (var (name, value) in SplitEnvironment(env))
-                    p.Env(name, value);
-            }
-        });
+            User = container.Process.User, Capabilities = container.Process.Capabilities, NoNewPrivileges = container.Process.NoNewPrivileges,
+        };
+        return RunJoinedAsync(spec.WithProcess(confined), input, cancellationToken);
+    }
+
+    /// <summary>The hook's command line and environment, with its input on a pipe.</summary>
+    private ProcessSpec Command(ProcessSpec process)
+    {
+        var command = process with { Args = [Path, .. Args.Skip(1)], StandardInput = Stdio.Pipe };
+        return Environment is { } env ? command with { Env = [.. SplitEnvironment(env).Select(e => $"{e.Name}={e.Value}")] } : command;
+    }
+
+    private async Task RunJoinedAsync(ContainerSpec spec, string input, CancellationToken cancellationToken)
+    {
         ContainerProcess process;
         try
         {

@@ -38,6 +38,8 @@ internal static class Sysctls
             yield return new SpecError(field, "is not namespaced: setting it would change the host");
         else if (namespaces[kind.Value] is null)
             yield return new SpecError(field, $"needs a {NamespaceFlags.ProcName(kind.Value)} namespace of the container's own; it shares the host's");
+        else if (namespaces[kind.Value] is NamespaceSetting.JoinNamespace join && NamespaceIdentity.IsCallers(kind.Value, join.Path))
+            yield return new SpecError(field, $"the {NamespaceFlags.ProcName(kind.Value)} namespace it joins ({join.Path}) is the host's: setting it would change the host");
     }
 
     /// <summary>The namespace a sysctl belongs to, or null when it is system-wide.</summary>

@@ -11,7 +11,7 @@ internal static partial class Libc
     public const int StatxSize = 256;
 
     /// <summary>Offsets in <c>struct statx</c>.</summary>
-    public const int StatxNlinkOffset = 16, StatxInoOffset = 32;
+    public const int StatxNlinkOffset = 16, StatxInoOffset = 32, StatxDevMajorOffset = 136;
 
     [LibraryImport(Name, EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static unsafe partial int Statx(int dirfd, string path, int flags, uint mask, byte* buffer);

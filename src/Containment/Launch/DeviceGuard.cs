@@ -51,6 +51,9 @@ internal static class DeviceGuard
         return (spec.WithProcess(spec.Process with { Capabilities = Without(spec.Process.Capabilities, CapabilitySet.Of(Capability.Mknod)) }), true);
     }
 
+    /// <summary>Whether <see cref="Apply"/> gave the spec a device allow list (a cgroup, not rootless).</summary>
+    public static bool EnforcesList(ContainerSpec spec) => spec.Cgroup is not null && spec.Rootfs is not RootfsSpec.Joined && !Rootless.IsRootless;
+
     private static ContainerSpec WithinBoundingSetOf(ContainerSpec spec, int pid)
     {
         // A process already gone: the join itself fails with a clear error.

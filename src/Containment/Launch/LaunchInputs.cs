@@ -33,6 +33,9 @@ internal sealed class LaunchInputs
     /// <summary>The root is mounted nodev before anything is mounted on it (no device allow list: <see cref="DeviceGuard"/>).</summary>
     public bool RootNoDev { get; init; }
 
+    /// <summary>A device allow list decides which nodes open (<see cref="DeviceGuard"/>): only then are image nodes copied up.</summary>
+    public bool DeviceListEnforced { get; init; }
+
     /// <summary>The container's id (names its session keyring).</summary>
     public string ContainerId { get; init; } = "";
 

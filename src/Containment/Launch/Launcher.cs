@@ -45,6 +45,7 @@ internal static class Launcher
         {
             Detached = options.Detached, FailAtStep = options.FailAtStep, FailErrno = options.InjectedErrno, IdMapWriter = mapWriter,
             ResolveByWalk = options.ResolveByWalk, Seccomp = seccomp, ContainerId = id, SyncBeforePivot = options.BeforePivotRoot is not null, RootNoDev = rootNoDev,
+            DeviceListEnforced = DeviceGuard.EnforcesList(spec),
         };
         LaunchStreams? streams = null;
         ExecutorChannel? channel = null;

@@ -19,7 +19,6 @@ internal enum PlanOp : uint
     SetDomainname = 27,
     LinkUp = 28,
     Chdir = 29,
-    WriteFile = 30,
     SetRlimit = 31,
     Prctl = 32,
     MountSetattr = 33,
@@ -81,4 +80,13 @@ internal static class TargetFlags
 
     /// <summary>OP_MOUNT_FS: the target's content is copied into the new filesystem before it is attached (tmpcopyup).</summary>
     public const uint CopyUp = 8;
+
+    /// <summary>With <see cref="CopyUp"/>: char and block nodes are copied too (only under a device allow list).</summary>
+    public const uint CopyUpDevices = 16;
+
+    /// <summary>OP_MOUNT_FS: the new filesystem's root takes the mode of the directory it covers, when that exists.</summary>
+    public const uint InheritMode = 32;
+
+    /// <summary>OP_MOUNT_FS: ... and its owner.</summary>
+    public const uint InheritOwner = 64;
 }

@@ -37,9 +37,9 @@ internal static class PlanOps
         plan.Op(PlanOp.WaitRelease, "recv", "release").End();
 
     public static void Mount(this LaunchPlan plan, string source, string target, string fstype, ulong flags, string data,
-        MountTarget kind, CreateTarget create = CreateTarget.None, uint mode = 0, string? what = null) =>
+        MountTarget kind, CreateTarget create = CreateTarget.None, uint mode = 0, string? what = null, uint targetFlags = 0) =>
         plan.Op(PlanOp.Mount, "mount", what ?? $"{(fstype.Length > 0 ? fstype : source)} on {target}")
-            .Str(source).Str(target).Str(fstype).U64(flags).Str(data).U32((uint)kind).U32((uint)create).U32(mode).End();
+            .Str(source).Str(target).Str(fstype).U64(flags).Str(data).U32((uint)kind).U32((uint)create | targetFlags).U32(mode).End();
 
     public static void MountSetattr(this LaunchPlan plan, string path, MountTarget kind, uint flags, ulong set, ulong clear, ulong propagation) =>
         plan.Op(PlanOp.MountSetattr, "mount_setattr", path).Str(path).U32((uint)kind).U32(flags).U64(set).U64(clear).U64(propagation).End();
@@ -71,9 +71,6 @@ internal static class PlanOps
 
     public static void Chdir(this LaunchPlan plan, string path) =>
         plan.Op(PlanOp.Chdir, "chdir", path).Str(path).End();
-
-    public static void WriteFile(this LaunchPlan plan, string path, string content) =>
-        plan.Op(PlanOp.WriteFile, "write", path).Str(path).Str(content).End();
 
     public static void SetRlimit(this LaunchPlan plan, uint resource, ulong soft, ulong hard, string name) =>
         plan.Op(PlanOp.SetRlimit, "setrlimit", name).U32(resource).U64(soft).U64(hard).End();

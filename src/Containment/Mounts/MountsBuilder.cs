@@ -64,8 +64,9 @@ public sealed class MountsBuilder
     /// <summary>Mounts a tmpfs (memory-backed, empty) at <paramref name="destination"/>.</summary>
     /// <param name="destination">An absolute path inside the container.</param>
     /// <param name="size">The size limit in bytes; null: the kernel's default (half of RAM).</param>
-    /// <param name="mode">The root directory's permissions, e.g. <c>0x3ff</c> (01777); null: 1777.</param>
-    /// <param name="uid">The root directory's owner.</param>
+    /// <param name="mode">The root directory's permissions, e.g. <c>0x3ff</c> (01777); null: those of the directory it covers
+    /// when the image has one (as runc), else 1777.</param>
+    /// <param name="uid">The root directory's owner; with neither this nor <paramref name="gid"/>, the covered directory's.</param>
     /// <param name="gid">The root directory's group.</param>
     /// <param name="flags">Options; by default <c>nosuid,nodev</c>.</param>
     public MountsBuilder Tmpfs(string destination, long? size = null, uint? mode = null, uint? uid = null, uint? gid = null,

@@ -57,7 +57,7 @@ internal static class RootfsPlanner
         var fs = spec.Filesystem;
         var sources = inputs?.MountSources;
         for (var i = 0; i < fs.Mounts.Length; i++)
-            PlanMount(plan, spec, i, fs.Mounts[i], sources, cgroups ?? CgroupLayout.Detect, inputs?.CgroupPaths ?? []);
+            PlanMount(plan, spec, i, fs.Mounts[i], inputs, cgroups ?? CgroupLayout.Detect, inputs?.CgroupPaths ?? []);
 
         if (!fs.Mounts.Any(m => m.Destination.TrimEnd('/') == "/dev" && m.IsBind))
         {
@@ -119,9 +119,10 @@ internal static class RootfsPlanner
             plan.MountSetattr("/", MountTarget.InRoot, 0, MOUNT_ATTR_RDONLY, 0, 0);
     }
 
-    private static void PlanMount(LaunchPlan plan, ContainerSpec spec, int index, Mount m, MountSources? sources, Func<CgroupLayout> cgroups,
+    private static void PlanMount(LaunchPlan plan, ContainerSpec spec, int index, Mount m, LaunchInputs? inputs, Func<CgroupLayout> cgroups,
         IReadOnlyList<string> ownCgroup)
     {
+        var sources = inputs?.MountSources;
         var o = MountOptions.Parse(m.Options.IsDefault ? [] : m.Options);
         var dest = m.Destination;
         var noSymlinks = m.Type is "proc" or "sysfs" || Under(dest, "/proc") || Under(dest, "/sys") ? TargetFlags.NoSymlinks : 0;
@@ -147,7 +148,7 @@ internal static class RootfsPlanner
         if (m.Type == "sysfs" && spec.Namespaces.IsNew(NamespaceKind.User) && !spec.Namespaces.IsNew(NamespaceKind.Network))
         {
             // sysfs may only be mounted by the user namespace that owns the network namespace: bind the host's, read-only.
-            plan.Mount("/sys", dest, "", MS_BIND | MS_REC, "", MountTarget.InRoot, CreateTarget.Directory, 0x16d, "bind /sys");
+            plan.Mount("/sys", dest, "", MS_BIND | MS_REC, "", MountTarget.InRoot, CreateTarget.Directory, 0x16d, "bind /sys", noSymlinks);
             plan.MountSetattr(dest, MountTarget.InRoot, AT_RECURSIVE, MOUNT_ATTR_RDONLY, 0, 0);
             return;
         }
@@ -160,9 +161,11 @@ internal static class RootfsPlanner
             return;
         }
         var data = m.Type == "devpts" ? DevptsData(spec, o.Data) : o.Data;
-        var copyUp = o.CopyUp ? TargetFlags.CopyUp : 0;
-        plan.MountFs(m.Type, m.Source ?? "", data, dest, (uint)CreateTarget.Directory | noSymlinks | copyUp, 0x1ed, o.Set, fsProp, fsRec,
-            o.CopyUp ? $"tmpfs on {dest} (tmpcopyup)" : null);
+        // Image device nodes are copied up only where a device allow list decides what opens (DeviceGuard).
+        var copyUp = !o.CopyUp ? 0 : TargetFlags.CopyUp | (inputs?.DeviceListEnforced == true ? TargetFlags.CopyUpDevices : 0);
+        plan.MountFs(m.Type, m.Source ?? "", data, dest, (uint)CreateTarget.Directory | noSymlinks | copyUp | Inherit(m.Type, data), 0x1ed,
+            o.Set | (inputs?.RootNoDev == true && !KeepsDevices(m) ? MountOptions.ATTR_NODEV : 0),
+            fsProp, fsRec, o.CopyUp ? $"tmpfs on {dest} (tmpcopyup)" : null);
     }
 
     /// <summary>
@@ -217,7 +220,7 @@ internal static class RootfsPlanner
     {
         if (layout.Mode == CgroupMode.Unified && layout.Unified is { } unified)
         {
-            BindCgroup(plan, OwnCgroupDir(unified, own), dest, o);
+            BindCgroup(plan, OwnCgroupDir(unified, own), dest, o, noSymlinks);
             return;
         }
         plan.MountFs("tmpfs", "cgroup", ["mode=755"], dest, (uint)CreateTarget.Directory | noSymlinks, 0x1ed, o.Set & ~MountOptions.ATTR_RDONLY, 0, false);
@@ -225,21 +228,21 @@ internal static class RootfsPlanner
         {
             var controllers = h.Controllers.Order().ToArray();
             var name = string.Join(",", controllers);
-            BindCgroup(plan, OwnCgroupDir(h, own), $"{dest}/{name}", o);
+            BindCgroup(plan, OwnCgroupDir(h, own), $"{dest}/{name}", o, noSymlinks);
             if (controllers.Length > 1)
                 foreach (var c in controllers)
                     plan.Symlink(name, $"{dest}/{c}");
         }
         if (layout.Unified is { } u)
-            BindCgroup(plan, OwnCgroupDir(u, own), $"{dest}/unified", o);
+            BindCgroup(plan, OwnCgroupDir(u, own), $"{dest}/unified", o, noSymlinks);
         if ((o.Set & MountOptions.ATTR_RDONLY) != 0)
             plan.MountSetattr(dest, MountTarget.InRoot, 0, MOUNT_ATTR_RDONLY, 0, 0);
     }
 
     /// <summary>Binds a host cgroup directory (a host path, resolved by the child before the pivot; the target beneath the root).</summary>
-    private static void BindCgroup(LaunchPlan plan, string source, string target, MountOptions o)
+    private static void BindCgroup(LaunchPlan plan, string source, string target, MountOptions o, uint noSymlinks)
     {
-        plan.Mount(source, target, "", MS_BIND | MS_REC, "", MountTarget.InRoot, CreateTarget.Directory, 0x1ed, $"bind {source} on {target}");
+        plan.Mount(source, target, "", MS_BIND | MS_REC, "", MountTarget.InRoot, CreateTarget.Directory, 0x1ed, $"bind {source} on {target}", noSymlinks);
         plan.MountSetattr(target, MountTarget.InRoot, AT_RECURSIVE, o.Set, 0, 0);
     }
 
@@ -289,6 +292,24 @@ internal static class RootfsPlanner
         DeviceNodeType.Fifo => S_IFIFO,
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, "unknown device type"),
     };
+
+    /// <summary>
+    /// A tmpfs without <c>mode=</c> over an existing directory takes that directory's mode (and without <c>uid=</c> and
+    /// <c>gid=</c> its owner), as runc does: the kernel's 1777 would open a root-only directory of the image to every user.
+    /// </summary>
+    private static uint Inherit(string type, IReadOnlyCollection<string> data)
+    {
+        if (type != "tmpfs")
+            return 0;
+        bool Has(string key) => data.Any(d => d.StartsWith(key + "=", StringComparison.Ordinal));
+        return (Has("mode") ? 0 : TargetFlags.InheritMode) | (Has("uid") || Has("gid") ? 0 : TargetFlags.InheritOwner);
+    }
+
+    /// <summary>
+    /// The filesystems that hold the container's own device nodes: the <c>/dev</c> the executor fills and its devpts. With a
+    /// nodev root every other filesystem is mounted nodev too: a node on it (copied up from the image) must not open.
+    /// </summary>
+    private static bool KeepsDevices(Mount m) => m.Type == "devpts" || m.Destination.TrimEnd('/') == "/dev";
 
     private static bool Under(string path, string top) => path == top || path.StartsWith(top + "/", StringComparison.Ordinal);
 }

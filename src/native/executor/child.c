@@ -63,9 +63,10 @@ static int do_mount(struct executor *x, struct reader *a)
         return BAD_PLAN();
     if (kind == TARGET_HOST)
         return mount(opt(source), target, opt(fstype), (unsigned long)flags, opt(data));
-    int fd = resolve_in_root(x->rootfd, target, (int)create, mode);
-    if (fd < 0)
-        return -1;
+    int nosymlinks = (create & TARGET_NO_SYMLINKS) != 0;
+    int fd = resolve_in_root_flags(x->rootfd, target, (int)(create & TARGET_CREATE_MASK), mode, nosymlinks);
+    if (fd < 0 || refuse_pseudo_fs(fd, nosymlinks) < 0)
+        return close_keep_errno(fd, -1);
     char path[32];
     snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
     return close_keep_errno(fd, mount(opt(source), path, opt(fstype), (unsigned long)flags, opt(data)));
@@ -164,24 +165,6 @@ static int do_link_up(struct reader *a)
         return close_keep_errno(s, -1);
     ifr.ifr_flags |= IFF_UP;
     return close_keep_errno(s, ioctl(s, SIOCSIFFLAGS, &ifr));
-}
-
-static int do_write_file(struct reader *a)
-{
-    const char *path = rd_str(a), *content = rd_str(a);
-    if (!a->ok)
-        return BAD_PLAN();
-    int fd = strncmp(path, "/proc/", 6) == 0 ? open_proc_file(path, O_WRONLY)
-                                              : open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0)
-        return -1;
-    size_t n = strlen(content);
-    ssize_t w = write(fd, content, n);
-    if (w >= 0 && (size_t)w != n) {
-        errno = EIO;
-        w = -1;
-    }
-    return close_keep_errno(fd, w < 0 ? -1 : 0);
 }
 
 static int do_fd_layout(struct executor *x, struct reader *a)
@@ -322,8 +305,6 @@ static int run_op(struct executor *x, struct op *op)
         const char *path = rd_str(a);
         return a->ok ? do_chdir(path) : BAD_PLAN();
     }
-    case OP_WRITE_FILE:
-        return do_write_file(a);
     case OP_MOUNT_SETATTR:
         return do_mount_setattr(x, a);
     case OP_UNSHARE: {
@@ -390,11 +371,15 @@ static int run_op(struct executor *x, struct op *op)
 
 void run_child(struct executor *x)
 {
+    static int last[PLAN_MAX_FDS];
+    last_uses(x, 0, last);
+    close_used_up(x, last, x->clone_at); /* the monitor's alone */
     for (int i = x->clone_at + 1; i < x->nops; i++) {
         if (is_monitor_op(x, i))
             continue;
         if (run_op(x, &x->ops[i]) < 0)
             fail(x, (int)x->ops[i].index, errno);
+        close_used_up(x, last, i);
     }
     /* A plan always ends with OP_EXEC; reaching here means it did not. */
     fail(x, x->nops, EBADMSG);

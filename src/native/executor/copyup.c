@@ -1,8 +1,9 @@
 /* tmpcopyup: what the image has at a tmpfs's destination is copied into the new tmpfs before it is attached
  * (so the container sees a writable copy, never the tmpfs half-filled). Every step is relative to a directory
  * descriptor and never follows a symlink: the image cannot redirect the copy. Directories, regular files,
- * symlinks, device nodes and FIFOs are copied with their mode, owner (when the id is mapped) and times; sockets
- * are skipped; hard links become separate copies. */
+ * symlinks, FIFOs and (only when the host enforces a device allow list) char and block nodes are copied with their
+ * mode, owner (when the id is mapped) and times; sockets, and device nodes otherwise, are skipped (a tmpfs is not
+ * nodev: a copied node would open the image's device, e.g. a host disk); hard links become separate copies. */
 #include "mounts.h"
 #include <dirent.h>
 #include <errno.h>
@@ -13,6 +14,8 @@
 #include <unistd.h>
 
 #define MAX_DEPTH 128
+
+static int copy_devices; /* TARGET_COPY_DEVICES of the copy under way */
 
 static int copy_dir(int src, int dst, int depth);
 
@@ -92,6 +95,9 @@ static int copy_entry(int src, int dst, const char *name, int depth)
     }
     case S_IFCHR:
     case S_IFBLK:
+        if (!copy_devices)
+            return 0;
+        /* fall through */
     case S_IFIFO:
         if (mknodat(dst, name, st.st_mode, st.st_rdev) < 0 || own(dst, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
             return -1;
@@ -126,8 +132,9 @@ static int copy_dir(int src, int dst, int depth)
     return r;
 }
 
-int copy_up(int target, int mnt)
+int copy_up(int target, int mnt, int devices)
 {
+    copy_devices = devices;
     int src = openat(target, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (src < 0)
         return -1;

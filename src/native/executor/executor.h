@@ -66,6 +66,13 @@ static inline int is_monitor_op(const struct executor *x, int i)
 /* Checks every op's code, place and payload before anything is performed (validate.c): 0, or -1 to refuse. */
 int validate_plan(const struct executor *x);
 _Noreturn void run_child(struct executor *x);
+/* The received-descriptor indexes op reads (its descriptor fields, by its layout in validate.c); at most max. */
+int op_fd_indexes(const struct op *op, int nfds, int *out, int max);
+/* For each received descriptor, the index of the last op of one side (the monitor's ops, or the child's) that
+ * reads it, or -1 (fds.c). */
+void last_uses(const struct executor *x, int monitor, int *last);
+/* Closes every received descriptor whose last use (from last_uses) is at or before op upto. */
+void close_used_up(struct executor *x, const int *last, int upto);
 /* The identity ops (identity.c): returns 0, -1 with errno set, or 1 when op is not one of them. */
 int run_identity_op(struct executor *x, struct op *op);
 _Noreturn void run_monitor(struct executor *x);

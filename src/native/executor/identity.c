@@ -1,9 +1,11 @@
 /* The identity and privilege ops of the child: who it runs as, what it may do, and its kernel knobs.
  * The host decided every value and the order; these only perform them. */
 #include "executor.h"
+#include "mounts.h"
 #include "sys.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -96,23 +98,20 @@ static int do_caps(struct reader *a)
     return 0;
 }
 
-/* Writes to a file that must be on procfs: a sysctl, oom_score_adj, timens_offsets. A rootfs cannot have
- * planted something else there (a symlink is refused, a non-procfs file is EXDEV). */
+/* Writes to a file that must be on the container's procfs: a sysctl, oom_score_adj, timens_offsets. Opened through
+ * the verified /proc handle (open_proc_file): no symlink, no other mount (a bind over the path) on the way. */
 static int do_write_proc(struct reader *a)
 {
     const char *path = rd_str(a), *content = rd_str(a);
     if (!a->ok)
         return BAD_PLAN();
-    int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+    if (strncmp(path, "/proc/", 6) != 0) {
+        errno = EXDEV;
+        return -1;
+    }
+    int fd = open_proc_file(path, O_WRONLY | O_NOCTTY);
     if (fd < 0)
         return -1;
-    struct statfs sfs;
-    if (fstatfs(fd, &sfs) < 0)
-        return close_keep_errno(fd, -1);
-    if (sfs.f_type != X_PROC_SUPER_MAGIC) {
-        errno = EXDEV;
-        return close_keep_errno(fd, -1);
-    }
     size_t n = strlen(content);
     ssize_t w;
     do
@@ -125,9 +124,14 @@ static int do_write_proc(struct reader *a)
     return close_keep_errno(fd, w < 0 ? -1 : 0);
 }
 
+static int monitor_gone(const struct executor *x)
+{
+    struct pollfd p = { x->channel, POLLRDHUP, 0 };
+    return poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLRDHUP));
+}
+
 int run_identity_op(struct executor *x, struct op *op)
 {
-    (void)x;
     struct reader *a = &op->args;
     switch (op->code) {
     case OP_SETGROUPS:
@@ -160,7 +164,17 @@ int run_identity_op(struct executor *x, struct op *op)
     case OP_PRCTL: {
         uint32_t option = rd_u32(a);
         uint64_t a2 = rd_u64(a), a3 = rd_u64(a), a4 = rd_u64(a), a5 = rd_u64(a);
-        return a->ok ? prctl((int)option, a2, a3, a4, a5) : BAD_PLAN();
+        if (!a->ok)
+            return BAD_PLAN();
+        if (prctl((int)option, a2, a3, a4, a5) < 0)
+            return -1;
+        /* A parent that died before the death signal was armed never sends it. getppid() cannot tell here (in a new
+         * pid namespace it is 0 either way): the monitor's end of the channel can, it closes when the monitor dies. */
+        if (option == PR_SET_PDEATHSIG && monitor_gone(x)) {
+            errno = ESRCH;
+            return -1;
+        }
+        return 0;
     }
     case OP_WRITE_PROC:
         return do_write_proc(a);

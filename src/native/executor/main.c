@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -158,6 +159,8 @@ int main(void)
      * not reach the monitor, and nothing the monitor's group receives reaches the host. The host still takes its
      * containers with it when it dies: the monitor sees its socket close. */
     setpgid(0, 0);
+    /* Run from a memfd as /proc/self/fd/N, the executor would be named N in ps and top (argv[0], the host's spawn gives). */
+    prctl(PR_SET_NAME, "containment-exe", 0, 0, 0);
 
     static struct executor x;
     x.rootfd = -1;

@@ -395,6 +395,8 @@ static void wait_loop(struct executor *x)
 
 void run_monitor(struct executor *x)
 {
+    static int last[PLAN_MAX_FDS];
+    last_uses(x, 1, last);
     for (int i = 0; i < x->nops; i++) {
         struct op *op = &x->ops[i];
         if (!is_monitor_op(x, i))
@@ -407,6 +409,9 @@ void run_monitor(struct executor *x)
         }
         if (op->code == OP_CLONE)
             send_msg(x->control, MSG_PID, (int)op->index, 0, x->child, x->pidfd);
+        /* Up to the clone the child needs them all (it gets its own copies); from there each goes after its last use. */
+        if (i >= x->clone_at)
+            close_used_up(x, last, i);
     }
     wait_loop(x);
     _exit(0);

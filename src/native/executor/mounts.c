@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <stdio.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
@@ -42,8 +43,8 @@ int attach(struct executor *x, int mnt, const char *target, uint32_t tflags, uin
 {
     int t = resolve_in_root_flags(x->rootfd, target, (int)(tflags & TARGET_CREATE_MASK), mode,
                                   (tflags & TARGET_NO_SYMLINKS) != 0);
-    if (t < 0)
-        return -1;
+    if (t < 0 || refuse_pseudo_fs(t, (tflags & TARGET_NO_SYMLINKS) != 0) < 0)
+        return keep_errno_close(t, -1);
     long r = syscall(SYS_move_mount, mnt, "", t, "", X_MOVE_MOUNT_F_EMPTY_PATH | X_MOVE_MOUNT_T_EMPTY_PATH);
     keep_errno_close(t, 0);
     if (r < 0)
@@ -67,6 +68,23 @@ static int configure(int fs, const char *option)
     return (int)syscall(SYS_fsconfig, fs, X_FSCONFIG_SET_STRING, key, eq + 1, 0);
 }
 
+/* The new filesystem's root (mnt, detached) takes the mode and/or owner of the directory it is to cover (target).
+ * An owner the container's user namespace does not map stays root's. */
+static int inherit_root(int target, int mnt, uint32_t tflags)
+{
+    struct stat st;
+    if (fstat(target, &st) < 0)
+        return -1;
+    int root = openat(mnt, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (root < 0)
+        return -1;
+    if ((tflags & TARGET_INHERIT_OWNER) && fchown(root, st.st_uid, st.st_gid) < 0 && errno != EINVAL && errno != EPERM)
+        return keep_errno_close(root, -1);
+    if ((tflags & TARGET_INHERIT_MODE) && fchmod(root, st.st_mode & 07777) < 0)
+        return keep_errno_close(root, -1);
+    return keep_errno_close(root, 0);
+}
+
 int do_mount_fs(struct executor *x, struct reader *a)
 {
     const char *fstype = rd_str(a), *source = rd_str(a);
@@ -88,16 +106,29 @@ int do_mount_fs(struct executor *x, struct reader *a)
     if (syscall(SYS_fsconfig, fs, X_FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
         return keep_errno_close(fs, -1);
     int copy = (tflags & TARGET_COPY_UP) != 0;
-    /* A copy-up fills the mount while it is detached, writable; it becomes read-only before it is attached. */
-    int mnt = (int)syscall(SYS_fsmount, fs, X_FSMOUNT_CLOEXEC, (unsigned)(copy ? attrs & ~(uint64_t)X_MOUNT_ATTR_RDONLY : attrs));
+    int inherit = (tflags & (TARGET_INHERIT_MODE | TARGET_INHERIT_OWNER)) != 0;
+    int nosym = (tflags & TARGET_NO_SYMLINKS) != 0;
+    /* A copy-up or an inherited mode fills the mount while it is detached, writable; it becomes read-only before it is
+     * attached. */
+    int fill = copy || inherit;
+    int mnt = (int)syscall(SYS_fsmount, fs, X_FSMOUNT_CLOEXEC, (unsigned)(fill ? attrs & ~(uint64_t)X_MOUNT_ATTR_RDONLY : attrs));
     keep_errno_close(fs, 0);
     if (mnt < 0)
         return -1;
-    if (copy) {
-        int t = resolve_in_root_flags(x->rootfd, target, (int)(tflags & TARGET_CREATE_MASK), mode, (tflags & TARGET_NO_SYMLINKS) != 0);
-        if (t < 0)
+    if (fill) {
+        /* Only a directory that was there already gives its mode: one created now keeps the filesystem's own. */
+        int t = inherit ? resolve_in_root_flags(x->rootfd, target, CREATE_NONE, 0, nosym) : -1;
+        if (t < 0 && inherit && errno != ENOENT)
             return keep_errno_close(mnt, -1);
-        int r = copy_up(t, mnt);
+        if (t >= 0 && inherit_root(t, mnt, tflags) < 0) {
+            keep_errno_close(t, 0);
+            return keep_errno_close(mnt, -1);
+        }
+        if (copy && t < 0)
+            t = resolve_in_root_flags(x->rootfd, target, (int)(tflags & TARGET_CREATE_MASK), mode, nosym);
+        if (copy && t < 0)
+            return keep_errno_close(mnt, -1);
+        int r = copy ? copy_up(t, mnt, (tflags & TARGET_COPY_DEVICES) != 0) : 0;
         keep_errno_close(t, 0);
         if (r < 0 || ((attrs & X_MOUNT_ATTR_RDONLY) && set_attr(mnt, 0, X_MOUNT_ATTR_RDONLY, 0, 0) < 0))
             return keep_errno_close(mnt, -1);
@@ -206,22 +237,41 @@ int do_readonly_path(struct executor *x, struct reader *a)
 
 int open_proc_file(const char *path, int flags)
 {
-    /* Writes through /proc go to the real procfs only (CVE-2019-16884): /proc itself and the file
-     * opened beneath it are checked with fstatfs, and no magic link is followed on the way. */
+    /* Writes through /proc go to the container's own procfs only (CVE-2019-16884, CVE-2025-52881): /proc must be the
+     * root of a procfs mount (inode 1), and the file is opened beneath it without following any symlink (but procfs's
+     * own "self", within the mount) and without crossing a mount: a procfs file bound over the path (any procfs file
+     * passes an fstatfs check) is refused with EXDEV. */
     int proc = open("/proc", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (proc < 0)
         return -1;
     struct statfs sfs;
-    if (fstatfs(proc, &sfs) < 0)
+    struct stat st;
+    if (fstatfs(proc, &sfs) < 0 || fstat(proc, &st) < 0)
         return keep_errno_close(proc, -1);
-    if (sfs.f_type != X_PROC_SUPER_MAGIC) {
+    if (sfs.f_type != X_PROC_SUPER_MAGIC || st.st_ino != 1) {
         errno = EXDEV;
         return keep_errno_close(proc, -1);
     }
     const char *rel = path + 6;
+    if (strncmp(rel, "self/", 5) == 0) {
+        /* This /proc may not be the process's pid namespace's yet (a time namespace's offsets are written before the
+         * container's /proc is mounted): "self" resolves in the mount's own namespace, and stays beneath it. */
+        struct x_open_how self_how = {
+            .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+            .resolve = X_RESOLVE_BENEATH | X_RESOLVE_NO_MAGICLINKS | X_RESOLVE_NO_XDEV,
+        };
+        int self = (int)syscall(SYS_openat2, proc, "self", &self_how, sizeof self_how);
+        if (self < 0 && errno == ENOSYS)
+            self = openat(proc, "self", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        keep_errno_close(proc, 0);
+        if (self < 0)
+            return -1;
+        proc = self;
+        rel += 5;
+    }
     struct x_open_how how = {
         .flags = (uint64_t)flags | O_NOFOLLOW | O_CLOEXEC,
-        .resolve = X_RESOLVE_BENEATH | X_RESOLVE_NO_MAGICLINKS,
+        .resolve = X_RESOLVE_BENEATH | X_RESOLVE_NO_SYMLINKS | X_RESOLVE_NO_MAGICLINKS | X_RESOLVE_NO_XDEV,
     };
     int fd = (int)syscall(SYS_openat2, proc, rel, &how, sizeof how);
     if (fd < 0 && errno == ENOSYS)
@@ -236,4 +286,20 @@ int open_proc_file(const char *path, int flags)
         return keep_errno_close(fd, -1);
     }
     return fd;
+}
+
+int refuse_pseudo_fs(int target, int nosymlinks)
+{
+    /* A destination named beneath /proc or /sys is resolved without symlinks (TARGET_NO_SYMLINKS) and may be there;
+     * any other that lands on procfs or sysfs got there through an image symlink (/data -> /proc/sys/kernel). */
+    if (nosymlinks)
+        return 0;
+    struct statfs sfs;
+    if (fstatfs(target, &sfs) < 0)
+        return -1;
+    if (sfs.f_type == X_PROC_SUPER_MAGIC || sfs.f_type == X_SYSFS_MAGIC) {
+        errno = EXDEV;
+        return -1;
+    }
+    return 0;
 }

@@ -21,9 +21,12 @@ int attach(struct executor *x, int mnt, const char *target, uint32_t tflags, uin
 /* OP_ROOT_TMPFS, OP_BIND_HOST (hostview.c): the host view's root and its host binds. */
 int do_root_tmpfs(struct executor *x, struct reader *a);
 int do_bind_host(struct executor *x, struct reader *a);
-/* tmpcopyup (copyup.c): copies the directory target (an O_PATH fd) into the detached mount mnt. */
-int copy_up(int target, int mnt);
-/* Opens a file beneath the real procfs at /proc (path starts with "/proc/"), or fails with EXDEV. */
+/* tmpcopyup (copyup.c): copies the directory target (an O_PATH fd) into the detached mount mnt; char and block
+ * nodes only with devices (else they are skipped). */
+int copy_up(int target, int mnt, int devices);
+/* Opens a file beneath the container's procfs at /proc (path starts with "/proc/"), or fails with EXDEV. */
 int open_proc_file(const char *path, int flags);
+/* Refuses (EXDEV) a mount target on procfs or sysfs unless it was resolved without symlinks: 0, or -1. */
+int refuse_pseudo_fs(int target, int nosymlinks);
 
 #endif

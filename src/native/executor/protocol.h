@@ -34,7 +34,6 @@ enum op_code {
     OP_SETDOMAINNAME = 27, /* str name */
     OP_LINK_UP = 28,       /* str interface */
     OP_CHDIR = 29,         /* str path */
-    OP_WRITE_FILE = 30,    /* str path, str content */
     OP_SETRLIMIT = 31,     /* u32 resource, u64 soft, u64 hard */
     OP_PRCTL = 32,         /* u32 option, u64 arg2, u64 arg3, u64 arg4, u64 arg5 */
     OP_MOUNT_SETATTR = 33, /* str path, u32 target_kind, u32 flags (AT_RECURSIVE...), u64 set, u64 clear, u64 propagation */
@@ -113,7 +112,14 @@ enum { TARGET_HOST = 0, TARGET_IN_ROOT = 1 };
 /* Create flags for OP_MOUNT. */
 enum { CREATE_NONE = 0, CREATE_DIR = 1, CREATE_FILE = 2 };
 /* Target flags for OP_MOUNT_FS and OP_BIND. */
-enum { TARGET_CREATE_MASK = 3, TARGET_NO_SYMLINKS = 4, TARGET_COPY_UP = 8 /* OP_MOUNT_FS: tmpcopyup */ };
+enum {
+    TARGET_CREATE_MASK = 3,
+    TARGET_NO_SYMLINKS = 4,
+    TARGET_COPY_UP = 8,        /* OP_MOUNT_FS: tmpcopyup */
+    TARGET_COPY_DEVICES = 16,  /* ... char and block nodes too (else skipped): only under a device allow list */
+    TARGET_INHERIT_MODE = 32,  /* OP_MOUNT_FS: the new root takes an existing target's mode (a tmpfs without mode=) */
+    TARGET_INHERIT_OWNER = 64, /* ... and its owner (without uid= and gid=) */
+};
 
 enum msg_kind {
     /* executor -> host */

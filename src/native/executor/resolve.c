@@ -5,7 +5,9 @@
  * openat2(RESOLVE_IN_ROOT) does the work where the kernel has it. Where it does not (ENOSYS), a
  * component-by-component walk does the same: each component opened with O_NOFOLLOW relative to the
  * previous one, symlinks read and resolved again from the root (absolute) or the current directory
- * (relative), ".." clamped at the root, at most 40 links. */
+ * (relative), at most 40 links. ".." never climbs the directory tree itself (a directory moved out of a shared
+ * volume mid-walk would lead a physical ".." outside the root): the walk keeps the path of real directories it
+ * stands in, drops the last one and opens the rest again from the root, without following anything. */
 #include "executor.h"
 #include "sys.h"
 #include <errno.h>
@@ -22,10 +24,35 @@ void resolve_force_walk(void)
     use_walk = 1;
 }
 
-static int same_inode(int a, int b)
+/* Opens dirs (real directories beneath the root, "/"-separated, as the walk found them) from the root again, no
+ * symlink followed and no ".." in it. */
+static int reopen_beneath(int rootfd, const char *dirs)
 {
-    struct stat sa, sb;
-    return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    if (!use_walk) {
+        struct x_open_how how = {
+            .flags = O_PATH | O_CLOEXEC | O_DIRECTORY,
+            .resolve = X_RESOLVE_IN_ROOT | X_RESOLVE_NO_SYMLINKS | X_RESOLVE_NO_MAGICLINKS,
+        };
+        int fd = (int)syscall(SYS_openat2, rootfd, *dirs ? dirs : ".", &how, sizeof how);
+        if (fd >= 0 || errno != ENOSYS)
+            return fd;
+    }
+    int cur = openat(rootfd, ".", O_PATH | O_CLOEXEC | O_DIRECTORY);
+    for (const char *p = dirs; cur >= 0 && *p;) {
+        char name[NAME_MAX + 1];
+        size_t n = strcspn(p, "/");
+        if (n > NAME_MAX) {
+            errno = ENAMETOOLONG;
+            return close_keep(cur, -1);
+        }
+        memcpy(name, p, n);
+        name[n] = 0;
+        p += n + (p[n] == '/');
+        int next = openat(cur, name, O_PATH | O_CLOEXEC | O_NOFOLLOW | O_DIRECTORY);
+        close_keep(cur, 0);
+        cur = next;
+    }
+    return cur;
 }
 
 /* With create (CREATE_DIR or CREATE_FILE), a missing component is made where the walk stands: a directory,
@@ -40,6 +67,7 @@ static int walk_in_root(int rootfd, const char *path, int nosymlinks, int create
         return -1;
     }
     strcpy(rest, path);
+    char dirs[PATH_MAX] = ""; /* where cur stands, beneath the root */
     int cur = openat(rootfd, ".", O_PATH | O_CLOEXEC | O_DIRECTORY);
     if (cur < 0)
         return -1;
@@ -63,9 +91,15 @@ static int walk_in_root(int rootfd, const char *path, int nosymlinks, int create
             continue;
         int next;
         if (strcmp(name, "..") == 0) {
-            if (same_inode(cur, rootfd))
+            if (!*dirs)
                 continue; /* ".." at the root is the root */
-            next = openat(cur, "..", O_PATH | O_CLOEXEC | O_DIRECTORY);
+            char *slash = strrchr(dirs, '/');
+            *(slash ? slash : dirs) = 0;
+            close(cur);
+            cur = reopen_beneath(rootfd, dirs);
+            if (cur < 0)
+                return -1;
+            continue;
         } else {
             next = openat(cur, name, O_PATH | O_CLOEXEC | O_NOFOLLOW);
             if (next < 0 && errno == ENOENT && create != CREATE_NONE) {
@@ -106,6 +140,7 @@ static int walk_in_root(int rootfd, const char *path, int nosymlinks, int create
             strcpy(rest, next_rest);
             p = rest;
             if (target[0] == '/') {
+                dirs[0] = 0;
                 close(cur);
                 cur = openat(rootfd, ".", O_PATH | O_CLOEXEC | O_DIRECTORY);
                 if (cur < 0)
@@ -118,6 +153,14 @@ static int walk_in_root(int rootfd, const char *path, int nosymlinks, int create
             errno = ENOTDIR;
             goto fail;
         }
+        if (strlen(dirs) + n + 2 > sizeof dirs) {
+            close(next);
+            errno = ENAMETOOLONG;
+            goto fail;
+        }
+        if (*dirs)
+            strcat(dirs, "/");
+        strcat(dirs, name);
         close(cur);
         cur = next;
     }

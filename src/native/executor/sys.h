@@ -43,6 +43,7 @@
 #define X_CLONE_PIDFD 0x00001000ULL
 #define X_CLONE_INTO_CGROUP 0x200000000ULL
 #define X_CLOSE_RANGE_CLOEXEC (1U << 2)
+#define X_RESOLVE_NO_XDEV 0x01
 #define X_RESOLVE_NO_MAGICLINKS 0x02
 #define X_RESOLVE_IN_ROOT 0x10
 #define X_AT_RECURSIVE 0x8000
@@ -65,6 +66,7 @@
 #define X_MOUNT_ATTR_NOEXEC 0x08
 #define X_MOUNT_ATTR_IDMAP 0x100000
 #define X_PROC_SUPER_MAGIC 0x9fa0
+#define X_SYSFS_MAGIC 0x62656572
 
 struct x_clone_args {
     uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid,

@@ -47,7 +47,6 @@ static const struct layout layouts[] = {
     { OP_SETDOMAINNAME, { F_STR } },
     { OP_LINK_UP, { F_IFNAME } },
     { OP_CHDIR, { F_STR } },
-    { OP_WRITE_FILE, { F_STR, F_STR } },
     { OP_SETRLIMIT, { F_U32, F_U64, F_U64 } },
     { OP_PRCTL, { F_U32, F_U64, F_U64, F_U64, F_U64 } },
     { OP_MOUNT_SETATTR, { F_STR, F_U32, F_U32, F_U64, F_U64, F_U64 } },
@@ -190,6 +189,42 @@ static int placed_right(uint32_t code, int i, int clone_at)
     if (i > clone_at)
         return code != OP_SETNS && code != OP_CLONE;
     return 1;
+}
+
+int op_fd_indexes(const struct op *op, int nfds, int *out, int max)
+{
+    const struct layout *l = layout_of(op->code);
+    if (!l)
+        return 0;
+    struct reader r = op->args;
+    int n = 0;
+    for (size_t f = 0; f < sizeof l->fields && l->fields[f] != F_END && r.ok; f++) {
+        int64_t index = -1;
+        switch (l->fields[f]) {
+        case F_FD:
+            index = rd_u32(&r);
+            break;
+        case F_FD_I32:
+        case F_FD_OPT:
+            index = rd_i32(&r);
+            break;
+        case F_FD_LIST: {
+            uint32_t count = rd_u32(&r);
+            for (uint32_t i = 0; r.ok && i < count; i++) {
+                int32_t each = rd_i32(&r);
+                if (r.ok && each >= 0 && each < nfds && n < max)
+                    out[n++] = each;
+            }
+            continue;
+        }
+        default:
+            field(&r, (enum field)l->fields[f], nfds);
+            continue;
+        }
+        if (r.ok && index >= 0 && index < nfds && n < max)
+            out[n++] = (int)index;
+    }
+    return n;
 }
 
 int validate_plan(const struct executor *x)

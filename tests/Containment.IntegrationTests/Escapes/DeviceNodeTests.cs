@@ -52,4 +52,21 @@ public class DeviceNodeTests
         var allowed = await Support.Run.ToCompletion(spec.WithCgroup(c => c.PidsMax(64)));
         Assert.That(allowed.Stdout, Is.EqualTo("opened\ndone\n"), "with a device list the standard null device is allowed wherever it is: " + allowed.Stderr);
     }
+
+    [Test]
+    public async Task A_node_in_the_image_under_a_tmpcopyup_tmpfs_cannot_be_opened_without_a_device_list()
+    {
+        // tmpcopyup copies the image's directory into a tmpfs, which is not under the nodev root: a node copied there
+        // (a block device standing for the host's disk) would open. The null device stands for any node.
+        using var rootfs = Support.TestRootfs.Create();
+        Directory.CreateDirectory(Path.Combine(rootfs.Path, "opt"));
+        using (var mknod = System.Diagnostics.Process.Start("mknod", [Path.Combine(rootfs.Path, "opt/null-copy"), "c", "1", "3"])!)
+            mknod.WaitForExit();
+        var spec = ContainerSpec.FromRootfs(rootfs.Path).WithMounts(m => m.Add("/opt", "tmpfs", "tmpfs", "tmpcopyup"))
+            .WithProcess(p => p.Args("/bin/sh", "-c", "(exec 4</opt/null-copy) 2>/dev/null && echo opened; echo done"));
+        var r = await Support.Run.ToCompletion(spec);
+        Assert.That(r.Stdout, Is.EqualTo("done\n"), r.Stderr);
+        var allowed = await Support.Run.ToCompletion(spec.WithCgroup(c => c.PidsMax(64)));
+        Assert.That(allowed.Stdout, Is.EqualTo("opened\ndone\n"), "with a device list the node is copied and the list decides: " + allowed.Stderr);
+    }
 }

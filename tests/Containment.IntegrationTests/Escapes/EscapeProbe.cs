@@ -8,8 +8,8 @@ namespace Containment.IntegrationTests.Escapes;
 /// with <see cref="SyscallProbe"/> into a test rootfs as <c>/bin/escape</c> and <c>/bin/syscall</c>. Modes:
 /// <list type="bullet">
 /// <item><c>fds</c>: one line per open descriptor, <c>N target</c> (the listing's own descriptor left out).</item>
-/// <item><c>race</c>: until standard input closes, attacks every process of the pid namespace whose name is all
-/// digits (the runtime's setup process: executed as <c>/proc/self/fd/N</c>) through /proc and ptrace, then prints
+/// <item><c>race</c>: until standard input closes, attacks every process of the pid namespace named
+/// <c>containment-exe</c> or all digits (the runtime's setup process, executed as <c>/proc/self/fd/N</c>) through /proc and ptrace, then prints
 /// one line per attempt, <c>NAME ok=K late=L denied=D errnos=E,..</c> (late: it worked, but
 /// only once the process had exec'd the container's program), and <c>landed TARGET</c> for each descriptor it
 /// opened through the setup process's /proc/PID/fd.</item>
@@ -71,7 +71,8 @@ internal static class EscapeProbe
             }
         }
 
-        /* The setup process runs the executor as /proc/self/fd/N, so its name is N; exec gives it the program's. */
+        /* The setup process is the executor: named containment-exe (before it named itself, N, for /proc/self/fd/N);
+         * exec gives it the program's name. */
         static int is_setup(const char *pid)
         {
             char path[64], comm[32] = { 0 };
@@ -81,6 +82,7 @@ internal static class EscapeProbe
             ssize_t n = read(fd, comm, sizeof comm - 1);
             close(fd);
             if (n <= 1) return 0;
+            if (strcmp(comm, "containment-exe\n") == 0) return 1;
             for (ssize_t i = 0; i < n - 1; i++)
                 if (!isdigit((unsigned char)comm[i])) return 0;
             return 1;

@@ -33,7 +33,9 @@ public class MalformedPlanTests
         w.Begin(PlanOp.Clone).U64(CLONE_NEWNS | CLONE_NEWPID).I32(-1).U32(0).End();
         w.Begin(PlanOp.Release).End();
         w.Begin(PlanOp.WaitRelease).End();
-        w.Begin(PlanOp.WriteFile).Str(marker).Str("performed").End();
+        // A step with a visible effect: the link appears if any op of the plan runs.
+        w.Begin(PlanOp.OpenRoot).Str(Path.GetDirectoryName(marker)!).End();
+        w.Begin(PlanOp.Symlink).Str("performed").Str("/" + Path.GetFileName(marker)).End();
         switch (defect)
         {
             case Defect.TruncatedPayload:
@@ -74,7 +76,6 @@ public class MalformedPlanTests
     {
         var dir = Directory.CreateTempSubdirectory("malformed-plan-");
         var marker = Path.Combine(dir.FullName, "marker");
-        File.WriteAllText(marker, "");
         _ = ExecutorImage.Path; // loaded once per process: its memfd stays open, and is no leak of this test
         var before = HostSnapshot.TakeSettled();
         try
@@ -92,7 +93,7 @@ public class MalformedPlanTests
             }
             Assert.That(messages, Is.EqualTo(new[] { new ExecutorMessage(MessageKind.Error, -1, EBADMSG, 0) }),
                 "one error for the whole plan, and no child (no pid)");
-            Assert.That(File.ReadAllText(marker), Is.Empty, "no op of the plan ran");
+            Assert.That(new FileInfo(marker).LinkTarget, Is.Null, "no op of the plan ran");
         }
         finally
         {

@@ -25,6 +25,21 @@ public class SysctlTests
         Assert.That(Errors(key, NamespaceSet.Isolated.Without(kind)), Has.Count.EqualTo(1).And.Some.Contains("it shares the host's"));
     }
 
+    [TestCase("net.ipv4.ip_forward", NamespaceKind.Network)]
+    [TestCase("kernel.shmmax", NamespaceKind.Ipc)]
+    [TestCase("kernel.hostname", NamespaceKind.Uts)]
+    public void A_sysctl_of_a_joined_namespace_that_is_the_hosts_is_refused(string key, NamespaceKind kind)
+    {
+        // The caller's own namespace under another name: a start would change the host's value.
+        var path = $"/proc/self/ns/{NamespaceFlags.ProcName(kind)}";
+        Assert.That(Errors(key, NamespaceSet.Isolated.Join(kind, path)), Is.EqualTo(new[]
+        {
+            $"sysctl[{key}]: the {NamespaceFlags.ProcName(kind)} namespace it joins ({path}) is the host's: setting it would change the host",
+        }));
+        var spec = ContainerSpec.FromRootfs("/srv/rootfs").WithNamespaces(NamespaceSet.Isolated.Join(kind, path)).WithSysctl(key, "1");
+        Assert.That(spec.Validate().Select(e => e.Field), Does.Contain($"sysctl[{key}]"));
+    }
+
     [TestCase("vm.swappiness")]
     [TestCase("kernel.pid_max")]
     [TestCase("fs.file-max")]
