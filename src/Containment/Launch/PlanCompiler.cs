@@ -73,7 +73,10 @@ internal static class PlanCompiler
             plan.Terminal(terminal, spec.Process.User.IsRoot ? null : spec.Process.User.Uid, mountConsole: spec.Rootfs is not RootfsSpec.Joined);
         IdentityPlanner.KernelSettings(plan, spec, inputs);
         if (spec.Rootfs is not RootfsSpec.Joined)
+        {
             RootfsPlanner.ProtectPaths(plan, spec);
+            RootfsPlanner.ApplyRootPropagation(plan, spec);
+        }
         plan.Chdir(spec.Process.WorkingDirectory);
         plan.Umask(spec.Process.Umask);
         // Not dumpable from here to the exec (which makes the program dumpable again): once its capabilities are the
