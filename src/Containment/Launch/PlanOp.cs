@@ -49,6 +49,9 @@ internal enum PlanOp : uint
     Ready = 70,
     WaitFifo = 71,
     Terminal = 72,
+    /// <summary>str attr, str fallback (empty: none), str content: write the content to /proc/PID/attr/ATTR (or the
+    /// fallback when ATTR does not exist) through a verified procfs (lsm.c).</summary>
+    LsmExecLabel = 120,
     TestResolveWalk = 98,
     TestFail = 99,
 }

@@ -83,7 +83,7 @@ internal static class RootfsPlanner
         var fs = spec.Filesystem;
         var sources = inputs?.MountSources;
         for (var i = 0; i < fs.Mounts.Length; i++)
-            PlanMount(plan, spec, i, fs.Mounts[i], sources, cgroups ?? CgroupLayout.Detect, inputs?.CgroupPaths ?? []);
+            PlanMount(plan, spec, i, fs.Mounts[i], sources, cgroups ?? CgroupLayout.Detect, inputs?.CgroupPaths ?? [], inputs?.MountLabel);
 
         if (!fs.Mounts.Any(m => m.Destination.TrimEnd('/') == "/dev" && m.IsBind))
         {
@@ -151,7 +151,7 @@ internal static class RootfsPlanner
     }
 
     private static void PlanMount(LaunchPlan plan, ContainerSpec spec, int index, Mount m, MountSources? sources, Func<CgroupLayout> cgroups,
-        IReadOnlyList<string> ownCgroup)
+        IReadOnlyList<string> ownCgroup, string? mountLabel)
     {
         var o = MountOptions.Parse(m.Options.IsDefault ? [] : m.Options);
         var dest = m.Destination;
@@ -191,6 +191,8 @@ internal static class RootfsPlanner
             return;
         }
         var data = m.Type == "devpts" ? DevptsData(spec, o.Data) : o.Data;
+        if (Lsm.LsmPlanner.ContextOption(m.Type, mountLabel) is { } context && !data.Any(d => d.StartsWith("context=", StringComparison.Ordinal)))
+            data = [.. data, context];
         var copyUp = o.CopyUp ? TargetFlags.CopyUp : 0;
         plan.MountFs(m.Type, m.Source ?? "", data, dest, (uint)CreateTarget.Directory | noSymlinks | copyUp, 0x1ed, o.Set, fsProp, fsRec,
             o.CopyUp ? $"tmpfs on {dest} (tmpcopyup)" : null);

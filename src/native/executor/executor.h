@@ -75,6 +75,8 @@ _Noreturn void orphaned(struct executor *x);
 /* A first message of OP_ORPHAN_RMDIR ops alone (orphan.c): records those paths that do not exist yet and
  * acknowledges with MSG_CONTINUE. Returns 1, or 0 when the message is a launch plan (nothing is recorded). */
 int take_announcement(struct executor *x, const uint8_t *buf, size_t len);
+/* OP_LSM_EXEC_LABEL (lsm.c): returns 0, or -1 with errno set. */
+int do_lsm_exec_label(struct reader *a);
 /* OP_TERMINAL (terminal.c): returns 0, or -1 with errno set. */
 int do_terminal(struct executor *x, struct reader *a, int step);
 

@@ -76,6 +76,9 @@ enum op_code {
     OP_TERMINAL = 72,      /* u32 columns, u32 rows, u32 uid (0xffffffff: keep), u32 flags (TERMINAL_*): open a pty
                             * from the container's devpts, send its master to the host (MSG_TERMINAL), make the
                             * slave the controlling terminal (setsid, TIOCSCTTY) and fds 0-2 */
+    /* Security modules (lsm.c). */
+    OP_LSM_EXEC_LABEL = 120, /* str attr, str fallback ("": none), str content: write content to /proc/PID/attr/ATTR
+                              * (FALLBACK when ATTR does not exist) of a verified procfs: the exec label */
     OP_TEST_RESOLVE_WALK = 98, /* resolve in-root paths by the O_NOFOLLOW walk, as without openat2 (tests) */
     OP_TEST_FAIL = 99,     /* u32 errno: fails with that errno (fault-injection tests) */
 };
