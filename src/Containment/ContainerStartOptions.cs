@@ -79,5 +79,8 @@ public sealed record ContainerStartOptions
     /// <summary>Test-only: the executor resolves in-root paths by its O_NOFOLLOW walk instead of openat2.</summary>
     internal bool ResolveByWalk { get; init; }
 
+    /// <summary>Test-only: the security modules to plan for instead of this host's.</summary>
+    internal Lsm.LsmHost? Lsm { get; init; }
+
     internal int InjectedErrno { get; init; } = Interop.Errno.EIO;
 }

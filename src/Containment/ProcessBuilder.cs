@@ -90,6 +90,20 @@ public sealed class ProcessBuilder
         return this;
     }
 
+    /// <summary>Executes the program under this AppArmor profile (loaded on the host); null for the caller's.</summary>
+    public ProcessBuilder AppArmorProfile(string? profile)
+    {
+        Spec = Spec with { AppArmorProfile = profile };
+        return this;
+    }
+
+    /// <summary>Executes the program with this SELinux label (<c>user:role:type:level</c>); null for the default transition.</summary>
+    public ProcessBuilder SelinuxLabel(string? label)
+    {
+        Spec = Spec with { SelinuxLabel = label };
+        return this;
+    }
+
     /// <summary>Sets <c>no_new_privs</c>: no exec in the container can gain privileges.</summary>
     public ProcessBuilder NoNewPrivileges(bool enabled = true)
     {

@@ -34,6 +34,18 @@ public sealed record ProcessSpec
     /// <summary>Sets <c>no_new_privs</c>: exec can never grant privileges (set-user-ID bits, file capabilities are ignored).</summary>
     public bool NoNewPrivileges { get; init; }
 
+    /// <summary>
+    /// The AppArmor profile the program is executed under (<c>/proc/self/attr/apparmor/exec</c>), or null for the
+    /// caller's. The profile must be loaded on the host; a host without AppArmor refuses any profile but <c>unconfined</c>.
+    /// </summary>
+    public string? AppArmorProfile { get; init; }
+
+    /// <summary>
+    /// The SELinux label the program is executed with (<c>/proc/self/attr/exec</c>), or null for the default
+    /// transition. A host without SELinux refuses it.
+    /// </summary>
+    public string? SelinuxLabel { get; init; }
+
     /// <summary>The capability sets. Default: <see cref="CapabilitySpec.Default"/>, the common container set.</summary>
     public CapabilitySpec Capabilities { get; init; } = CapabilitySpec.Default;
 

@@ -63,6 +63,12 @@ internal sealed class LaunchInputs
     /// <summary>The compiled seccomp filter (compiled by the launcher, with its logger), or null to compile it in the plan.</summary>
     public Seccomp.SeccompLoad? Seccomp { get; set; }
 
+    /// <summary>The security modules the host enforces (null: probe this host).</summary>
+    public Lsm.LsmHost? Lsm { get; set; }
+
+    /// <summary>The SELinux context for the mounts that take one, or null (no label, or a host without SELinux).</summary>
+    public string? MountLabel { get; set; }
+
     /// <summary>Test-only: resolve in-root paths by the O_NOFOLLOW walk, as on a kernel without openat2.</summary>
     public bool ResolveByWalk { get; init; }
 

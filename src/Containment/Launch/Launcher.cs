@@ -4,6 +4,7 @@ using Containment.Cgroups;
 using Containment.Identity;
 using Containment.Interop;
 using Containment.Namespaces;
+using Containment.Lsm;
 using Containment.Seccomp;
 using Containment.Seccomp.Notify;
 using Microsoft.Extensions.Logging;
@@ -32,6 +33,9 @@ internal static class Launcher
                     errors.Add(new SpecError($"process.{name}", "a detached container cannot have a pipe to its host"));
         if (errors.Count > 0)
             throw new ContainerSpecException(errors);
+        var lsm = options.Lsm ?? LsmHost.Current;
+        if (LsmPlanner.Validate(spec, lsm).ToList() is { Count: > 0 } lsmErrors)
+            throw new ContainerSpecException(lsmErrors);
         (spec, var rootNoDev) = DeviceGuard.Apply(spec);
         // Without a profile the kernel is not probed: a start pays only for what it uses.
         var seccomp = spec.Seccomp is null ? null : SeccompPlanner.Compile(spec, SeccompKernelSupport.Current, options.LoggerFor("Seccomp"));
@@ -46,6 +50,7 @@ internal static class Launcher
             Detached = options.Detached, FailAtStep = options.FailAtStep, FailErrno = options.InjectedErrno, IdMapWriter = mapWriter,
             ResolveByWalk = options.ResolveByWalk, Seccomp = seccomp, ContainerId = id, SyncBeforePivot = options.BeforePivotRoot is not null, RootNoDev = rootNoDev,
             DeviceListEnforced = DeviceGuard.EnforcesList(spec),
+            Lsm = lsm, MountLabel = LsmPlanner.MountLabel(spec, lsm, logger),
         };
         LaunchStreams? streams = null;
         ExecutorChannel? channel = null;

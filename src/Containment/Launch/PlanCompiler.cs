@@ -1,4 +1,5 @@
 using Containment.Identity;
+using Containment.Lsm;
 using Containment.Namespaces;
 using Containment.Mounts;
 using Containment.Seccomp;
@@ -82,7 +83,12 @@ internal static class PlanCompiler
             plan.Terminal(terminal, spec.Process.User.IsRoot ? null : spec.Process.User.Uid, mountConsole: spec.Rootfs is not RootfsSpec.Joined);
         IdentityPlanner.KernelSettings(plan, spec, inputs);
         if (spec.Rootfs is not RootfsSpec.Joined)
+        {
             RootfsPlanner.ProtectPaths(plan, spec);
+            RootfsPlanner.ApplyRootPropagation(plan, spec);
+        }
+        // The exec labels, while the process may still change them: before no_new_privs and the identity switch.
+        LsmPlanner.ExecLabels(plan, spec, inputs.Lsm ?? LsmHost.Current);
         plan.Chdir(spec.Process.WorkingDirectory);
         plan.Umask(spec.Process.Umask);
         // Not dumpable from here to the exec (which makes the program dumpable again): once its capabilities are the

@@ -53,6 +53,9 @@ internal enum PlanOp : uint
     BindHost = 131,
     Init = 132,
     CgroupJoin = 140,
+    /// <summary>str attr, str fallback (empty: none), str content: write the content to /proc/PID/attr/ATTR (or the
+    /// fallback when ATTR does not exist) through a verified procfs (lsm.c).</summary>
+    LsmExecLabel = 120,
     TestResolveWalk = 98,
     TestFail = 99,
 }

@@ -68,8 +68,6 @@ internal static class MountValidator
                 Add($"readonlyPaths[{i}]", $"'{fs.ReadonlyPaths[i]}' is not an absolute path");
         if (!Enum.IsDefined(fs.RootfsPropagation))
             Add("rootfsPropagation", $"unknown propagation {(int)fs.RootfsPropagation}");
-        else if (fs.RootfsPropagation is MountPropagation.Shared or MountPropagation.RShared)
-            Add("rootfsPropagation", "a shared root is not supported (pivot_root refuses a shared root mount)");
     }
 
     private static bool IsAbsolute(string? path) => path is not null && path.StartsWith('/') && !path.Contains('\0');

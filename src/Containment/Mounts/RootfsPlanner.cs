@@ -31,10 +31,13 @@ internal static class RootfsPlanner
     {
         if (inputs?.ResolveByWalk == true)
             plan.TestResolveWalk();
-        // Nothing done in the container's mount namespace propagates back to the host.
-        var (prop, rec) = MountOptions.Kernel(spec.Filesystem.RootfsPropagation) ?? (MS_PRIVATE, true);
-        var propName = spec.Filesystem.RootfsPropagation == MountPropagation.Default ? "rprivate" : MountOptions.Name(spec.Filesystem.RootfsPropagation);
-        plan.Mount("", "/", "", (rec ? MS_REC : 0) | prop, "", MountTarget.Host, what: $"make / {propName}");
+        // Nothing done in the container's mount namespace propagates back to the host: every mount is a slave (a root that
+        // will be shared or a slave keeps receiving the host's mounts) or private. Never shared before the pivot:
+        // pivot_root refuses a shared new root or parent, and a shared copy of a host mount would send ours to the host.
+        var receives = spec.Filesystem.RootfsPropagation is MountPropagation.Shared or MountPropagation.RShared
+            or MountPropagation.Slave or MountPropagation.RSlave;
+        plan.Mount("", "/", "", MS_REC | (receives ? MS_SLAVE : MS_PRIVATE), "", MountTarget.Host,
+            what: receives ? "make / rslave" : "make / rprivate");
         switch (spec.Rootfs)
         {
             case RootfsSpec.Directory dir:
@@ -49,6 +52,19 @@ internal static class RootfsPlanner
             default:
                 throw new ArgumentOutOfRangeException(nameof(spec), spec.Rootfs, "unknown rootfs kind");
         }
+    }
+
+    /// <summary>
+    /// After the pivot and the read-only and masked paths (binds of an unbindable tree would fail): the propagation asked
+    /// for (<see cref="FilesystemSpec.RootfsPropagation"/>) on the new root, as runc and crun apply it. A shared root gets a peer group of its own (still a slave of the host's, so the host's
+    /// mounts beneath the rootfs keep appearing inside); nothing of it reaches the host.
+    /// </summary>
+    public static void ApplyRootPropagation(LaunchPlan plan, ContainerSpec spec)
+    {
+        var propagation = spec.Filesystem.RootfsPropagation;
+        if (propagation is MountPropagation.Default or MountPropagation.RPrivate || MountOptions.Kernel(propagation) is not var (prop, rec))
+            return; // already rprivate
+        plan.Mount("", "/", "", (rec ? MS_REC : 0) | prop, "", MountTarget.Host, what: $"make / {MountOptions.Name(propagation)}");
     }
 
     /// <summary>Every mount and device of the spec; before the pivot.</summary>
@@ -161,6 +177,8 @@ internal static class RootfsPlanner
             return;
         }
         var data = m.Type == "devpts" ? DevptsData(spec, o.Data) : o.Data;
+        if (Lsm.LsmPlanner.ContextOption(m.Type, inputs?.MountLabel) is { } context && !data.Any(d => d.StartsWith("context=", StringComparison.Ordinal)))
+            data = [.. data, context];
         // Image device nodes are copied up only where a device allow list decides what opens (DeviceGuard).
         var copyUp = !o.CopyUp ? 0 : TargetFlags.CopyUp | (inputs?.DeviceListEnforced == true ? TargetFlags.CopyUpDevices : 0);
         plan.MountFs(m.Type, m.Source ?? "", data, dest, (uint)CreateTarget.Directory | noSymlinks | copyUp | Inherit(m.Type, data), 0x1ed,

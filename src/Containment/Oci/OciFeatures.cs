@@ -48,10 +48,10 @@ public static class OciFeatures
             WriteArray(w, "supportedFlags", SeccompJsonNames.Flags(SeccompKernelSupport.Current.Flags));
             w.WriteEndObject();
             w.WriteStartObject("apparmor");
-            w.WriteBoolean("enabled", false);
+            w.WriteBoolean("enabled", true);
             w.WriteEndObject();
             w.WriteStartObject("selinux");
-            w.WriteBoolean("enabled", false);
+            w.WriteBoolean("enabled", true);
             w.WriteEndObject();
             w.WriteStartObject("intelRdt");
             w.WriteBoolean("enabled", false);

@@ -43,8 +43,8 @@ public static partial class OciSpecConverter
             spec = spec.WithRootfsPropagation(MountOptions.Parse([propagation]).Propagation); // the validator checked the name
 
         spec = spec.WithSeccomp(ConvertSeccomp(linux.SeccompJson, refuse));
-        if (linux.MountLabel is { Length: > 0 })
-            refuse("linux.mountLabel", "SELinux labels are not supported; leave it empty");
+        if (linux.MountLabel is { Length: > 0 } mountLabel)
+            spec = spec.WithMountLabel(mountLabel);
         if (linux.IntelRdt is { } rdt && (rdt.ClosId ?? rdt.Schemata ?? rdt.L3CacheSchema ?? rdt.MemBwSchema) is { Length: > 0 }
             || linux.IntelRdt is { EnableCmt: true } or { EnableMbm: true })
             refuse("linux.intelRdt", "Intel RDT (resctrl) is not supported");

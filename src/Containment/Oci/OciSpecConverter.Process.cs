@@ -25,6 +25,8 @@ public static partial class OciSpecConverter
             Capabilities = process.Capabilities is { } caps ? ConvertCapabilities(caps, warn) : CapabilitySpec.None,
             Rlimits = [.. Rlimit.Parse((process.Rlimits ?? []).Select(r => (r.Type, r.Soft, r.Hard)))],
             OomScoreAdj = process.OomScoreAdj,
+            AppArmorProfile = process.ApparmorProfile is { Length: > 0 } profile ? profile : null,
+            SelinuxLabel = process.SelinuxLabel is { Length: > 0 } label ? label : null,
         };
     }
 
@@ -67,10 +69,6 @@ public static partial class OciSpecConverter
     /// <summary>What this version cannot do: refused unless empty or the default, which managers send anyway.</summary>
     private static void RefuseUnsupported(OciProcess process, Action<string, string> refuse)
     {
-        if (process.ApparmorProfile is { Length: > 0 } profile && profile != "unconfined")
-            refuse("process.apparmorProfile", $"AppArmor profiles are not supported ('{profile}'); leave it empty or \"unconfined\"");
-        if (process.SelinuxLabel is { Length: > 0 })
-            refuse("process.selinuxLabel", "SELinux labels are not supported; leave it empty");
         if (process.Scheduler is { } s && !IsDefaultScheduler(s))
             refuse("process.scheduler", $"scheduling policies are not supported ('{s.Policy}'); only SCHED_OTHER with nice 0, the default");
         if (process.IoPriority is { } io)

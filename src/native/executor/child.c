@@ -359,6 +359,8 @@ static int run_op(struct executor *x, struct op *op)
         return do_wait_fifo(x, a);
     case OP_TERMINAL:
         return do_terminal(x, a, (int)op->index);
+    case OP_LSM_EXEC_LABEL:
+        return do_lsm_exec_label(a);
     case OP_TEST_FAIL:
         errno = (int)rd_u32(a);
         return -1;

@@ -84,6 +84,8 @@ _Noreturn void orphaned(struct executor *x);
 int take_announcement(struct executor *x, const uint8_t *buf, size_t len);
 /* OP_INIT (init.c): returns 0 in the program (on to its exec), or -1 with errno set; the init never returns. */
 int do_init(struct executor *x);
+/* OP_LSM_EXEC_LABEL (lsm.c): returns 0, or -1 with errno set. */
+int do_lsm_exec_label(struct reader *a);
 /* OP_TERMINAL (terminal.c): returns 0, or -1 with errno set. */
 int do_terminal(struct executor *x, struct reader *a, int step);
 

@@ -94,6 +94,9 @@ enum op_code {
                             * receives one MSG_CGROUP_PROCS message from the host carrying the cgroup.procs fds (at
                             * most CGROUP_PROCS_MAX) and writes the child's pid to each. The host creates the cgroup
                             * while the child is cloned and mounts. */
+    /* Security modules (lsm.c). */
+    OP_LSM_EXEC_LABEL = 120, /* str attr, str fallback ("": none), str content: write content to /proc/PID/attr/ATTR
+                              * (FALLBACK when ATTR does not exist) of a verified procfs: the exec label */
     OP_TEST_RESOLVE_WALK = 98, /* resolve in-root paths by the O_NOFOLLOW walk, as without openat2 (tests) */
     OP_TEST_FAIL = 99,     /* u32 errno: fails with that errno (fault-injection tests) */
 };

@@ -30,7 +30,7 @@ struct layout {
     uint8_t fields[11];
 };
 
-/* Mirrors the handlers in monitor.c, child.c, mounts.c, identity.c and terminal.c. */
+/* Mirrors the handlers in monitor.c, child.c, mounts.c, identity.c, terminal.c and lsm.c. */
 static const struct layout layouts[] = {
     { OP_SETNS, { F_FD, F_U32 } },
     { OP_CLONE, { F_U64, F_FD_OPT, F_U32 } },
@@ -81,6 +81,7 @@ static const struct layout layouts[] = {
     { OP_BIND_HOST, { F_STR, F_STR, F_U32, F_U32, F_U64, F_U64, F_U32 } },
     { OP_INIT, { F_END } },
     { OP_CGROUP_JOIN, { F_FD_OPT } },
+    { OP_LSM_EXEC_LABEL, { F_STR, F_STR, F_STR } },
     { OP_TEST_RESOLVE_WALK, { F_END } },
     { OP_TEST_FAIL, { F_U32 } },
 };

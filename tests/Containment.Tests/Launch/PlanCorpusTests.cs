@@ -90,6 +90,9 @@ public class PlanCorpusTests
             inputs.Stdio[2] = fd;
             return inputs;
         });
+        yield return ("lsm-labels", Base.WithProcess(p => p.AppArmorProfile("containers-default-0.57.4").SelinuxLabel("system_u:system_r:container_t:s0:c1,c2"))
+            .WithMountLabel("system_u:object_r:container_file_t:s0:c1,c2"),
+            _ => new LaunchInputs { Lsm = new Containment.Lsm.LsmHost(true, true), MountLabel = "system_u:object_r:container_file_t:s0:c1,c2" });
         yield return ("resolve-walk-fail-at", Base, _ => new LaunchInputs { ResolveByWalk = true, FailAtStep = 6, FailErrno = 5 });
     }
 

@@ -56,6 +56,26 @@ public class MountPlanTests
         Assert.That(Steps(Spec.WithRootfsPropagation(MountPropagation.RSlave)), Does.Contain("mount(make / rslave)"));
     }
 
+    [TestCase(MountPropagation.Shared, "rslave", "shared")]
+    [TestCase(MountPropagation.RShared, "rslave", "rshared")]
+    [TestCase(MountPropagation.Slave, "rslave", "slave")]
+    [TestCase(MountPropagation.Private, "rprivate", "private")]
+    [TestCase(MountPropagation.Unbindable, "rprivate", "unbindable")]
+    [TestCase(MountPropagation.RUnbindable, "rprivate", "runbindable")]
+    [TestCase(MountPropagation.Default, "rprivate", null)]
+    [TestCase(MountPropagation.RPrivate, "rprivate", null)]
+    public void The_root_is_a_slave_or_private_until_the_pivot_and_gets_its_propagation_after(MountPropagation propagation, string before, string? after)
+    {
+        var steps = Steps(Spec.WithRootfsPropagation(propagation).WithReadonlyPaths("/proc/bus"));
+        var pivot = steps.FindIndex(s => s.StartsWith("pivot_root", StringComparison.Ordinal));
+        Assert.That(steps.IndexOf($"mount(make / {before})"), Is.InRange(0, pivot), string.Join("\n", steps));
+        var applied = steps.FindIndex(pivot, s => s.StartsWith("mount(make / ", StringComparison.Ordinal));
+        Assert.That(applied < 0 ? null : steps[applied], Is.EqualTo(after is null ? null : $"mount(make / {after})"));
+        if (after is not null)
+            Assert.That(applied, Is.GreaterThan(steps.FindLastIndex(s => s.StartsWith("mount(read-only ", StringComparison.Ordinal))),
+                "after the read-only paths: their binds would fail in an unbindable tree");
+    }
+
     [Test]
     public void A_cgroup_mount_on_a_v1_host_is_a_tmpfs_with_a_mount_per_hierarchy_and_links_for_co_mounted_ones()
     {

@@ -70,7 +70,7 @@ public class MountsBuilderTests
     public void Validation_names_each_bad_entry()
     {
         var errors = Spec.WithMounts(m => m.Tmpfs("rel").Add("/x", "", "").Add("/b", "bind", "relative/src").Add("/c", "bind", "/", "rbind", "mode=1"))
-            .WithDevice("/dev", DeviceNodeType.Char, 1, 1).WithReadonlyPaths("r").WithRootfsPropagation(MountPropagation.Shared).Validate();
+            .WithDevice("/dev", DeviceNodeType.Char, 1, 1).WithReadonlyPaths("r").WithRootfsPropagation((MountPropagation)99).Validate();
         var fields = errors.Select(e => e.Field).ToList();
         Assert.That(fields, Is.SupersetOf(new[] { "mounts[6] (rel)", "mounts[7] (/x)", "mounts[8] (/b)", "mounts[9] (/c)", "devices[0] (/dev)", "readonlyPaths[0]", "rootfsPropagation" }));
         Assert.That(errors.First(e => e.Field == "mounts[9] (/c)").Message, Does.Contain("'mode=1' is not a bind mount option"));

@@ -161,12 +161,25 @@ public class OciSpecConverterTests
         Assert.That(e!.Errors.Select(x => x.Field), Is.EqualTo(new[] { "process.ioPriority" }));
     }
 
+    [Test]
+    public void AppArmor_and_SELinux_labels_are_carried_over()
+    {
+        var spec = Convert(Base with
+        {
+            Process = Base.Process! with { ApparmorProfile = "containers-default-0.50.1", SelinuxLabel = "system_u:system_r:container_t:s0:c1,c2" },
+            Linux = Base.Linux! with { MountLabel = "system_u:object_r:container_file_t:s0:c1,c2" },
+        });
+        Assert.That(spec.Process.AppArmorProfile, Is.EqualTo("containers-default-0.50.1"));
+        Assert.That(spec.Process.SelinuxLabel, Is.EqualTo("system_u:system_r:container_t:s0:c1,c2"));
+        Assert.That(spec.MountLabel, Is.EqualTo("system_u:object_r:container_file_t:s0:c1,c2"));
+        var empty = Convert(Base with { Process = Base.Process! with { ApparmorProfile = "", SelinuxLabel = "" }, Linux = Base.Linux! with { MountLabel = "" } });
+        Assert.That((empty.Process.AppArmorProfile, empty.Process.SelinuxLabel, empty.MountLabel), Is.EqualTo(((string?)null, (string?)null, (string?)null)));
+    }
+
     // --- process: refused unless empty or default
 
     private static IEnumerable<TestCaseData> ProcessRefusals()
     {
-        yield return Case(p => p with { ApparmorProfile = "my-profile" }, "process.apparmorProfile", "AppArmor profiles are not supported ('my-profile'); leave it empty or \"unconfined\"");
-        yield return Case(p => p with { SelinuxLabel = "system_u:system_r:container_t:s0" }, "process.selinuxLabel", "SELinux labels are not supported; leave it empty");
         yield return Case(p => p with { Scheduler = new() { Policy = "SCHED_FIFO", Priority = 10 } }, "process.scheduler", "scheduling policies are not supported ('SCHED_FIFO'); only SCHED_OTHER with nice 0, the default");
         yield return Case(p => p with { Scheduler = new() { Policy = "SCHED_OTHER", Nice = 5 } }, "process.scheduler", "scheduling policies are not supported ('SCHED_OTHER'); only SCHED_OTHER with nice 0, the default");
         yield return Case(p => p with { IoPriority = new() { Class = "IOPRIO_CLASS_IDLE", Priority = 7 } }, "process.ioPriority", "I/O priorities are not supported ('IOPRIO_CLASS_IDLE' 7)");
@@ -338,7 +351,6 @@ public class OciSpecConverterTests
     {
         yield return Case(l => l with { Seccomp = JsonDocument.Parse("{\"defaultAction\":\"SCMP_ACT_SOMETIMES\"}").RootElement }, "linux.seccomp.defaultAction",
             "unknown action 'SCMP_ACT_SOMETIMES'");
-        yield return Case(l => l with { MountLabel = "system_u:object_r:container_file_t:s0" }, "linux.mountLabel", "SELinux labels are not supported; leave it empty");
         yield return Case(l => l with { IntelRdt = new() { ClosId = "gold" } }, "linux.intelRdt", "Intel RDT (resctrl) is not supported");
         yield return Case(l => l with { IntelRdt = new() { EnableCmt = true } }, "linux.intelRdt", "Intel RDT (resctrl) is not supported");
         yield return Case(l => l with { Namespaces = [.. l.Namespaces!, new() { Type = "network" }], NetDevices = new Dictionary<string, OciNetDevice> { ["eth1"] = new() } },
@@ -432,8 +444,8 @@ public class OciSpecConverterTests
 
         Assert.That(e!.Errors.Select(x => x.Field), Is.EquivalentTo(new[]
         {
-            "process.apparmorProfile", "process.selinuxLabel", "process.scheduler", "process.ioPriority", "process.execCPUAffinity",
-            "process.commandLine", "process.user.username", "linux.timeOffsets.boottime.nanosecs", "linux.mountLabel",
+            "process.scheduler", "process.ioPriority", "process.execCPUAffinity",
+            "process.commandLine", "process.user.username", "linux.timeOffsets.boottime.nanosecs",
             "linux.intelRdt", "linux.netDevices", "linux.memoryPolicy",
             "linux.resources.cpu.realtimeRuntime", "linux.resources.rdma", "mounts[1].uidMappings",
         }));
@@ -451,7 +463,7 @@ public class OciSpecConverterTests
     {
         var spec = ContainerSpec.FromOci(Base with { Hostname = "via-from-oci" }, "/bundle");
         Assert.That((spec.Rootfs, spec.Hostname), Is.EqualTo((new RootfsSpec.Directory("/bundle/rootfs") as RootfsSpec, "via-from-oci")));
-        Assert.Throws<ContainerSpecException>(() => ContainerSpec.FromOci(Base with { Linux = Base.Linux! with { MountLabel = "x" } }, "/bundle"));
+        Assert.Throws<ContainerSpecException>(() => ContainerSpec.FromOci(Base with { Linux = Base.Linux! with { IntelRdt = new() { ClosId = "gold" } } }, "/bundle"));
     }
 
     [Test]
