@@ -226,7 +226,7 @@ internal sealed class ExecutorChannel : IDisposable
     {
         if (Volatile.Read(ref _reaped) != 0)
             return;
-        new Thread(Reap) { IsBackground = true, Name = "containment-reap" }.Start();
+        new Thread(() => Reap()) { IsBackground = true, Name = "containment-reap" }.Start();
     }
 
     /// <summary>Closes the host's end: a monitor still running kills a non-detached child and exits.</summary>
