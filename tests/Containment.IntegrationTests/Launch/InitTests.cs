@@ -90,7 +90,7 @@ public class InitTests
     }
 
     [Test]
-    public async Task The_init_holds_one_descriptor_and_is_confined_as_the_program_is()
+    public async Task The_init_holds_one_descriptor_and_is_confined_as_the_program_is_with_no_capability_but_kill()
     {
         using var cts = new CancellationTokenSource(Run.Timeout);
         var (c, line) = await StartedAsync(Spec("echo $$; cat /proc/1/environ >/dev/null 2>&1 || echo environ-denied; exec sleep 1000"), cts.Token);
@@ -102,9 +102,13 @@ public class InitTests
             var program = int.Parse(File.ReadAllText($"/proc/{init}/task/{init}/children").Trim());
             var fds = Directory.GetFiles($"/proc/{init}/fd").Select(f => new FileInfo(f).LinkTarget).ToList();
             Assert.That(fds, Has.Count.EqualTo(1).And.All.StartsWith("socket:"), "only its socket to the monitor");
-            string[] fields = ["Uid", "Gid", "Groups", "CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb", "NoNewPrivs", "Seccomp", "Seccomp_filters"];
+            string[] fields = ["Uid", "Gid", "Groups", "CapBnd", "NoNewPrivs", "Seccomp", "Seccomp_filters"];
             Assert.That(Status(init, fields), Is.EqualTo(Status(program, fields)));
             Assert.That(Status(init, ["Seccomp"]), Is.EqualTo(new[] { "Seccomp:\t2" }));
+            // Of the program's capabilities it keeps only CAP_KILL (bit 5), to signal it; nothing inheritable or ambient.
+            var kill = Convert.ToUInt64(Status(program, ["CapEff"])[0].Split('\t')[1], 16) & (1UL << 5);
+            Assert.That(Status(init, ["CapInh", "CapPrm", "CapEff", "CapAmb"]),
+                Is.EqualTo(new[] { "CapInh:\t0000000000000000", $"CapPrm:\t{kill:x16}", $"CapEff:\t{kill:x16}", "CapAmb:\t0000000000000000" }));
             c.Kill();
             await c.WaitForExitAsync(cts.Token);
         }
