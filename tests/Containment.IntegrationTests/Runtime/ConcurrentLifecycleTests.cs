@@ -58,7 +58,7 @@ public class ConcurrentLifecycleTests
         for (var i = 0; i < 500; i++)
         {
             var state = cli.RunAs(name, "", "state", id);
-            if (state.ExitCode != 0 || state.Stdout.Contains("\"status\":\"stopped\""))
+            if (state.ExitCode != 0 || (string?)System.Text.Json.Nodes.JsonNode.Parse(state.Stdout)?["status"] == "stopped")
                 return;
             Thread.Sleep(10);
         }
