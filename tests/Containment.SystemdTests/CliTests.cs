@@ -97,7 +97,8 @@ public class CliTests
         var unit = $"cri-containerd-{id}.scope";
         var slice = $"kubepods-burstable-pod{id}.slice";
         WriteConfig($"{slice}:cri-containerd:{id}", "/bin/sleep", "600");
-        Assert.That(Cli("create", "--bundle", bundle, id), Has.Property("Code").Zero);
+        var created = Cli("create", "--bundle", bundle, id);
+        Assert.That(created.Code, Is.Zero, created.Output);
         try
         {
             Assert.That(Cli("start", id).Code, Is.Zero);
