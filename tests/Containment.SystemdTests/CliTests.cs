@@ -37,12 +37,19 @@ public class CliTests
         Directory.Delete(bundle, recursive: true);
     }
 
-    private (int Code, string Output) Cli(params string[] args) =>
-        Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "Containment.Runtime.dll"), "--root", state, "--systemd-cgroup", .. args]);
+    private (int Code, string Output) Cli(params string[] args) => Runtime(["--root", state, "--systemd-cgroup", .. args]);
+
+    /// <summary>
+    /// The CLI's framework-dependent build, published beside the tests; it runs with the tests' runtimeconfig (the
+    /// CLI's own is not published: it publishes as NativeAOT).
+    /// </summary>
+    private static (int Code, string Output) Runtime(string[] args) =>
+        Run("dotnet", ["exec", "--runtimeconfig", Path.Combine(AppContext.BaseDirectory, "Containment.SystemdTests.runtimeconfig.json"),
+            Path.Combine(AppContext.BaseDirectory, "Containment.Runtime.dll"), .. args]);
 
     private void WriteConfig(string cgroupsPath, params string[] args)
     {
-        Assert.That(Run("dotnet", Path.Combine(AppContext.BaseDirectory, "Containment.Runtime.dll"), "spec", "--bundle", bundle).Code, Is.Zero);
+        Assert.That(Runtime(["spec", "--bundle", bundle]).Code, Is.Zero);
         var path = Path.Combine(bundle, "config.json");
         var config = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
         config["process"]!["terminal"] = false;
@@ -90,7 +97,8 @@ public class CliTests
         var unit = $"cri-containerd-{id}.scope";
         var slice = $"kubepods-burstable-pod{id}.slice";
         WriteConfig($"{slice}:cri-containerd:{id}", "/bin/sleep", "600");
-        Assert.That(Cli("create", "--bundle", bundle, id), Has.Property("Code").Zero);
+        var created = Cli("create", "--bundle", bundle, id);
+        Assert.That(created.Code, Is.Zero, created.Output);
         try
         {
             Assert.That(Cli("start", id).Code, Is.Zero);

@@ -130,9 +130,15 @@ internal sealed class CgroupManager
     /// <exception cref="ContainerSpecException">The path is invalid.</exception>
     internal IEnumerable<CgroupDirectoryToRemove> DirectoriesOf(string containerId, string? cgroupsPath)
     {
-        // systemd owns a scope's directories: a scope whose processes are gone ends by itself, and systemd removes it.
+        // systemd owns a scope's directories, but the scope's own leaf is announced like any other: if the host dies
+        // mid-start, the executor kills what is in it and removes it (systemd then sees the scope gone).
         if (Driver == CgroupDriverKind.Systemd)
+        {
+            if (Layout.Unified is { } unified)
+                yield return new CgroupDirectoryToRemove(unified.MountPoint.TrimEnd('/') + "/" +
+                    SystemdScopePath.Parse(cgroupsPath, containerId, Identity.Rootless.IsRootless).CgroupPath, true);
             yield break;
+        }
         var hierarchies = Layout.Mode == CgroupMode.Unified ? [] : Layout.V1.ToList();
         if (Layout.Unified is not null)
             hierarchies.Add(Layout.Unified);
