@@ -13,7 +13,7 @@ public class LsmPlanTests
     private static readonly LsmHost Both = new(AppArmor: true, Selinux: true), Neither = new(false, false);
 
     private static LaunchPlan Plan(ContainerSpec spec, LsmHost host, string? mountLabel = null) =>
-        PlanCompiler.Compile(spec, new LaunchInputs { Lsm = host, MountLabel = mountLabel }, () => ["/", "/proc"]);
+        PlanCompiler.Compile(spec, new LaunchInputs { Lsm = host, MountLabel = mountLabel }, () => [new("usr", Containment.Mounts.HostRootEntryKind.Directory)]);
 
     private static List<string> Steps(ContainerSpec spec, LsmHost host) => Plan(spec, host).Steps.Select(s => s.ToString()).ToList();
 
