@@ -36,6 +36,8 @@ internal sealed class RunOptions
                                profile file (default: default)
           --deny-syscall NAME  make a system call fail with EPERM (repeatable)
           --explain-syscall NAME  print what the effective profile does with NAME and why, then exit
+          --allow-unenforced-limits  start even when cgroup limits cannot be enforced (rootless without a
+                               delegated cgroup: a warning names them; otherwise the start fails)
         """ + CgroupOptions.Usage;
 
     public string? Rootfs { get; private set; }
@@ -58,6 +60,7 @@ internal sealed class RunOptions
     public string Seccomp { get; private set; } = "default";
     public List<string> DeniedSyscalls { get; } = [];
     public string? ExplainSyscall { get; private set; }
+    public bool AllowUnenforcedLimits { get; private set; }
 
     public static RunOptions Parse(string[] args)
     {
@@ -107,6 +110,7 @@ internal sealed class RunOptions
                     o.User = ParseUser(Next(a));
                     break;
                 case "--userns": o.UserNamespace = true; break;
+                case "--allow-unenforced-limits": o.AllowUnenforcedLimits = true; break;
                 case "--no-new-privileges": o.NoNewPrivileges = true; break;
                 case "--cap-add":
                     o.CapabilityChanges.Add((true, ParseCapability(Next(a), allowAll: false)));

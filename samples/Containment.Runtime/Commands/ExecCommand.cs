@@ -30,7 +30,7 @@ internal static class ExecCommand
             throw new CliException(e.Message);
         }
         var spec = ContainerSpec.JoinRunning(record.Pid).WithProcess(PreservedFds.Apply(processSpec, a));
-        await using var container = await ContainerProcess.StartAsync(spec, new ContainerStartOptions { Detached = detach }, cancellationToken);
+        await using var container = await ContainerProcess.StartAsync(spec, runtime.StartOptions with { Detached = detach }, cancellationToken);
         using var terminal = Terminals.SendToConsoleSocket(container, a.Value("console-socket"));
         await ContainerOps.WritePidFileAsync(a.Value("pid-file"), container.Pid);
         if (detach)

@@ -10,8 +10,13 @@ internal static class CgroupJoin
     public static void OpenOf(int pid, LaunchInputs inputs)
     {
         var mounts = CgroupMounts();
+        // A hierarchy where the target is in our own cgroup needs no move (a rootless container without a cgroup of
+        // its own is in its caller's, which the caller may not be able to write).
+        var ours = File.ReadAllLines("/proc/self/cgroup").ToHashSet();
         foreach (var line in File.ReadAllLines($"/proc/{pid}/cgroup"))
         {
+            if (ours.Contains(line))
+                continue;
             // hierarchy-id:controllers:path
             var parts = line.Split(':', 3);
             if (parts.Length != 3)

@@ -43,6 +43,7 @@ internal static class Launcher
         {
             Detached = options.Detached, FailAtStep = options.FailAtStep, FailErrno = options.InjectedErrno, IdMapWriter = mapWriter,
             ResolveByWalk = options.ResolveByWalk, Seccomp = seccomp, ContainerId = id, SyncBeforePivot = options.BeforePivotRoot is not null, RootNoDev = rootNoDev,
+            LockMounts = Rootless.LocksMounts(spec, logger),
         };
         LaunchStreams? streams = null;
         ExecutorChannel? channel = null;
@@ -65,7 +66,10 @@ internal static class Launcher
                 // The executor runs first, knowing what the launch is about to create: if the host dies, it removes that.
                 channel = ExecutorChannel.Spawn();
                 await channel.AnnounceAsync(AnnounceCgroup(manager, id, spec.CgroupsPath), cancellationToken).ConfigureAwait(false);
-                cgroup = Rootless.IsRootless ? TryCreateDelegatedCgroup(manager, spec, id, logger) : manager.Create(spec.Cgroup, id, spec.CgroupsPath);
+                if (Rootless.IsRootless)
+                    (cgroup, spec) = TryCreateDelegatedCgroup(manager, spec, id, options.AllowUnenforcedLimits, logger);
+                else
+                    cgroup = manager.Create(spec.Cgroup, id, spec.CgroupsPath);
                 inputs.CgroupPaths = cgroup?.Paths ?? [];
                 // Pure v2: clone3 puts the child in its cgroup; otherwise the monitor writes its pid.
                 if (cgroup?.Directory is not null)
@@ -194,20 +198,21 @@ internal static class Launcher
         }
     }
 
-    /// <summary>A rootless host gets a cgroup only where one was delegated to it; otherwise it runs without (and says so).</summary>
-    private static CgroupHandle? TryCreateDelegatedCgroup(CgroupManager manager, ContainerSpec spec, string id, ILogger logger)
+    /// <summary>
+    /// A rootless host gets a cgroup only where one was delegated to it; otherwise the limits fail closed
+    /// (<see cref="RootlessLimits.WithoutCgroup"/>) and the spec may gain an RLIMIT_NPROC.
+    /// </summary>
+    private static (CgroupHandle?, ContainerSpec) TryCreateDelegatedCgroup(CgroupManager manager, ContainerSpec spec, string id, bool allowUnenforced, ILogger logger)
     {
         try
         {
             var handle = manager.Create(spec.Cgroup!, id, spec.CgroupsPath);
             logger.LogInformation("Rootless: using the delegated cgroup {Paths}", string.Join(", ", handle.Paths));
-            return handle;
+            return (handle, spec);
         }
         catch (Exception e) when (e is ContainmentException or UnauthorizedAccessException or IOException)
         {
-            logger.LogWarning("Rootless: no cgroup was delegated to uid {Uid}, so the container runs without its cgroup limits ({Reason})",
-                HostCredentials.EffectiveUid, e.Message);
-            return null;
+            return (null, RootlessLimits.WithoutCgroup(spec, allowUnenforced, e.Message, logger));
         }
     }
 
@@ -273,6 +278,29 @@ internal static class Launcher
             DisposeInputs(inputs);
             throw new ContainerSpecException(errors);
         }
+        if (inputs.JoinedNamespaces.TryGetValue(NamespaceKind.User, out var user))
+            inputs.JoinedUserParent = NestedParent(user);
+    }
+
+    /// <summary>
+    /// The parent of a joined user namespace when it is not the host's own: a container whose mounts were locked
+    /// (<see cref="LaunchInputs.LockMounts"/>) runs in a nested user namespace, while its other namespaces belong to
+    /// the outer one and are joined from there.
+    /// </summary>
+    private static SafeFileHandle? NestedParent(SafeHandle user)
+    {
+        var parent = Libc.Ioctl((int)user.DangerousGetHandle(), Libc.NS_GET_PARENT, 0);
+        if (parent < 0)
+            return null;
+        var handle = new SafeFileHandle(parent, ownsHandle: true);
+        var own = Libc.Open("/proc/self/ns/user", Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
+        using var ownHandle = new SafeFileHandle(own, ownsHandle: true);
+        if (own >= 0 && Libc.SameInode(parent, own))
+        {
+            handle.Dispose();
+            return null;
+        }
+        return handle;
     }
 
     private static void OpenStartFifo(string path, LaunchInputs inputs)
@@ -293,6 +321,8 @@ internal static class Launcher
         foreach (var h in inputs.JoinedNamespaces.Values)
             h.Dispose();
         inputs.JoinedNamespaces.Clear();
+        inputs.JoinedUserParent?.Dispose();
+        inputs.JoinedUserParent = null;
         inputs.MountSources?.Dispose();
         inputs.MountSources = null;
     }

@@ -49,6 +49,10 @@ internal enum PlanOp : uint
     Ready = 70,
     WaitFifo = 71,
     Terminal = 72,
+    LockMounts = 110,
+    OpenSource = 111,
+    RootPath = 112,
+    BindSource = 113,
     TestResolveWalk = 98,
     TestFail = 99,
 }

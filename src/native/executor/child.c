@@ -346,6 +346,12 @@ static int run_op(struct executor *x, struct op *op)
         return do_mask_path(x, a);
     case OP_READONLY_PATH:
         return do_readonly_path(x, a);
+    case OP_OPEN_SOURCE:
+        return do_open_source(a);
+    case OP_BIND_SOURCE:
+        return do_bind_source(x, a);
+    case OP_ROOT_PATH:
+        return do_root_path(x, a);
     case OP_TEST_RESOLVE_WALK:
         resolve_force_walk();
         return 0;

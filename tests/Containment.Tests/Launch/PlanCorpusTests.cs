@@ -86,6 +86,10 @@ public class PlanCorpusTests
             inputs.Stdio[2] = fd;
             return inputs;
         });
+        var rootless = ContainerSpec.FromRootfs(bindSource).WithProcess(p => p.Args("sh")).WithUserNamespace(u => u.MapUser(0, 100000, 65536).MapGroup(0, 100000, 65536))
+            .WithCapabilities(c => c.Add(Capability.SysAdmin)).WithMounts(m => m.Bind(bindSource, "/data", readOnly: true));
+        yield return ("rootless-bind-path-lock-mounts", rootless,
+            _ => new LaunchInputs { IdMapWriter = IdMapWriter.Helpers, LockMounts = true, MountSources = MountSources.Open(rootless, byPath: true) });
         yield return ("resolve-walk-fail-at", Base, _ => new LaunchInputs { ResolveByWalk = true, FailAtStep = 6, FailErrno = 5 });
     }
 
@@ -102,7 +106,7 @@ public class PlanCorpusTests
             {
                 var inputs = makeInputs(handle);
                 if (spec.Rootfs is not RootfsSpec.Joined)
-                    inputs.MountSources = MountSources.Open(spec);
+                    inputs.MountSources ??= MountSources.Open(spec);
                 using var sources = inputs.MountSources;
                 var plan = PlanCompiler.Compile(spec, inputs, () => ["/", "/proc", "/sys", "/dev/pts"]).Encode();
                 var key = Convert.ToHexString(plan);
