@@ -14,6 +14,13 @@ internal static partial class DiagnosticsOff
 
     public static void EnsureOrRestart(string[] args)
     {
+        if (Environment.GetEnvironmentVariable(Variable) == "0")
+        {
+            // Restarted (or started so): a socket file of this pid is the previous runtime's, which nobody listens on.
+            foreach (var stale in Directory.EnumerateFiles(Path.GetTempPath(), $"dotnet-diagnostic-{Environment.ProcessId}-*-socket"))
+                File.Delete(stale);
+            return;
+        }
         if (Environment.GetEnvironmentVariable(Variable) is not null || Environment.ProcessPath is not { } host)
             return;
         // Under the muxer (`dotnet containment-run.dll`) the assembly is its first argument; an apphost is the program itself.
