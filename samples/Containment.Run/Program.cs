@@ -3,6 +3,7 @@ using Containment.Run;
 
 // containment-run [options] -- COMMAND [ARGS...]
 // Runs COMMAND in a new container, streams its output, exits with its exit code (128+signal if killed).
+DiagnosticsOff.EnsureOrRestart(args);
 RunOptions options;
 try
 {
@@ -39,7 +40,8 @@ using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
 try
 {
-    await using var container = await ContainerProcess.StartAsync(options.ToSpec(), cancel.Token);
+    var startOptions = new ContainerStartOptions { Logger = new WarningLogger(), AllowUnenforcedLimits = options.AllowUnenforcedLimits };
+    await using var container = await ContainerProcess.StartAsync(options.ToSpec(), startOptions, cancel.Token);
     var limits = options.Limits;
     var result = await container.RunToCompletionAsync(new ContainerRunOptions
     {

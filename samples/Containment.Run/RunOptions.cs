@@ -38,7 +38,8 @@ internal sealed class RunOptions
                                profile file (default: default)
           --deny-syscall NAME  make a system call fail with EPERM (repeatable)
           --explain-syscall NAME  print what the effective profile does with NAME and why, then exit
-
+          --allow-unenforced-limits  start even when cgroup limits cannot be enforced (rootless without a
+                               delegated cgroup: a warning names them; otherwise the start fails)
         """ + CgroupOptions.Usage + "\n" + RunLimits.Usage;
 
     public string? Rootfs { get; private set; }
@@ -63,6 +64,7 @@ internal sealed class RunOptions
     public string Seccomp { get; private set; } = "default";
     public List<string> DeniedSyscalls { get; } = [];
     public string? ExplainSyscall { get; private set; }
+    public bool AllowUnenforcedLimits { get; private set; }
 
     public static RunOptions Parse(string[] args)
     {
@@ -112,6 +114,7 @@ internal sealed class RunOptions
                     o.User = ParseUser(Next(a));
                     break;
                 case "--userns": o.UserNamespace = true; break;
+                case "--allow-unenforced-limits": o.AllowUnenforcedLimits = true; break;
                 case "--no-new-privileges": o.NoNewPrivileges = true; break;
                 case "--init": o.Init = true; break;
                 case "--no-init": o.Init = false; break;

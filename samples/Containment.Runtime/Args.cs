@@ -87,6 +87,7 @@ internal sealed class Args
                 case "log": g.Log = Next(); break;
                 case "log-format": g.LogFormat = Next(); break;
                 case "debug": g.Debug = true; break;
+                case "allow-unenforced-limits": g.AllowUnenforcedLimits = true; break;
                 case "systemd-cgroup": g.SystemdCgroup = inline is null or "true"; break;
                 case "rootless": Next(); break; // accepted like runc's auto detection
                 case "help" or "h" or "version" or "v": rest = [args[i], .. args[(i + 1)..]]; return g;
@@ -106,4 +107,5 @@ internal sealed class GlobalOptions
     public string LogFormat { get; set; } = "text";
     public bool Debug { get; set; }
     public bool SystemdCgroup { get; set; }
+    public bool AllowUnenforcedLimits { get; set; }
 }

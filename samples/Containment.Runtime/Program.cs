@@ -26,7 +26,7 @@ if (rest[0] is "--version" or "-v" or "version")
     Console.WriteLine($"containment version {typeof(ContainerSpec).Assembly.GetName().Version}\nspec: {OciConfig.CurrentVersion}");
     return 0;
 }
-var runtime = new Runtime(globals.Root, log) { SystemdCgroup = globals.SystemdCgroup };
+var runtime = new Runtime(globals.Root, log, globals.AllowUnenforcedLimits) { SystemdCgroup = globals.SystemdCgroup };
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
 try

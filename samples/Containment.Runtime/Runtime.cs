@@ -9,11 +9,18 @@ internal sealed class Runtime
     public const string CgroupsPathKey = "cgroupsPath";
     public const string CgroupDriverKey = "cgroupDriver";
 
-    public Runtime(string? root, Log log)
+    public Runtime(string? root, Log log, bool allowUnenforcedLimits = false)
     {
         Store = new ContainerStateStore(root);
         Log = log;
+        AllowUnenforcedLimits = allowUnenforcedLimits;
     }
+
+    /// <summary>--allow-unenforced-limits: a rootless start without a delegated cgroup runs without the config's limits.</summary>
+    public bool AllowUnenforcedLimits { get; }
+
+    /// <summary>How every container of this runtime is started: the library's log in ours.</summary>
+    public ContainerStartOptions StartOptions => new() { Logger = new LibraryLog(Log), AllowUnenforcedLimits = AllowUnenforcedLimits };
 
     public ContainerStateStore Store { get; }
 

@@ -13,6 +13,8 @@ internal static class Usage
           --log-format text|json
           --debug               log debug lines
           --systemd-cgroup      the container's cgroup is a systemd scope (cgroupsPath slice:prefix:name; cgroup v2)
+          --allow-unenforced-limits   rootless without a delegated cgroup: run without the config's limits
+                                (warned) instead of failing
 
         commands:
           create [--bundle DIR] [--pid-file F] [--console-socket S] [--no-pivot] [--no-new-keyring] [--preserve-fds N] ID

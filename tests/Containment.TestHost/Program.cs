@@ -11,6 +11,11 @@ using Microsoft.Extensions.Logging;
 //   CONTAINMENT_TESTHOST_USERNS=subids     ... and container ids 1… to the caller's /etc/subuid, /etc/subgid ranges
 //   CONTAINMENT_TESTHOST_PIDS_MAX=N        a cgroup with this pids limit
 //   CONTAINMENT_TESTHOST_BIND=SRC:DST      a read-only bind of the host's SRC at DST
+//   CONTAINMENT_TESTHOST_MEMORY_MAX=N      a cgroup with this memory limit (bytes)
+//   CONTAINMENT_TESTHOST_ALLOW_UNENFORCED=1   start even when the cgroup limits cannot be enforced
+//   CONTAINMENT_TESTHOST_CAP_ADD=A,B       add these capabilities (OCI names)
+//   CONTAINMENT_TESTHOST_SECCOMP=unconfined  no seccomp filter
+//   CONTAINMENT_TESTHOST_BINDS=S:D[:ro];…  bind mounts (host source, container destination, read-only)
 //   CONTAINMENT_TESTHOST_ID=ID             the container's id (names its cgroup)
 //   CONTAINMENT_TESTHOST_MODE=MODE         instead of waiting for the exit, time one operation and print "took N" (µs):
 //     start   the start of COMMAND, then it is left running (the host waits to be killed)
@@ -34,9 +39,32 @@ if (int.TryParse(Environment.GetEnvironmentVariable("CONTAINMENT_TESTHOST_PIDS_M
     spec = spec.WithCgroup(c => c.PidsMax(pidsMax));
 if (Environment.GetEnvironmentVariable("CONTAINMENT_TESTHOST_BIND")?.Split(':') is [{ Length: > 0 } bindSource, { Length: > 0 } bindTarget])
     spec = spec.WithMounts(m => m.Bind(bindSource, bindTarget, readOnly: true));
+if (long.TryParse(Environment.GetEnvironmentVariable("CONTAINMENT_TESTHOST_MEMORY_MAX"), out var memoryMax))
+    spec = spec.WithCgroup(c => c.MemoryMax(memoryMax));
+if (NullIfEmpty(Environment.GetEnvironmentVariable("CONTAINMENT_TESTHOST_CAP_ADD")) is { } capAdd)
+    spec = spec.WithCapabilities(c =>
+    {
+        foreach (var cap in Containment.Capabilities.CapabilityNames.ParseSet(capAdd.Split(',')))
+            c.Add(cap);
+    });
+if (Environment.GetEnvironmentVariable("CONTAINMENT_TESTHOST_SECCOMP") == "unconfined")
+    spec = spec.WithSeccomp(null);
+if (NullIfEmpty(Environment.GetEnvironmentVariable("CONTAINMENT_TESTHOST_BINDS")) is { } binds)
+    spec = spec.WithMounts(m =>
+    {
+        foreach (var bind in binds.Split(';'))
+        {
+            var f = bind.Split(':');
+            m.Bind(f[0], f[1], readOnly: f.Length > 2 && f[2] == "ro");
+        }
+    });
 var mode = Environment.GetEnvironmentVariable("CONTAINMENT_TESTHOST_MODE");
 long? killAfter = long.TryParse(Environment.GetEnvironmentVariable("CONTAINMENT_TESTHOST_KILL_AFTER_US"), out var us) ? us : null;
-var options = new ContainerStartOptions { Logger = new StderrLogger(), Id = NullIfEmpty(Environment.GetEnvironmentVariable("CONTAINMENT_TESTHOST_ID")) };
+var options = new ContainerStartOptions
+{
+    Logger = new StderrLogger(), Id = NullIfEmpty(Environment.GetEnvironmentVariable("CONTAINMENT_TESTHOST_ID")),
+    AllowUnenforcedLimits = Environment.GetEnvironmentVariable("CONTAINMENT_TESTHOST_ALLOW_UNENFORCED") == "1",
+};
 try
 {
     if (mode is null)

@@ -43,7 +43,7 @@ internal static class CreateCommand
         {
             var fifo = runtime.FifoOf(id);
             ContainerStartGate.Create(fifo);
-            var options = new ContainerStartOptions { Detached = true, StartFifo = fifo, Id = id };
+            var options = runtime.StartOptions with { Detached = true, StartFifo = fifo, Id = id };
             if (config.Hooks is { } hooks && (hooks.Prestart ?? hooks.CreateRuntime ?? hooks.CreateContainer) is not null)
                 options = options with { BeforePivotRoot = (pid, ct) => RunCreateHooksAsync(hooks, record, pid, ct) };
             container = await ContainerProcess.StartAsync(spec, options, cancellationToken);

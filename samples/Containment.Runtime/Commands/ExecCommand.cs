@@ -44,7 +44,7 @@ internal static class ExecCommand
             throw new CliException($"the container's config.json: {e.Message}");
         }
         var spec = ContainerSpec.JoinRunning(record.Pid, containerSpec).WithProcess(PreservedFds.Apply(processSpec, a));
-        await using var container = await ContainerProcess.StartAsync(spec, new ContainerStartOptions { Detached = detach }, cancellationToken);
+        await using var container = await ContainerProcess.StartAsync(spec, runtime.StartOptions with { Detached = detach }, cancellationToken);
         using var terminal = Terminals.SendToConsoleSocket(container, a.Value("console-socket"));
         await ContainerOps.WritePidFileAsync(a.Value("pid-file"), container.Pid);
         if (detach)

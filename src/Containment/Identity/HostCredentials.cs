@@ -31,6 +31,25 @@ internal static class HostCredentials
         }
     }
 
+    /// <summary>The host process's supplementary groups (the <c>Groups:</c> line of its status file).</summary>
+    public static IReadOnlyList<uint> SupplementaryGroups
+    {
+        get
+        {
+            try
+            {
+                foreach (var line in File.ReadLines("/proc/self/status"))
+                    if (line.StartsWith("Groups:", StringComparison.Ordinal))
+                        return line[7..].Split(' ', '\t', StringSplitOptions.RemoveEmptyEntries)
+                            .Select(g => uint.Parse(g, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            }
+            catch (IOException)
+            {
+            }
+            return [];
+        }
+    }
+
     /// <summary>Whether the host holds CAP_SETUID and CAP_SETGID (so the executor may write any id map).</summary>
     public static bool CanWriteAnyIdMap => HasEffective(Capabilities.Capability.Setuid) && HasEffective(Capabilities.Capability.Setgid);
 

@@ -80,6 +80,19 @@ internal static class IdentityPlanner
     }
 
     /// <summary>
+    /// After the last mount, before the capabilities are reduced (a new user namespace gives a full bounding set
+    /// back): a nested user namespace mapping every container id to itself, and a mount namespace copied into it, in
+    /// which the kernel locks each mount's flags and place.
+    /// </summary>
+    public static void LockMounts(LaunchPlan plan, ContainerSpec spec)
+    {
+        var userns = spec.UserNamespace ?? throw new InvalidOperationException("locking mounts needs the container's user namespace");
+        static string Identity(IEnumerable<IdMapping> map) =>
+            UserNamespaceSpec.MapText(map.Select(m => new IdMapping(m.ContainerId, m.ContainerId, m.Size)));
+        plan.LockMounts(Identity(userns.UidMappings), Identity(userns.GidMappings));
+    }
+
+    /// <summary>
     /// The last steps before exec: the process's ids and capabilities, then no_new_privs. With
     /// <paramref name="keepSysAdmin"/>, CAP_SYS_ADMIN stays effective and permitted for a seccomp filter loaded later
     /// without no_new_privs (see <see cref="Seccomp.SeccompPlanner.NeedsSysAdmin"/>); the exec drops it.

@@ -13,13 +13,44 @@ internal static class Rootless
     /// <summary>Whether the host lacks the privileges of root (then it runs rootless).</summary>
     public static bool IsRootless => !HostCredentials.IsPrivileged;
 
-    /// <summary>A spec with a user namespace when the host is rootless and the spec has none.</summary>
+    /// <summary>
+    /// A spec with a user namespace when the host is rootless and the spec has none: where the caller has subordinate
+    /// ranges (and newuidmap/newgidmap exist), the container's root is the first subordinate id and the caller is not
+    /// mapped, so the container cannot act as the caller; otherwise the caller itself is root inside (and the log says
+    /// what that leaves open).
+    /// </summary>
     public static ContainerSpec Adapt(ContainerSpec spec, ILogger logger)
     {
         if (!IsRootless || spec.Namespaces[NamespaceKind.User] is not null || spec.Rootfs is RootfsSpec.Joined)
             return spec;
-        logger.LogInformation("Rootless: the container gets a user namespace mapping uid {Uid} and gid {Gid} to root", HostCredentials.EffectiveUid, HostCredentials.EffectiveGid);
+        var name = HostCredentials.UserName;
+        var uid = HostCredentials.EffectiveUid;
+        var subuid = SubordinateIds.Read("/etc/subuid", name, uid);
+        var subgid = SubordinateIds.Read("/etc/subgid", name, uid);
+        if (subuid.Count > 0 && subgid.Count > 0 && File.Exists(IdMapHelpers.NewUidMap) && File.Exists(IdMapHelpers.NewGidMap))
+        {
+            logger.LogInformation("Rootless: the container gets a user namespace mapping root to subordinate uid {Uid} and gid {Gid} (the caller, uid {Caller}, is not mapped)",
+                subuid[0].Start, subgid[0].Start, uid);
+            return spec.WithUserNamespace(u => u.MapSubordinateIds());
+        }
+        logger.LogWarning("Rootless: uid {Uid} has no subordinate ids in /etc/subuid and /etc/subgid (or no newuidmap): the container gets a user namespace mapping uid {Uid} and gid {Gid} to root, "
+            + "so it acts as the caller on the host (its files, unix sockets, keys; supplementary groups {Groups} are kept)",
+            uid, uid, HostCredentials.EffectiveGid, string.Join(",", HostCredentials.SupplementaryGroups));
         return spec.WithUserNamespace(u => u.MapCurrentUserToRoot());
+    }
+
+    /// <summary>
+    /// Whether the container's mounts are locked in a nested user namespace: rootless, with a new user namespace and
+    /// CAP_SYS_ADMIN in the bounding set (without it nothing can be mounted or unmounted, and a user namespace the
+    /// container makes itself gets a locked copy anyway).
+    /// </summary>
+    public static bool LocksMounts(ContainerSpec spec, ILogger logger)
+    {
+        if (!IsRootless || spec.Rootfs is RootfsSpec.Joined || !spec.Namespaces.IsNew(NamespaceKind.User)
+            || !spec.Process.Capabilities.Bounding.Contains(Capabilities.Capability.SysAdmin))
+            return false;
+        logger.LogInformation("Rootless with CAP_SYS_ADMIN: the container's mounts are locked in a nested user namespace (its capabilities apply there and to a mount namespace of its own, not to its network, UTS or IPC namespace)");
+        return true;
     }
 
     /// <summary>Who writes the id maps of <paramref name="spec"/>'s new user namespace; errors when nobody can.</summary>

@@ -36,19 +36,37 @@ public sealed class UserNamespaceBuilder
     public UserNamespaceBuilder MapCurrentUserWithSubordinateIds()
     {
         MapCurrentUserToRoot();
+        MapSubordinateRanges(1);
+        return this;
+    }
+
+    /// <summary>
+    /// Maps container ids 0… (root first) to the caller's subordinate ranges from <c>/etc/subuid</c> and
+    /// <c>/etc/subgid</c>, and does not map the caller at all: the container's root is then a host id of its own, so
+    /// what belongs to the caller (files, unix sockets, FIFOs, keys) is "other" to the container. The default of a
+    /// rootless host whose user has subordinate ranges; written with <c>newuidmap</c>/<c>newgidmap</c>. Without
+    /// ranges nothing is mapped (and validation says so).
+    /// </summary>
+    public UserNamespaceBuilder MapSubordinateIds()
+    {
+        MapSubordinateRanges(0);
+        return this;
+    }
+
+    private void MapSubordinateRanges(uint first)
+    {
         var name = HostCredentials.UserName;
-        uint next = 1;
+        var next = first;
         foreach (var range in SubordinateIds.Read("/etc/subuid", name, HostCredentials.EffectiveUid))
         {
             MapUser(next, range.Start, range.Count);
             next += range.Count;
         }
-        next = 1;
+        next = first;
         foreach (var range in SubordinateIds.Read("/etc/subgid", name, HostCredentials.EffectiveUid))
         {
             MapGroup(next, range.Start, range.Count);
             next += range.Count;
         }
-        return this;
     }
 }

@@ -17,7 +17,7 @@ internal static class Errno
         [26] = "ETXTBSY", [27] = "EFBIG", [28] = "ENOSPC", [29] = "ESPIPE", [30] = "EROFS", [31] = "EMLINK",
         [32] = "EPIPE", [33] = "EDOM", [34] = "ERANGE", [36] = "ENAMETOOLONG", [38] = "ENOSYS",
         [39] = "ENOTEMPTY", [40] = "ELOOP", [61] = "ENODATA", [74] = "EBADMSG", [75] = "EOVERFLOW",
-        [95] = "EOPNOTSUPP", [110] = "ETIMEDOUT",
+        [95] = "EOPNOTSUPP", [110] = "ETIMEDOUT", [116] = "ESTALE",
     };
 
     /// <summary>The symbolic name of an errno value (<c>EINVAL</c>), or <c>errno N</c> when unknown.</summary>

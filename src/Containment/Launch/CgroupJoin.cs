@@ -14,8 +14,13 @@ internal static class CgroupJoin
         var lines = File.ReadAllLines($"/proc/{pid}/cgroup");
         if (!skipPausedCheck && FrozenCgroup(lines, mounts) is { } frozen)
             throw new ContainmentException($"cannot exec in the container of pid {pid}: it is paused ({frozen}); resume it first");
+        // A hierarchy where the target is in our own cgroup needs no move (a rootless container without a cgroup of
+        // its own is in its caller's, which the caller may not be able to write).
+        var ours = File.ReadAllLines("/proc/self/cgroup").ToHashSet();
         foreach (var line in lines)
         {
+            if (ours.Contains(line))
+                continue;
             // hierarchy-id:controllers:path
             var parts = line.Split(':', 3);
             if (parts.Length != 3)

@@ -9,6 +9,9 @@ internal sealed class LaunchInputs
     /// <summary>Open namespace files for the namespaces the container joins.</summary>
     public Dictionary<NamespaceKind, SafeHandle> JoinedNamespaces { get; } = [];
 
+    /// <summary>The outer user namespace of a joined nested one (a container with locked mounts), joined first.</summary>
+    public SafeHandle? JoinedUserParent { get; set; }
+
     /// <summary>The container's ends of its standard streams (index 0–2); null passes the host's through.</summary>
     public SafeHandle?[] Stdio { get; } = new SafeHandle?[3];
 
@@ -68,6 +71,11 @@ internal sealed class LaunchInputs
 
     /// <summary>The SELinux context for the mounts that take one, or null (no label, or a host without SELinux).</summary>
     public string? MountLabel { get; set; }
+    /// <summary>
+    /// After its last mount the child moves into a nested user namespace and mount namespace, which locks every mount:
+    /// a rootless container that may mount (CAP_SYS_ADMIN) cannot undo read-only or uncover what its mounts hide.
+    /// </summary>
+    public bool LockMounts { get; init; }
 
     /// <summary>Test-only: resolve in-root paths by the O_NOFOLLOW walk, as on a kernel without openat2.</summary>
     public bool ResolveByWalk { get; init; }

@@ -51,6 +51,7 @@ internal static class Launcher
             ResolveByWalk = options.ResolveByWalk, Seccomp = seccomp, ContainerId = id, SyncBeforePivot = options.BeforePivotRoot is not null, RootNoDev = rootNoDev,
             DeviceListEnforced = DeviceGuard.EnforcesList(spec),
             Lsm = lsm, MountLabel = LsmPlanner.MountLabel(spec, lsm, logger),
+            LockMounts = Rootless.LocksMounts(spec, logger),
         };
         LaunchStreams? streams = null;
         ExecutorChannel? channel = null;
@@ -87,8 +88,10 @@ internal static class Launcher
                     if (CgroupLateJoin.OpenWarmer(manager.Layout) is { } warmer)
                         inputs.Owned.Add(inputs.CgroupLockWarmer = warmer);
                 }
+                else if (Rootless.IsRootless)
+                    (cgroup, spec) = TryCreateDelegatedCgroup(manager, spec, id, options.AllowUnenforcedLimits, logger);
                 else
-                    cgroup = Rootless.IsRootless ? TryCreateDelegatedCgroup(manager, spec, id, logger) : manager.Create(spec.Cgroup, id, spec.CgroupsPath);
+                    cgroup = manager.Create(spec.Cgroup, id, spec.CgroupsPath);
                 inputs.CgroupPaths = cgroup?.Paths ?? [];
                 // Pure v2: clone3 puts the child in its cgroup; otherwise the monitor writes its pid.
                 if (cgroup?.Directory is not null)
@@ -229,20 +232,21 @@ internal static class Launcher
         }
     }
 
-    /// <summary>A rootless host gets a cgroup only where one was delegated to it; otherwise it runs without (and says so).</summary>
-    private static CgroupHandle? TryCreateDelegatedCgroup(CgroupManager manager, ContainerSpec spec, string id, ILogger logger)
+    /// <summary>
+    /// A rootless host gets a cgroup only where one was delegated to it; otherwise the limits fail closed
+    /// (<see cref="RootlessLimits.WithoutCgroup"/>) and the spec may gain an RLIMIT_NPROC.
+    /// </summary>
+    private static (CgroupHandle?, ContainerSpec) TryCreateDelegatedCgroup(CgroupManager manager, ContainerSpec spec, string id, bool allowUnenforced, ILogger logger)
     {
         try
         {
             var handle = manager.Create(spec.Cgroup!, id, spec.CgroupsPath);
             logger.LogInformation("Rootless: using the delegated cgroup {Paths}", string.Join(", ", handle.Paths));
-            return handle;
+            return (handle, spec);
         }
         catch (Exception e) when (e is ContainmentException or UnauthorizedAccessException or IOException)
         {
-            logger.LogWarning("Rootless: no cgroup was delegated to uid {Uid}, so the container runs without its cgroup limits ({Reason})",
-                HostCredentials.EffectiveUid, e.Message);
-            return null;
+            return (null, RootlessLimits.WithoutCgroup(spec, allowUnenforced, e.Message, logger));
         }
     }
 
@@ -300,6 +304,29 @@ internal static class Launcher
             DisposeInputs(inputs);
             throw new ContainerSpecException(errors);
         }
+        if (inputs.JoinedNamespaces.TryGetValue(NamespaceKind.User, out var user))
+            inputs.JoinedUserParent = NestedParent(user);
+    }
+
+    /// <summary>
+    /// The parent of a joined user namespace when it is not the host's own: a container whose mounts were locked
+    /// (<see cref="LaunchInputs.LockMounts"/>) runs in a nested user namespace, while its other namespaces belong to
+    /// the outer one and are joined from there.
+    /// </summary>
+    private static SafeFileHandle? NestedParent(SafeHandle user)
+    {
+        var parent = Libc.Ioctl((int)user.DangerousGetHandle(), Libc.NS_GET_PARENT, 0);
+        if (parent < 0)
+            return null;
+        var handle = new SafeFileHandle(parent, ownsHandle: true);
+        var own = Libc.Open("/proc/self/ns/user", Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
+        using var ownHandle = new SafeFileHandle(own, ownsHandle: true);
+        if (own >= 0 && Libc.SameInode(parent, own))
+        {
+            handle.Dispose();
+            return null;
+        }
+        return handle;
     }
 
     private static void OpenStartFifo(string path, LaunchInputs inputs)
@@ -320,6 +347,8 @@ internal static class Launcher
         foreach (var h in inputs.JoinedNamespaces.Values)
             h.Dispose();
         inputs.JoinedNamespaces.Clear();
+        inputs.JoinedUserParent?.Dispose();
+        inputs.JoinedUserParent = null;
         inputs.MountSources?.Dispose();
         inputs.MountSources = null;
     }

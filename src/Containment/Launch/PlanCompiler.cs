@@ -47,6 +47,7 @@ internal static class PlanCompiler
         if (!inputs.Detached)
             plan.Prctl(PR_SET_PDEATHSIG, SIGKILL, "PR_SET_PDEATHSIG");
         plan.WaitRelease();
+        RootfsPlanner.OpenSources(plan, inputs);
         IdentityPlanner.BecomeRoot(plan, spec, inputs);
         // Unshared after the cgroup join, so the namespace's root is the container's own cgroup.
         if (ns.IsNew(NamespaceKind.Cgroup) && !joinWhileMounting)
@@ -87,6 +88,8 @@ internal static class PlanCompiler
             RootfsPlanner.ProtectPaths(plan, spec);
             RootfsPlanner.ApplyRootPropagation(plan, spec);
         }
+        if (inputs.LockMounts)
+            IdentityPlanner.LockMounts(plan, spec);
         // The exec labels, while the process may still change them: before no_new_privs and the identity switch.
         LsmPlanner.ExecLabels(plan, spec, inputs.Lsm ?? LsmHost.Current);
         plan.Chdir(spec.Process.WorkingDirectory);
@@ -131,10 +134,22 @@ internal static class PlanCompiler
 
     private static void JoinNamespaces(LaunchPlan plan, LaunchInputs inputs)
     {
-        // The user namespace first: it decides what the others may do.
-        foreach (var (kind, handle) in inputs.JoinedNamespaces.OrderBy(kv => kv.Key == NamespaceKind.User ? 0 : 1))
+        // The user namespace first: it decides what the others may do. A nested one (locked mounts): its parent first,
+        // which owns the other namespaces, then the nested one, which owns the mount namespace.
+        if (inputs.JoinedUserParent is { } parent)
+            plan.SetNs(plan.AddFd(parent), NamespaceFlags.CloneFlag(NamespaceKind.User), "user namespace (outer)");
+        var nested = inputs.JoinedUserParent is not null;
+        foreach (var (kind, handle) in inputs.JoinedNamespaces.OrderBy(kv => JoinOrder(kv.Key, nested)))
             plan.SetNs(plan.AddFd(handle), NamespaceFlags.CloneFlag(kind), $"{NamespaceFlags.ProcName(kind)} namespace");
     }
+
+    private static int JoinOrder(NamespaceKind kind, bool nestedUser) => (kind, nestedUser) switch
+    {
+        (NamespaceKind.User, false) => 0,
+        (NamespaceKind.User, true) => 2,
+        (NamespaceKind.Mount, true) => 3,
+        _ => 1,
+    };
 
     internal static ulong CloneFlags(NamespaceSet ns)
     {

@@ -56,6 +56,10 @@ internal enum PlanOp : uint
     /// <summary>str attr, str fallback (empty: none), str content: write the content to /proc/PID/attr/ATTR (or the
     /// fallback when ATTR does not exist) through a verified procfs (lsm.c).</summary>
     LsmExecLabel = 120,
+    LockMounts = 110,
+    OpenSource = 111,
+    RootPath = 112,
+    BindSource = 113,
     TestResolveWalk = 98,
     TestFail = 99,
 }

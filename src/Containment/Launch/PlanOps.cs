@@ -101,6 +101,28 @@ internal static class PlanOps
     public static void IdmapTree(this LaunchPlan plan, int treeFdIndex, bool recursive, string what) =>
         plan.Op(PlanOp.IdmapTree, "mount_setattr", $"idmap {what}").U32((uint)treeFdIndex).U32(recursive ? 1u : 0u).End();
 
+    /// <summary>A new user and mount namespace, so the kernel locks every mount (see protocol.h OP_LOCK_MOUNTS).</summary>
+    public static void LockMounts(this LaunchPlan plan, string uidMap, string gidMap) =>
+        plan.Op(PlanOp.LockMounts, "unshare", "user and mount namespace (locks the mounts)").Str(uidMap).Str(gidMap).End();
+
+    /// <summary>
+    /// A bind source the child opens itself, first thing (before it mounts anything or changes its ids), checks
+    /// against what the host recorded, and clones into <paramref name="slot"/> for a later <see cref="BindSource"/>.
+    /// </summary>
+    public static void OpenSource(this LaunchPlan plan, Mounts.HostPath source, bool recursive, uint slot) =>
+        plan.Op(PlanOp.OpenSource, "open_tree", $"bind source {source.Path} (no symlink, the inode the host checked)")
+            .Str(source.Path).U64(source.Device).U64(source.Inode).U32(recursive ? 1u : 0u).U32(slot).End();
+
+    /// <summary>The tree of an <see cref="OpenSource"/> slot, given its attributes and attached beneath the root.</summary>
+    public static void BindSource(this LaunchPlan plan, uint slot, string target, uint targetFlags, uint mode,
+        ulong set, ulong clear, ulong recursiveSet, ulong recursiveClear, ulong propagation, bool propagationRecursive, string what) =>
+        plan.Op(PlanOp.BindSource, "bind", what).U32(slot).Str(target).U32(targetFlags).U32(mode).U64(set).U64(clear)
+            .U64(recursiveSet).U64(recursiveClear).U64(propagation).U32(propagationRecursive ? 1u : 0u).End();
+
+    /// <summary>The rootfs directory, opened and checked as an <see cref="OpenSource"/> source, bound onto itself and made the root.</summary>
+    public static void RootPath(this LaunchPlan plan, Mounts.HostPath root, ulong recursiveSet) =>
+        plan.Op(PlanOp.RootPath, "bind", $"rootfs {root.Path}").Str(root.Path).U64(root.Device).U64(root.Inode).U64(recursiveSet).End();
+
     public static void TestFail(this LaunchPlan plan, int errno) =>
         plan.Op(PlanOp.TestFail, "test-fail", "injected").U32((uint)errno).End();
 

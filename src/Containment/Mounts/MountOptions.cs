@@ -22,6 +22,8 @@ internal sealed record MountOptions
     public bool IdmapRecursive { get; init; }
     /// <summary><c>tmpcopyup</c>: what the image has at the destination is copied into the new tmpfs.</summary>
     public bool CopyUp { get; init; }
+    /// <summary><c>src-symlinks</c>: a bind source reached through symlinks is accepted (resolved once by the host).</summary>
+    public bool SourceSymlinks { get; init; }
     /// <summary>Attributes set on the mount (for a bind, its top mount).</summary>
     public ulong Set { get; init; }
     /// <summary>Attributes cleared on the mount.</summary>
@@ -72,14 +74,14 @@ internal sealed record MountOptions
 
     /// <summary>Every option name this parser gives a meaning to (the rest pass to the filesystem as data).</summary>
     public static IEnumerable<string> KnownNames =>
-        new[] { "bind", "rbind", "idmap", "ridmap", "defaults", "tmpcopyup", "notmpcopyup" }
+        new[] { "bind", "rbind", "idmap", "ridmap", "defaults", "tmpcopyup", "notmpcopyup", "src-symlinks" }
             .Concat(Flags.Keys).Concat(Flags.Keys.Select(f => "r" + f)).Concat(Propagations.Keys).Concat(SuperblockFlags.Keys)
             .Order(StringComparer.Ordinal);
 
     /// <summary>Parses a mount's options, in order; the last of two contradicting options wins.</summary>
     public static MountOptions Parse(IEnumerable<string> options)
     {
-        bool bind = false, recursive = false, idmap = false, idmapRecursive = false, copyUp = false;
+        bool bind = false, recursive = false, idmap = false, idmapRecursive = false, copyUp = false, sourceSymlinks = false;
         ulong set = 0, clear = 0, rset = 0, rclear = 0;
         var propagation = MountPropagation.Default;
         var data = new List<string>();
@@ -101,6 +103,8 @@ internal sealed record MountOptions
             }
             else if (option is "tmpcopyup" or "notmpcopyup")
                 copyUp = option == "tmpcopyup";
+            else if (option == "src-symlinks")
+                sourceSymlinks = true;
             else if (Flags.TryGetValue(option, out var f))
             {
                 set = (set & ~f.Clear) | f.Set;
@@ -128,7 +132,7 @@ internal sealed record MountOptions
         }
         return new MountOptions
         {
-            Bind = bind, Recursive = recursive, Idmap = idmap, IdmapRecursive = idmapRecursive, CopyUp = copyUp, Set = set, Clear = clear, RecursiveSet = rset, RecursiveClear = rclear,
+            Bind = bind, Recursive = recursive, Idmap = idmap, IdmapRecursive = idmapRecursive, CopyUp = copyUp, SourceSymlinks = sourceSymlinks, Set = set, Clear = clear, RecursiveSet = rset, RecursiveClear = rclear,
             Propagation = propagation, Data = data, Errors = errors,
         };
     }

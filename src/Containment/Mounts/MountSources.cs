@@ -14,6 +14,20 @@ internal sealed class MountSources : IDisposable
 {
     private readonly Dictionary<int, (SafeFileHandle Tree, bool IsDirectory)> _binds = [];
     private readonly Dictionary<string, SafeFileHandle> _devices = [];
+    private readonly Dictionary<int, (HostPath Path, uint Slot, bool Recursive)> _paths = [];
+    private readonly Dictionary<string, (HostPath Path, uint Slot, bool Recursive)> _devicePaths = [];
+
+    /// <summary>The rootfs directory as the host checked it (<see cref="RootfsSpec.Directory"/>), which the child binds and enters.</summary>
+    public HostPath? Root { get; private set; }
+
+    /// <summary>The checked source of the bind mount at index <paramref name="mount"/> and its slot (by-path binds).</summary>
+    public (HostPath Path, uint Slot, bool Recursive)? Path(int mount) => _paths.TryGetValue(mount, out var p) ? p : null;
+
+    /// <summary>The checked host device node at <paramref name="path"/> and its slot (by-path binds).</summary>
+    public (HostPath Path, uint Slot, bool Recursive)? DevicePath(string path) => _devicePaths.TryGetValue(path, out var p) ? p : null;
+
+    /// <summary>Every by-path source, in slot order: what the child opens first thing (OP_OPEN_SOURCE).</summary>
+    public IEnumerable<(HostPath Path, uint Slot, bool Recursive)> PathSources => _paths.Values.Concat(_devicePaths.Values).OrderBy(p => p.Slot);
 
     /// <summary>The detached tree of the bind mount at index <paramref name="mount"/>, and whether its source is a directory.</summary>
     public (SafeFileHandle Tree, bool IsDirectory)? Bind(int mount) => _binds.TryGetValue(mount, out var b) ? b : null;
@@ -22,19 +36,27 @@ internal sealed class MountSources : IDisposable
     public SafeFileHandle? Device(string path) => _devices.GetValueOrDefault(path);
 
     /// <summary>
-    /// Whether binds are made by host path inside the child instead: an unprivileged host cannot clone mount trees
+    /// Whether binds are made from host paths the child opens instead: an unprivileged host cannot clone mount trees
     /// (open_tree needs CAP_SYS_ADMIN over the host's mount namespace); its child can, once it owns a user and a
-    /// mount namespace. The paths are still the caller's, resolved before any container process runs.
+    /// mount namespace. The host records each source (canonical path, device, inode); the child opens it with no
+    /// symlink on the way and refuses any other object (<see cref="HostPath"/>).
     /// </summary>
     public bool ByPath { get; private init; }
 
     /// <summary>Opens every bind source (and, when devices are bound, every host device node); throws listing every failure.</summary>
-    public static MountSources Open(ContainerSpec spec)
+    public static MountSources Open(ContainerSpec spec) => Open(spec, Identity.Rootless.IsRootless);
+
+    /// <summary>As <see cref="Open(ContainerSpec)"/>, by path (rootless) or as trees (root) as asked.</summary>
+    internal static MountSources Open(ContainerSpec spec, bool byPath)
     {
-        if (Identity.Rootless.IsRootless)
-            return new MountSources { ByPath = true };
-        var sources = new MountSources();
+        var sources = new MountSources { ByPath = byPath };
         var errors = new List<SpecError>();
+        // Resolved once, here: symlinks on the way are the caller's choice, but the child binds exactly this directory.
+        // A rootfs that cannot be opened is left to the child's bind by path, whose step names the error.
+        if (spec.Rootfs is RootfsSpec.Directory dir)
+            sources.Root = HostPath.Open(dir.Path, allowSymlinks: true, out _);
+        if (sources.ByPath)
+            return OpenPaths(spec, sources, errors);
         try
         {
             var mounts = spec.Filesystem.Mounts;
@@ -72,6 +94,41 @@ internal sealed class MountSources : IDisposable
             sources.Dispose();
             throw new ContainerSpecException(errors);
         }
+        return sources;
+    }
+
+    /// <summary>The rootless way: every source checked and recorded, nothing opened for the child.</summary>
+    private static MountSources OpenPaths(ContainerSpec spec, MountSources sources, List<SpecError> errors)
+    {
+        var mounts = spec.Filesystem.Mounts;
+        uint slot = 0;
+        for (var i = 0; i < mounts.Length; i++)
+        {
+            var m = mounts[i];
+            if (!m.IsBind)
+                continue;
+            var options = MountOptions.Parse(m.Options.IsDefault ? [] : m.Options);
+            var path = HostPath.Open(m.Source!, options.SourceSymlinks, out var error);
+            if (path is null)
+                errors.Add(new SpecError(MountValidator.Field(i, m), error!));
+            else
+                sources._paths[i] = (path.Value, slot++, options.Recursive);
+        }
+        if (RootfsPlanner.DevicesByBind(spec))
+        {
+            foreach (var d in RootfsPlanner.Devices(spec))
+            {
+                var path = HostPath.Open(d.Path, allowSymlinks: false, out var error);
+                if (path is { } p && !RootfsPlanner.Matches(d, p.Mode, p.RdevMajor, p.RdevMinor))
+                    error = $"the host's {d.Path} is not the device {d.Type} {d.Major}:{d.Minor}";
+                if (error is not null)
+                    errors.Add(new SpecError($"devices ({d.Path})", error));
+                else
+                    sources._devicePaths[d.Path] = (path!.Value, slot++, false);
+            }
+        }
+        if (errors.Count > 0)
+            throw new ContainerSpecException(errors);
         return sources;
     }
 

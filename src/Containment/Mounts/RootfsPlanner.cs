@@ -40,6 +40,10 @@ internal static class RootfsPlanner
             what: receives ? "make / rslave" : "make / rprivate");
         switch (spec.Rootfs)
         {
+            case RootfsSpec.Directory dir when inputs?.MountSources?.Root is { } root:
+                // The directory the host checked, opened by the child without following anything, bound onto itself.
+                plan.RootPath(root, inputs.RootNoDev ? MOUNT_ATTR_NODEV : 0);
+                return root.Path;
             case RootfsSpec.Directory dir:
                 plan.Mount(dir.Path, dir.Path, "", MS_BIND | MS_REC, "", MountTarget.Host, what: $"bind rootfs {dir.Path}");
                 if (inputs?.RootNoDev == true)
@@ -67,6 +71,19 @@ internal static class RootfsPlanner
         plan.Mount("", "/", "", (rec ? MS_REC : 0) | prop, "", MountTarget.Host, what: $"make / {MountOptions.Name(propagation)}");
     }
 
+    /// <summary>
+    /// First thing after release, before any mount and before the ids change (so with the caller's own access, and
+    /// before the host view is staged anywhere a source path could reach): each by-path bind source opened and
+    /// checked by the child, and cloned for its bind later.
+    /// </summary>
+    public static void OpenSources(LaunchPlan plan, LaunchInputs inputs)
+    {
+        if (inputs.MountSources is not { ByPath: true } sources)
+            return;
+        foreach (var (path, slot, recursive) in sources.PathSources)
+            plan.OpenSource(path, recursive, slot);
+    }
+
     /// <summary>Every mount and device of the spec; before the pivot.</summary>
     public static void MountAll(LaunchPlan plan, ContainerSpec spec, LaunchInputs? inputs = null, Func<CgroupLayout>? cgroups = null)
     {
@@ -81,7 +98,8 @@ internal static class RootfsPlanner
             foreach (var d in Devices(spec))
             {
                 if (byBind && sources is { ByPath: true })
-                    BindByPath(plan, d.Path, d.Path, isDir: false, 0x1a4, MountOptions.Parse([]), MountOptions.MS_PRIVATE, $"bind host {d.Path}");
+                    plan.BindSource(sources.DevicePath(d.Path)!.Value.Slot, d.Path, (uint)CreateTarget.File, 0x1a4, 0, 0, 0, 0,
+                        MountOptions.MS_PRIVATE, false, $"bind host {d.Path}");
                 else if (byBind)
                 {
                     var tree = sources?.Device(d.Path);
@@ -147,10 +165,11 @@ internal static class RootfsPlanner
             var source = sources?.Bind(index);
             var isDir = source?.IsDirectory ?? !File.Exists(m.Source);
             var (prop, rec) = MountOptions.Kernel(o.Propagation) ?? MountOptions.Kernel(spec.Filesystem.RootfsPropagation) ?? (MountOptions.MS_PRIVATE, true);
-            if (sources is { ByPath: true })
+            if (sources is { ByPath: true } && sources.Path(index) is { } byPath)
             {
-                var isDirectory = Directory.Exists(m.Source);
-                BindByPath(plan, m.Source!, dest, isDirectory, isDirectory ? 0x1edu : 0x1a4u, o, prop, $"bind {m.Source} on {dest}");
+                var dir = byPath.Path.IsDirectory;
+                plan.BindSource(byPath.Slot, dest, (uint)(dir ? CreateTarget.Directory : CreateTarget.File) | noSymlinks,
+                    dir ? 0x1edu : 0x1a4u, o.Set, o.Clear, o.RecursiveSet, o.RecursiveClear, prop, rec, $"bind {m.Source} on {dest}");
                 return;
             }
             plan.Bind(source is null ? -1 : plan.AddFd(source.Value.Tree), dest,
@@ -273,16 +292,6 @@ internal static class RootfsPlanner
         var root = h.MountRoot.TrimEnd('/');
         var relative = h.OwnPath.StartsWith(root + "/", StringComparison.Ordinal) ? h.OwnPath[root.Length..] : "/";
         return (h.MountPoint + relative).TrimEnd('/');
-    }
-
-    /// <summary>A bind by host path in the child (an unprivileged host, see <see cref="MountSources.ByPath"/>), then its attributes.</summary>
-    private static void BindByPath(LaunchPlan plan, string source, string dest, bool isDir, uint mode, MountOptions o, ulong propagation, string what)
-    {
-        plan.Mount(source, dest, "", MS_BIND | (o.Recursive ? MS_REC : 0), "", MountTarget.InRoot,
-            isDir ? CreateTarget.Directory : CreateTarget.File, mode, what);
-        if (o.RecursiveSet != 0 || o.RecursiveClear != 0)
-            plan.MountSetattr(dest, MountTarget.InRoot, AT_RECURSIVE, o.RecursiveSet, o.RecursiveClear, 0);
-        plan.MountSetattr(dest, MountTarget.InRoot, 0, o.Set, o.Clear, propagation);
     }
 
     /// <summary>Whether device nodes are bound from the host rather than created (asked for, or a new user namespace).</summary>

@@ -350,6 +350,12 @@ static int run_op(struct executor *x, struct op *op)
         return do_bind_host(x, a);
     case OP_INIT:
         return do_init(x);
+    case OP_OPEN_SOURCE:
+        return do_open_source(a);
+    case OP_BIND_SOURCE:
+        return do_bind_source(x, a);
+    case OP_ROOT_PATH:
+        return do_root_path(x, a);
     case OP_TEST_RESOLVE_WALK:
         resolve_force_walk();
         return 0;

@@ -13,6 +13,9 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <linux/capability.h>
+#include <sched.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #define BAD_PLAN() (errno = EBADMSG, -1)
 #define X_PROC_SUPER_MAGIC 0x9fa0
@@ -98,6 +101,21 @@ static int do_caps(struct reader *a)
     return 0;
 }
 
+/* Writes all of content (a short write is EIO), then closes fd. */
+static int write_and_close(int fd, const char *content)
+{
+    size_t n = strlen(content);
+    ssize_t w;
+    do
+        w = write(fd, content, n);
+    while (w < 0 && errno == EINTR);
+    if (w >= 0 && (size_t)w != n) {
+        errno = EIO;
+        w = -1;
+    }
+    return close_keep_errno(fd, w < 0 ? -1 : 0);
+}
+
 /* Writes to a file that must be on the container's procfs: a sysctl, oom_score_adj, timens_offsets. Opened through
  * the verified /proc handle (open_proc_file): no symlink, no other mount (a bind over the path) on the way. */
 static int do_write_proc(struct reader *a)
@@ -112,16 +130,95 @@ static int do_write_proc(struct reader *a)
     int fd = open_proc_file(path, O_WRONLY | O_NOCTTY);
     if (fd < 0)
         return -1;
-    size_t n = strlen(content);
-    ssize_t w;
-    do
-        w = write(fd, content, n);
-    while (w < 0 && errno == EINTR);
-    if (w >= 0 && (size_t)w != n) {
-        errno = EIO;
-        w = -1;
+    return write_and_close(fd, content);
+}
+
+static int write_all(int dirfd, const char *file, const char *text)
+{
+    int fd = openat(dirfd, file, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+    return fd < 0 ? -1 : write_and_close(fd, text);
+}
+
+/* OP_LOCK_MOUNTS. A mount namespace copied into a less privileged user namespace has every mount's flags and
+ * place locked by the kernel (MNT_LOCK_READONLY, _NODEV, _NOSUID, _NOEXEC, _ATIME, MNT_LOCKED): so the process
+ * moves into a new user namespace and a new mount namespace, as bubblewrap does. The new namespace's maps must
+ * be written from the current one, by a process holding CAP_SETUID and CAP_SETGID there: a forked helper, which
+ * waits on a pipe until the unshare is done, writes both maps through this process's /proc directory (opened
+ * before, and checked to be procfs) and exits with 0 or the errno. */
+static int do_lock_mounts(struct executor *x, struct reader *a)
+{
+    const char *uid_map = rd_str(a), *gid_map = rd_str(a);
+    if (!a->ok)
+        return BAD_PLAN();
+    /* After a uid change the process is not dumpable and its /proc files belong to the host's root, which the
+     * helper cannot write; the plan makes it non-dumpable again before anything of the container runs. */
+    if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+        return -1;
+    int self = open("/proc/self", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (self < 0)
+        return -1;
+    struct statfs sfs;
+    if (fstatfs(self, &sfs) < 0)
+        return close_keep_errno(self, -1);
+    if (sfs.f_type != X_PROC_SUPER_MAGIC) {
+        errno = EXDEV;
+        return close_keep_errno(self, -1);
     }
-    return close_keep_errno(fd, w < 0 ? -1 : 0);
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) < 0)
+        return close_keep_errno(self, -1);
+    pid_t helper = fork();
+    if (helper < 0) {
+        int saved = errno;
+        close(p[0]);
+        close(p[1]);
+        close(self);
+        errno = saved;
+        return -1;
+    }
+    if (helper == 0) {
+        close(p[1]);
+        char c;
+        ssize_t n;
+        do
+            n = read(p[0], &c, 1);
+        while (n < 0 && errno == EINTR);
+        if (n != 1)
+            _exit(0); /* the unshare failed: its error is reported */
+        if (write_all(self, "uid_map", uid_map) < 0 || write_all(self, "gid_map", gid_map) < 0)
+            _exit(errno & 0xff ? errno & 0xff : EIO);
+        _exit(0);
+    }
+    close(p[0]);
+    close(self);
+    int r = unshare(CLONE_NEWUSER | CLONE_NEWNS);
+    int err = errno;
+    if (r == 0 && write(p[1], "1", 1) != 1) {
+        r = -1;
+        err = errno;
+    }
+    close(p[1]);
+    int status = 0;
+    pid_t w;
+    do
+        w = waitpid(helper, &status, 0);
+    while (w < 0 && errno == EINTR);
+    if (r == 0 && (w < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)) {
+        r = -1;
+        err = w < 0 ? errno : WIFEXITED(status) ? WEXITSTATUS(status) : ECHILD;
+    }
+    if (r < 0) {
+        errno = err;
+        return -1;
+    }
+    /* In-root paths resolve from the new namespace's copy of the root. */
+    if (x->rootfd >= 0) {
+        close(x->rootfd);
+        x->rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (x->rootfd < 0)
+            return -1;
+    }
+    return 0;
 }
 
 static int monitor_gone(const struct executor *x)
@@ -188,6 +285,8 @@ int run_identity_op(struct executor *x, struct op *op)
             return errno == ENOSYS ? 0 : -1;
         return syscall(SYS_keyctl, 5, id, 0x3f090000, 0, 0) < 0 ? -1 : 0;
     }
+    case OP_LOCK_MOUNTS:
+        return do_lock_mounts(x, a);
     case OP_PERSONALITY: {
         uint32_t persona = rd_u32(a);
         if (!a->ok)

@@ -156,6 +156,98 @@ int do_bind(struct executor *x, struct reader *a)
     return attach(x, tree, target, tflags, mode, propagation, propagation_recursive);
 }
 
+/* A recursive clone of the directory fd, given the attributes rset (recursively) while detached, then attached
+ * over that very directory: returns the attached tree's fd, or -1. */
+static int bind_over_itself(int fd, uint64_t rset)
+{
+    int tree = (int)syscall(SYS_open_tree, fd, "", X_OPEN_TREE_CLONE | X_OPEN_TREE_CLOEXEC | X_AT_EMPTY_PATH | X_AT_RECURSIVE);
+    if (tree < 0)
+        return -1;
+    long r = set_attr(tree, X_AT_RECURSIVE, rset, 0, 0);
+    if (r == 0)
+        r = syscall(SYS_move_mount, tree, "", fd, "", X_MOVE_MOUNT_F_EMPTY_PATH | X_MOVE_MOUNT_T_EMPTY_PATH);
+    return r < 0 ? keep_errno_close(tree, -1) : tree;
+}
+
+/* Opens a host path (before the pivot, "/" is the host's) with no symlink anywhere on the way (openat2
+ * RESOLVE_NO_SYMLINKS, or the O_NOFOLLOW walk), and checks it is the object the host recorded when it validated
+ * the spec: ELOOP for a symlink, ESTALE for anything else now at that path (another container may have swapped it). */
+static int open_checked(const char *path, uint64_t dev, uint64_t ino)
+{
+    int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (root < 0)
+        return -1;
+    int fd = resolve_in_root_flags(root, path, CREATE_NONE, 0, 1);
+    keep_errno_close(root, 0);
+    if (fd < 0)
+        return -1;
+    struct stat st;
+    if (fstat(fd, &st) < 0)
+        return keep_errno_close(fd, -1);
+    if ((((uint64_t)major(st.st_dev) << 32) | minor(st.st_dev)) != dev || (uint64_t)st.st_ino != ino) {
+        errno = ESTALE;
+        return keep_errno_close(fd, -1);
+    }
+    return fd;
+}
+
+static int source_trees[SOURCE_SLOTS]; /* OP_OPEN_SOURCE's clones, fd + 1 (0: empty) */
+
+int do_open_source(struct reader *a)
+{
+    const char *source = rd_str(a);
+    uint64_t dev = rd_u64(a), ino = rd_u64(a);
+    uint32_t flags = rd_u32(a), slot = rd_u32(a);
+    if (!a->ok || slot >= SOURCE_SLOTS || source_trees[slot])
+        return BAD_PLAN();
+    int fd = open_checked(source, dev, ino);
+    if (fd < 0)
+        return -1;
+    int tree = (int)syscall(SYS_open_tree, fd, "", X_OPEN_TREE_CLONE | X_OPEN_TREE_CLOEXEC | X_AT_EMPTY_PATH |
+                                                  ((flags & BIND_SOURCE_RECURSIVE) ? X_AT_RECURSIVE : 0));
+    keep_errno_close(fd, 0);
+    if (tree < 0)
+        return -1;
+    source_trees[slot] = tree + 1;
+    return 0;
+}
+
+int do_bind_source(struct executor *x, struct reader *a)
+{
+    uint32_t slot = rd_u32(a);
+    const char *target = rd_str(a);
+    uint32_t tflags = rd_u32(a), mode = rd_u32(a);
+    uint64_t set = rd_u64(a), clr = rd_u64(a), rset = rd_u64(a), rclr = rd_u64(a), propagation = rd_u64(a);
+    uint32_t propagation_recursive = rd_u32(a);
+    if (!a->ok || slot >= SOURCE_SLOTS || !source_trees[slot])
+        return BAD_PLAN();
+    int tree = source_trees[slot] - 1;
+    source_trees[slot] = 0;
+    if (set_attr(tree, X_AT_RECURSIVE, rset, rclr, 0) < 0 || set_attr(tree, 0, set, clr, 0) < 0)
+        return keep_errno_close(tree, -1);
+    return keep_errno_close(tree, attach(x, tree, target, tflags, mode, propagation, propagation_recursive));
+}
+
+int do_root_path(struct executor *x, struct reader *a)
+{
+    const char *path = rd_str(a);
+    uint64_t dev = rd_u64(a), ino = rd_u64(a), rset = rd_u64(a);
+    if (!a->ok)
+        return BAD_PLAN();
+    int fd = open_checked(path, dev, ino);
+    if (fd < 0)
+        return -1;
+    /* The root's own mount, over the very directory that was checked: the path is not looked up again. */
+    int tree = bind_over_itself(fd, rset);
+    keep_errno_close(fd, 0);
+    if (tree < 0)
+        return -1;
+    if (x->rootfd >= 0)
+        close(x->rootfd);
+    x->rootfd = openat(tree, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    return keep_errno_close(tree, x->rootfd < 0 ? -1 : 0);
+}
+
 int do_open_null(struct executor *x, struct reader *a)
 {
     const char *path = rd_str(a);
@@ -224,15 +316,9 @@ int do_readonly_path(struct executor *x, struct reader *a)
     int fd = resolve_in_root(x->rootfd, path, CREATE_NONE, 0);
     if (fd < 0)
         return errno == ENOENT ? 0 : -1;
-    /* A recursive clone of the path, made read-only while detached, then bound over the path itself. */
-    int mnt = (int)syscall(SYS_open_tree, fd, "", X_OPEN_TREE_CLONE | X_OPEN_TREE_CLOEXEC | X_AT_EMPTY_PATH | X_AT_RECURSIVE);
-    if (mnt < 0)
-        return keep_errno_close(fd, -1);
-    long r = set_attr(mnt, X_AT_RECURSIVE, X_MOUNT_ATTR_RDONLY, 0, 0);
-    if (r == 0)
-        r = syscall(SYS_move_mount, mnt, "", fd, "", X_MOVE_MOUNT_F_EMPTY_PATH | X_MOVE_MOUNT_T_EMPTY_PATH);
-    keep_errno_close(mnt, 0);
-    return keep_errno_close(fd, (int)r);
+    int mnt = bind_over_itself(fd, X_MOUNT_ATTR_RDONLY);
+    keep_errno_close(fd, 0);
+    return mnt < 0 ? -1 : keep_errno_close(mnt, 0);
 }
 
 int open_proc_file(const char *path, int flags)

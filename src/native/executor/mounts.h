@@ -7,6 +7,12 @@
 int do_mount_fs(struct executor *x, struct reader *a);
 /* OP_BIND: a detached tree the host cloned, given its attributes, attached beneath the root. */
 int do_bind(struct executor *x, struct reader *a);
+/* OP_OPEN_SOURCE: a host path the child opens itself (no symlink, the inode the host recorded), cloned into a slot. */
+int do_open_source(struct reader *a);
+/* OP_BIND_SOURCE: a slot's tree given its attributes and attached beneath the root, as OP_BIND. */
+int do_bind_source(struct executor *x, struct reader *a);
+/* OP_ROOT_PATH: the rootfs directory, opened and checked the same way, bound onto itself and made the root. */
+int do_root_path(struct executor *x, struct reader *a);
 /* OP_OPEN_NULL: opens the container's /dev/null for masking, refusing anything but char 1:3. */
 int do_open_null(struct executor *x, struct reader *a);
 /* OP_MASK_PATH: /dev/null over a file, a read-only empty tmpfs over a directory; a missing path is skipped. */

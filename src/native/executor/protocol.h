@@ -97,12 +97,29 @@ enum op_code {
     /* Security modules (lsm.c). */
     OP_LSM_EXEC_LABEL = 120, /* str attr, str fallback ("": none), str content: write content to /proc/PID/attr/ATTR
                               * (FALLBACK when ATTR does not exist) of a verified procfs: the exec label */
+    /* Rootless (issue 22): mounts.c, identity.c. */
+    OP_LOCK_MOUNTS = 110,  /* str uid_map, str gid_map: unshare a user and a mount namespace (a helper left in the
+                            * current user namespace writes the new one's maps), so the kernel locks every mount's
+                            * flags and its place: read-only stays read-only, nothing can be unmounted to uncover */
+    OP_OPEN_SOURCE = 111,  /* str path, u64 dev (major << 32 | minor), u64 ino, u32 flags (BIND_SOURCE_*), u32 slot: first
+                              thing after release, before anything is mounted or the ids change, a bind source the host
+                              recorded is opened with no symlink on the way, checked to be that object, cloned
+                              (open_tree) and kept in the slot */
+    OP_BIND_SOURCE = 113,  /* u32 slot, str target, u32 target_flags, u32 mode, u64 attr_set, u64 attr_clr,
+                              u64 recursive_set, u64 recursive_clr, u64 propagation, u32 propagation_recursive: the
+                              slot's tree attached as OP_BIND does */
+    OP_ROOT_PATH = 112,    /* str path, u64 dev, u64 ino, u64 recursive_set: the rootfs directory opened and checked
+                              as OP_OPEN_SOURCE's source, bound onto itself from that fd, and made the root */
     OP_TEST_RESOLVE_WALK = 98, /* resolve in-root paths by the O_NOFOLLOW walk, as without openat2 (tests) */
     OP_TEST_FAIL = 99,     /* u32 errno: fails with that errno (fault-injection tests) */
 };
 
 /* Flags for OP_SETGROUPS. */
 enum { SETGROUPS_IF_ALLOWED = 1 /* skip when /proc/self/setgroups says "deny" (only with count 0) */ };
+
+/* Flags for OP_OPEN_SOURCE; its slots. */
+enum { BIND_SOURCE_RECURSIVE = 1 };
+#define SOURCE_SLOTS 256
 
 /* Flags for OP_TERMINAL. */
 enum { TERMINAL_MOUNT_CONSOLE = 1 /* bind the slave over /dev/console (in root) */ };

@@ -23,6 +23,7 @@ enum field {
     F_FD_LIST, /* u32 count (at most 255), then count F_FD_OPT */
     F_GIDS,    /* u32 count (at most 65536), then count u32 */
     F_BPF,     /* u32 count (1 to 4096), then count 8-byte instructions */
+    F_SLOT,    /* u32 below SOURCE_SLOTS */
 };
 
 struct layout {
@@ -73,6 +74,10 @@ static const struct layout layouts[] = {
     { OP_PERSONALITY, { F_U32 } },
     { OP_SESSION_KEYRING, { F_STR } },
     { OP_IDMAP_TREE, { F_FD, F_U32 } },
+    { OP_LOCK_MOUNTS, { F_STR, F_STR } },
+    { OP_OPEN_SOURCE, { F_STR, F_U64, F_U64, F_U32, F_SLOT } },
+    { OP_BIND_SOURCE, { F_SLOT, F_STR, F_U32, F_U32, F_U64, F_U64, F_U64, F_U64, F_U64, F_U32 } },
+    { OP_ROOT_PATH, { F_STR, F_U64, F_U64, F_U64 } },
     { OP_READY, { F_END } },
     { OP_WAIT_FIFO, { F_FD } },
     { OP_TERMINAL, { F_U16, F_U16, F_U32, F_U32 } },
@@ -177,6 +182,10 @@ static void field(struct reader *r, enum field f, int nfds)
         break;
     case F_BPF:
         array(r, 1, 4096, 8, &count);
+        break;
+    case F_SLOT:
+        if (rd_u32(r) >= SOURCE_SLOTS)
+            r->ok = 0;
         break;
     }
 }

@@ -9,10 +9,11 @@ namespace Containment.IntegrationTests.Identity;
 /// capability with the uid change) and starts containers.
 /// </summary>
 [NonParallelizable]
-public class RootlessTests
+public partial class RootlessTests
 {
     private const uint SubStart = 600000, SubCount = 65536;
     private string _user = "";
+    private string _group = "";
     private uint _uid, _gid;
     private string _hostDir = "";
     private string _home = "";
@@ -24,7 +25,9 @@ public class RootlessTests
         if (!File.Exists("/usr/bin/newuidmap") || !File.Exists("/usr/sbin/useradd"))
             Assert.Ignore("needs useradd and newuidmap (packages passwd, uidmap)");
         _user = "ctm-rl-" + Guid.NewGuid().ToString("N")[..8];
-        await Exec("useradd", "-K", "SUB_UID_COUNT=0", "-K", "SUB_GID_COUNT=0", "--no-create-home", "--shell", "/usr/sbin/nologin", _user);
+        _group = _user + "g";
+        await Exec("groupadd", _group); // a supplementary group of the user's
+        await Exec("useradd", "-K", "SUB_UID_COUNT=0", "-K", "SUB_GID_COUNT=0", "--no-create-home", "--shell", "/usr/sbin/nologin", "--groups", _group, _user);
         await Exec("usermod", "--add-subuids", $"{SubStart}-{SubStart + SubCount - 1}", "--add-subgids", $"{SubStart}-{SubStart + SubCount - 1}", _user);
         _uid = uint.Parse((await Exec("id", "-u", _user)).Trim());
         _gid = uint.Parse((await Exec("id", "-g", _user)).Trim());
@@ -45,6 +48,8 @@ public class RootlessTests
     {
         if (_user.Length > 0)
             await Exec("userdel", _user); // also removes its /etc/subuid and /etc/subgid lines
+        if (_group.Length > 0)
+            await Exec("groupdel", _group);
         _rootfs?.Dispose();
         if (_hostDir.Length > 0)
             Directory.Delete(_hostDir, true);
@@ -70,40 +75,63 @@ public class RootlessTests
     private async Task<string> RunAsUser(string? userns, bool ownRootfs, string script) => (await RunAsUserWithLog(userns, ownRootfs, script)).Output;
 
     /// <summary>Runs the test host as the unprivileged user; returns the container's output and the host's stderr.</summary>
-    private async Task<(string Output, string Stderr)> RunAsUserWithLog(string? userns, bool ownRootfs, string script, string? pidsMax = null, string? bind = null)
+    private async Task<(string Output, string Stderr)> RunAsUserWithLog(string? userns, bool ownRootfs, string script, string? pidsMax = null,
+        IReadOnlyDictionary<string, string>? env = null, string hostPrelude = "")
     {
-        var psi = new ProcessStartInfo("setpriv") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "--reuid", _uid.ToString(), "--regid", _gid.ToString(), "--init-groups", "--reset-env",
-                     "env", $"HOME={_home}", "DOTNET_NOLOGO=1", "DOTNET_CLI_TELEMETRY_OPTOUT=1",
-                     $"CONTAINMENT_TESTHOST_USERNS={userns}", $"CONTAINMENT_TESTHOST_ROOTFS={(ownRootfs ? _rootfs!.Path : "")}", $"CONTAINMENT_TESTHOST_PIDS_MAX={pidsMax}", $"CONTAINMENT_TESTHOST_BIND={bind}",
-                     "/usr/bin/dotnet", Path.Combine(_hostDir, "Containment.TestHost.dll"), "/bin/sh", "-c", script })
-            psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        using var cts = new CancellationTokenSource(Run.Timeout);
-        var stdout = p.StandardOutput.ReadToEndAsync(cts.Token);
-        var stderr = p.StandardError.ReadToEndAsync(cts.Token);
-        await p.WaitForExitAsync(cts.Token);
-        var output = await stdout;
-        var errors = await stderr;
-        Assert.That(p.ExitCode, Is.EqualTo(0), $"{output}\n{errors}");
+        var all = new Dictionary<string, string>(env ?? new Dictionary<string, string>())
+        {
+            ["CONTAINMENT_TESTHOST_USERNS"] = userns ?? "", ["CONTAINMENT_TESTHOST_ROOTFS"] = ownRootfs ? _rootfs!.Path : "",
+            ["CONTAINMENT_TESTHOST_PIDS_MAX"] = pidsMax ?? "",
+        };
+        var (code, output, errors) = await RunHost(all, script, hostPrelude);
+        Assert.That(code, Is.EqualTo(0), $"{output}\n{errors}");
         // The host's own lines race with the container's output: check them, then keep only the container's.
         Assert.That(output, Does.Match(@"(^|\n)pid \d+\n"));
         Assert.That(output, Does.EndWith("exit 0\n"));
         return (string.Concat(output.Split('\n').Where(l => l.Length > 0 && !l.StartsWith("pid ") && !l.StartsWith("exit ")).Select(l => l + "\n")), errors);
     }
 
+    /// <summary>
+    /// Runs the test host as the unprivileged user with these CONTAINMENT_TESTHOST_* variables, after
+    /// <paramref name="hostPrelude"/> (shell, as the user, on the host); returns its exit code, stdout and stderr.
+    /// </summary>
+    private async Task<(int Code, string Output, string Stderr)> RunHost(IReadOnlyDictionary<string, string> env, string script, string hostPrelude = "")
+    {
+        var psi = new ProcessStartInfo("setpriv") { RedirectStandardOutput = true, RedirectStandardError = true };
+        var vars = new List<string> { $"HOME={_home}", "DOTNET_NOLOGO=1", "DOTNET_CLI_TELEMETRY_OPTOUT=1", $"CTM_SCRIPT={script}" };
+        vars.AddRange(env.Select(kv => $"{kv.Key}={kv.Value}"));
+        // Not exec'd: an EXIT trap of the prelude runs once the host is done.
+        var host = $"{hostPrelude}\n/usr/bin/dotnet {Path.Combine(_hostDir, "Containment.TestHost.dll")} /bin/sh -c \"$CTM_SCRIPT\"\nexit $?";
+        foreach (var a in new[] { "--reuid", _uid.ToString(), "--regid", _gid.ToString(), "--init-groups", "--reset-env", "env" }.Concat(vars)
+                     .Concat(["/bin/sh", "-c", host]))
+            psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        using var cts = new CancellationTokenSource(Run.Timeout);
+        var stdout = p.StandardOutput.ReadToEndAsync(cts.Token);
+        var stderr = p.StandardError.ReadToEndAsync(cts.Token);
+        await p.WaitForExitAsync(cts.Token);
+        return (p.ExitCode, await stdout, await stderr);
+    }
+
     private static string[] Lines(string s) => s.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => string.Join(' ', l.Split(' ', StringSplitOptions.RemoveEmptyEntries))).ToArray();
 
     [Test]
-    public async Task An_unprivileged_host_gets_a_user_namespace_of_its_own_automatically()
+    public async Task An_unprivileged_host_gets_a_user_namespace_whose_root_is_its_first_subordinate_id()
     {
         var output = await RunAsUser(null, ownRootfs: false, "cat /proc/self/uid_map /proc/self/gid_map /proc/self/setgroups; id -u; cd /proc && echo [0-9]*");
         var lines = Lines(output);
-        Assert.That(lines[0], Is.EqualTo($"0 {_uid} 1"), output);
-        Assert.That(lines[1], Is.EqualTo($"0 {_gid} 1"));
-        Assert.That(lines[2], Is.EqualTo("deny"));
+        Assert.That(lines[0], Is.EqualTo($"0 {SubStart} {SubCount}"), "the caller is not mapped: " + output);
+        Assert.That(lines[1], Is.EqualTo($"0 {SubStart} {SubCount}"));
+        Assert.That(lines[2], Is.EqualTo("allow"));
         Assert.That(lines[3], Is.EqualTo("0"));
         Assert.That(lines[4], Is.EqualTo("1"), "a pid namespace of its own");
+    }
+
+    [Test]
+    public async Task Mapping_the_caller_to_root_is_an_explicit_choice()
+    {
+        var output = await RunAsUser("root", ownRootfs: false, "cat /proc/self/uid_map /proc/self/gid_map /proc/self/setgroups");
+        Assert.That(Lines(output), Is.EqualTo(new[] { $"0 {_uid} 1", $"0 {_gid} 1", "deny" }), output);
     }
 
     [Test]
@@ -145,7 +173,7 @@ public class RootlessTests
             var (output, _) = await RunAsUserWithLog(null, ownRootfs: false,
                 $"test -e /mnt/{Path.GetFileName(marker)} && echo marker; test -e /mnt/etc/passwd && echo host-root; " +
                 "ls -A /mnt | grep -q dotnet-diagnostic && echo bound-tmp-has-sockets; ls -A /tmp | grep -c dotnet-diagnostic; true",
-                bind: "/tmp:/mnt");
+                env: new Dictionary<string, string> { ["CONTAINMENT_TESTHOST_BINDS"] = "/tmp:/mnt:ro" });
             Assert.That(output, Is.EqualTo("marker\nbound-tmp-has-sockets\n0\n"));
         }
         finally
@@ -160,6 +188,7 @@ public class RootlessTests
         var (output, log) = await RunAsUserWithLog(null, ownRootfs: false, "echo ran", pidsMax: "10");
         Assert.That(output, Is.EqualTo("ran\n"));
         Assert.That(log, Does.Contain($"log Warning: Rootless: no cgroup was delegated to uid {_uid}"));
-        Assert.That(log, Does.Contain($"log Information: Rootless: the container gets a user namespace mapping uid {_uid}"));
+        Assert.That(log, Does.Contain($"log Information: Rootless: the container gets a user namespace mapping root to subordinate uid {SubStart}"));
+        Assert.That(log, Does.Contain("log Warning: Rootless: pids.max 10 is enforced as RLIMIT_NPROC 10"));
     }
 }

@@ -93,6 +93,10 @@ public class PlanCorpusTests
         yield return ("lsm-labels", Base.WithProcess(p => p.AppArmorProfile("containers-default-0.57.4").SelinuxLabel("system_u:system_r:container_t:s0:c1,c2"))
             .WithMountLabel("system_u:object_r:container_file_t:s0:c1,c2"),
             _ => new LaunchInputs { Lsm = new Containment.Lsm.LsmHost(true, true), MountLabel = "system_u:object_r:container_file_t:s0:c1,c2" });
+        var rootless = ContainerSpec.FromRootfs(bindSource).WithProcess(p => p.Args("sh")).WithUserNamespace(u => u.MapUser(0, 100000, 65536).MapGroup(0, 100000, 65536))
+            .WithCapabilities(c => c.Add(Capability.SysAdmin)).WithMounts(m => m.Bind(bindSource, "/data", readOnly: true));
+        yield return ("rootless-bind-path-lock-mounts", rootless,
+            _ => new LaunchInputs { IdMapWriter = IdMapWriter.Helpers, LockMounts = true, MountSources = MountSources.Open(rootless, byPath: true) });
         yield return ("resolve-walk-fail-at", Base, _ => new LaunchInputs { ResolveByWalk = true, FailAtStep = 6, FailErrno = 5 });
     }
 
@@ -109,7 +113,7 @@ public class PlanCorpusTests
             {
                 var inputs = makeInputs(handle);
                 if (spec.Rootfs is not RootfsSpec.Joined)
-                    inputs.MountSources = MountSources.Open(spec);
+                    inputs.MountSources ??= MountSources.Open(spec);
                 using var sources = inputs.MountSources;
                 var plan = PlanCompiler.Compile(spec, inputs).Encode();
                 var key = Convert.ToHexString(plan);
