@@ -72,6 +72,8 @@ public sealed record ContainerStartOptions
 
     /// <summary>Test-only: skip the refusal of an exec into a paused container (to test cancellation of a blocked one).</summary>
     internal bool SkipPausedCheck { get; init; }
+
+    /// <summary>
     /// Start even when cgroup limits of the spec cannot be enforced: a rootless host without a delegated cgroup then
     /// runs the container without them (a warning names them). Without this, such a start fails with a
     /// <see cref="ContainerSpecException"/> naming the limits; a pids limit is enforced as RLIMIT_NPROC either way.

@@ -14,7 +14,7 @@ public class RootlessPlanTests
         .WithCapabilities(c => c.Add(Capability.SysAdmin)).WithReadOnlyRootfs();
 
     private static List<string> Steps(ContainerSpec spec, LaunchInputs inputs) =>
-        PlanCompiler.Compile(spec, inputs, () => ["/", "/proc"]).Steps.Select(s => s.ToString()).ToList();
+        PlanCompiler.Compile(spec, inputs, () => [new("usr", Containment.Mounts.HostRootEntryKind.Directory)]).Steps.Select(s => s.ToString()).ToList();
 
     [Test]
     public void The_mounts_are_locked_after_the_last_mount_and_before_the_capabilities_are_reduced()
