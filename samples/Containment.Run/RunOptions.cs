@@ -40,6 +40,7 @@ internal sealed class RunOptions
           --explain-syscall NAME  print what the effective profile does with NAME and why, then exit
           --allow-unenforced-limits  start even when cgroup limits cannot be enforced (rootless without a
                                delegated cgroup: a warning names them; otherwise the start fails)
+
         """ + CgroupOptions.Usage + "\n" + RunLimits.Usage;
 
     public string? Rootfs { get; private set; }
