@@ -19,8 +19,8 @@ public class JudgeSampleTests
     [Test]
     public async Task The_judge_gives_AC_WA_TLE_MLE_and_RE_where_they_are_due()
     {
-        // Not under /tmp: the containers have a /tmp of their own.
-        var dir = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "judge-" + Guid.NewGuid().ToString("N")[..8])).FullName;
+        // Not under /tmp (nor the build output, which a clone under /tmp puts there): the containers have a /tmp of their own.
+        var dir = Directory.CreateDirectory(Path.Combine("/var/lib", "containment-test-judge-" + Guid.NewGuid().ToString("N")[..8])).FullName;
         try
         {
             File.WriteAllText(Path.Combine(dir, "solution.sh"), Submission);
