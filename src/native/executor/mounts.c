@@ -136,24 +136,48 @@ int do_mount_fs(struct executor *x, struct reader *a)
     return keep_errno_close(mnt, attach(x, mnt, target, tflags, mode, propagation, propagation_recursive));
 }
 
+/* What OP_BIND and OP_BIND_SOURCE read after their tree. */
+struct bind_args {
+    const char *target;
+    uint32_t tflags, mode;
+    uint64_t set, clr, rset, rclr, propagation;
+    uint32_t propagation_recursive;
+};
+
+static void rd_bind_args(struct reader *a, struct bind_args *b)
+{
+    b->target = rd_str(a);
+    b->tflags = rd_u32(a);
+    b->mode = rd_u32(a);
+    b->set = rd_u64(a);
+    b->clr = rd_u64(a);
+    b->rset = rd_u64(a);
+    b->rclr = rd_u64(a);
+    b->propagation = rd_u64(a);
+    b->propagation_recursive = rd_u32(a);
+}
+
+/* Attributes go on the detached tree: the mount is read-only (nosuid, ...) from its first moment; then it is
+ * attached beneath the root. */
+static int attach_tree(struct executor *x, int tree, const struct bind_args *b)
+{
+    if (set_attr(tree, X_AT_RECURSIVE, b->rset, b->rclr, 0) < 0 || set_attr(tree, 0, b->set, b->clr, 0) < 0)
+        return -1;
+    return attach(x, tree, b->target, b->tflags, b->mode, b->propagation, b->propagation_recursive);
+}
+
 int do_bind(struct executor *x, struct reader *a)
 {
     int32_t tree_index = rd_i32(a);
-    const char *target = rd_str(a);
-    uint32_t tflags = rd_u32(a), mode = rd_u32(a);
-    uint64_t set = rd_u64(a), clr = rd_u64(a), rset = rd_u64(a), rclr = rd_u64(a), propagation = rd_u64(a);
-    uint32_t propagation_recursive = rd_u32(a);
+    struct bind_args b;
+    rd_bind_args(a, &b);
     if (!a->ok)
         return BAD_PLAN();
     if (tree_index < 0 || tree_index >= x->nfds) {
         errno = EBADF;
         return -1;
     }
-    int tree = x->fds[tree_index];
-    /* Attributes go on the detached tree: the mount is read-only (nosuid, ...) from its first moment. */
-    if (set_attr(tree, X_AT_RECURSIVE, rset, rclr, 0) < 0 || set_attr(tree, 0, set, clr, 0) < 0)
-        return -1;
-    return attach(x, tree, target, tflags, mode, propagation, propagation_recursive);
+    return attach_tree(x, x->fds[tree_index], &b);
 }
 
 /* A recursive clone of the directory fd, given the attributes rset (recursively) while detached, then attached
@@ -215,17 +239,13 @@ int do_open_source(struct reader *a)
 int do_bind_source(struct executor *x, struct reader *a)
 {
     uint32_t slot = rd_u32(a);
-    const char *target = rd_str(a);
-    uint32_t tflags = rd_u32(a), mode = rd_u32(a);
-    uint64_t set = rd_u64(a), clr = rd_u64(a), rset = rd_u64(a), rclr = rd_u64(a), propagation = rd_u64(a);
-    uint32_t propagation_recursive = rd_u32(a);
+    struct bind_args b;
+    rd_bind_args(a, &b);
     if (!a->ok || slot >= SOURCE_SLOTS || !source_trees[slot])
         return BAD_PLAN();
     int tree = source_trees[slot] - 1;
     source_trees[slot] = 0;
-    if (set_attr(tree, X_AT_RECURSIVE, rset, rclr, 0) < 0 || set_attr(tree, 0, set, clr, 0) < 0)
-        return keep_errno_close(tree, -1);
-    return keep_errno_close(tree, attach(x, tree, target, tflags, mode, propagation, propagation_recursive));
+    return keep_errno_close(tree, attach_tree(x, tree, &b));
 }
 
 int do_root_path(struct executor *x, struct reader *a)
