@@ -6,7 +6,10 @@
 #include <errno.h>
 #include <unistd.h>
 
-#define ORPHAN_DIRS_MAX 32
+/* Every directory a cgroup's creation may make: each level of a nested cgroupsPath (a CRI pod's
+ * /kubepods/burstable/pod<uid>/<id> is 4) in each mounted hierarchy (10 or more on a v1 host). Launcher.cs
+ * AnnouncedDirectoriesMax says the same. */
+#define ORPHAN_DIRS_MAX 512
 
 /* A page the monitor shares with the child (MAP_SHARED, mapped before the clone). The child records a failure in it
  * before it reports it on the channel: under a seccomp filter that refuses sendmsg (it is loaded last, before execve)
