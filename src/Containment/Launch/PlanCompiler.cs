@@ -33,6 +33,7 @@ internal static class PlanCompiler
         if (!joinWhileMounting)
             JoinCgroups(plan, inputs);
         IdentityPlanner.MapIds(plan, spec, inputs);
+        IdentityPlanner.RaiseLimits(plan, spec);
         RootfsPlanner.IdmapBinds(plan, spec, inputs);
         plan.Release();
         if (joinWhileMounting)

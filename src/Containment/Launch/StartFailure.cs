@@ -53,7 +53,7 @@ internal static class StartFailure
     /// </summary>
     private static string? ResourceHint(PlanStep step, int errno)
     {
-        var raisesLimit = step.Syscall == "setrlimit" && errno == Errno.EPERM;
+        var raisesLimit = step.Syscall is "setrlimit" or "prlimit" && errno == Errno.EPERM;
         var lowersOomScore = step.Subject.EndsWith("/oom_score_adj", StringComparison.Ordinal) && errno == Errno.EACCES;
         if (!raisesLimit && !lowersOomScore)
             return null;

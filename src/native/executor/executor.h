@@ -63,11 +63,13 @@ static inline int is_monitor_op(const struct executor *x, int i)
 {
     uint32_t code = x->ops[i].code;
     return i <= x->clone_at || code == OP_WRITE_PID || code == OP_WRITE_CHILD_PROC || code == OP_RELEASE ||
-           code == OP_HOST_SYNC || code == OP_IDMAP_TREE || code == OP_CGROUP_JOIN;
+           code == OP_HOST_SYNC || code == OP_IDMAP_TREE || code == OP_CGROUP_JOIN || code == OP_RAISE_CHILD_RLIMIT;
 }
 
 /* Checks every op's code, place and payload before anything is performed (validate.c): 0, or -1 to refuse. */
 int validate_plan(const struct executor *x);
+/* OP_RAISE_CHILD_RLIMIT, a monitor step (rlimits.c). */
+int raise_child_rlimit(struct executor *x, struct op *op);
 _Noreturn void run_child(struct executor *x);
 /* The received-descriptor indexes op reads (its descriptor fields, by its layout in validate.c); at most max. */
 int op_fd_indexes(const struct op *op, int nfds, int *out, int max);
