@@ -188,4 +188,42 @@ public class ConfigLinuxConformance : ConformanceBundle
     [Test]
     public void ConfigLinux_Personality_Linux32_IsSet() =>
         Assert.That(Run("uname -m", c => Linux(c)["personality"] = new JsonObject { ["domain"] = "LINUX32" }), Is.EqualTo("i686\n"));
+
+    // --- MUSTs of config-linux.md that a runtime refuses
+
+    [Test]
+    public void ConfigLinux_Namespaces_DuplicatedType_IsAnError()
+    {
+        Config("true", c => Linux(c)["namespaces"]!.AsArray().Add(new JsonObject { ["type"] = "uts" }));
+        var r = Cli.Run("run", "--bundle", Cli.Bundle, "dup");
+        Assert.That(r.ExitCode, Is.Not.Zero);
+        Assert.That(r.Stderr, Does.Contain("uts"));
+        Assert.That(Cli.Run("state", "dup").ExitCode, Is.Not.Zero, "nothing was created");
+    }
+
+    [Test]
+    public void ConfigLinux_Namespaces_PathOfAnotherType_IsAnError()
+    {
+        Config("true", c =>
+        {
+            var namespaces = Linux(c)["namespaces"]!.AsArray();
+            foreach (var n in namespaces.Where(n => (string?)n!["type"] == "network").ToList())
+                namespaces.Remove(n);
+            namespaces.Add(new JsonObject { ["type"] = "network", ["path"] = "/proc/self/ns/uts" });
+        });
+        var r = Cli.Run("run", "--bundle", Cli.Bundle, "wrongns");
+        Assert.That(r.ExitCode, Is.Not.Zero);
+        Assert.That(r.Stderr, Does.Contain("/proc/self/ns/uts"));
+        Assert.That(Cli.Run("state", "wrongns").ExitCode, Is.Not.Zero, "nothing was created");
+    }
+
+    [Test]
+    public void ConfigLinux_RootfsPropagation_Shared_MakesTheRootAPeer()
+    {
+        // The optional fields of the root's mountinfo line (mount point "/"): shared:N, or none (private). (slave is not
+        // checkable here: the host's root is private, so a slave of it has no master to show.)
+        var root = Run("awk '$5 == \"/\"' /proc/self/mountinfo", c => Linux(c)["rootfsPropagation"] = "shared");
+        Assert.That(root, Does.Contain(" shared:"));
+        Assert.That(Run("awk '$5 == \"/\"' /proc/self/mountinfo", c => Linux(c)["rootfsPropagation"] = "private"), Does.Not.Contain("shared:"));
+    }
 }
