@@ -124,9 +124,7 @@ public class ConfigConformance : ConformanceBundle
         Config("true", c => Process(c)["rlimits"] = new JsonArray(
             new JsonObject { ["type"] = "RLIMIT_NOFILE", ["soft"] = 100, ["hard"] = 200 },
             new JsonObject { ["type"] = "RLIMIT_NOFILE", ["soft"] = 300, ["hard"] = 400 }));
-        var r = Cli.Run("run", "--bundle", Cli.Bundle, "duplimit");
-        Assert.That(r.ExitCode, Is.Not.Zero);
-        Assert.That(r.Stderr, Does.Contain("RLIMIT_NOFILE"));
+        AssertRunRefused("duplimit", "RLIMIT_NOFILE");
     }
 
     [Test]

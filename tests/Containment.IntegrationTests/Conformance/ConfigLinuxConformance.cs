@@ -195,10 +195,7 @@ public class ConfigLinuxConformance : ConformanceBundle
     public void ConfigLinux_Namespaces_DuplicatedType_IsAnError()
     {
         Config("true", c => Linux(c)["namespaces"]!.AsArray().Add(new JsonObject { ["type"] = "uts" }));
-        var r = Cli.Run("run", "--bundle", Cli.Bundle, "dup");
-        Assert.That(r.ExitCode, Is.Not.Zero);
-        Assert.That(r.Stderr, Does.Contain("uts"));
-        Assert.That(Cli.Run("state", "dup").ExitCode, Is.Not.Zero, "nothing was created");
+        AssertRunRefused("dup", "uts");
     }
 
     [Test]
@@ -211,10 +208,7 @@ public class ConfigLinuxConformance : ConformanceBundle
                 namespaces.Remove(n);
             namespaces.Add(new JsonObject { ["type"] = "network", ["path"] = "/proc/self/ns/uts" });
         });
-        var r = Cli.Run("run", "--bundle", Cli.Bundle, "wrongns");
-        Assert.That(r.ExitCode, Is.Not.Zero);
-        Assert.That(r.Stderr, Does.Contain("/proc/self/ns/uts"));
-        Assert.That(Cli.Run("state", "wrongns").ExitCode, Is.Not.Zero, "nothing was created");
+        AssertRunRefused("wrongns", "/proc/self/ns/uts");
     }
 
     [Test]
