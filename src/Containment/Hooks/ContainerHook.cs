@@ -58,6 +58,8 @@ public sealed record ContainerHook(string Path)
                 throw new ContainerHookException(this, $"timed out after {Timeout!.Value.TotalSeconds:0.###} s");
             }
             await stdout.ConfigureAwait(false);
+            if (status < 0)
+                throw new ContainerHookException(this, "its exit status was collected by another reaper (a host that reaps every child, as a .NET PID 1 does)");
             if (SpawnedHook.ExitCode(status) is var code and not 0)
                 throw new ContainerHookException(this, $"failed with exit code {code}: {(await stderr.ConfigureAwait(false)).Trim()}");
         }

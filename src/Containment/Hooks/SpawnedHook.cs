@@ -120,8 +120,8 @@ internal sealed class SpawnedHook : IDisposable
             Libc.Kill(-Pid, Libc.SIGKILL);
     }
 
-    /// <summary>The exit code, or 128 + the signal that ended it (as a shell reports it); -1 when unknown.</summary>
-    public static int ExitCode(int status) => status < 0 ? -1 : (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f);
+    /// <summary>The exit code of a wait status, or 128 + the signal that ended it (as a shell reports it).</summary>
+    public static int ExitCode(int status) => (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f);
 
     public void Dispose()
     {
