@@ -131,6 +131,16 @@ public class WildConfigCliTests
         Assert.That(r.Stderr, Does.Contain($"setrlimit(RLIMIT_NOFILE={above}:{above}): EPERM").And.Contain("needs CAP_SYS_RESOURCE, which this process does not have"));
     }
 
+    [Test]
+    public void A_lower_oom_score_adj_without_CAP_SYS_RESOURCE_fails_naming_the_capability()
+    {
+        Assume.That(HostHasSysResource(), Is.False, "this host may lower oom_score_adj");
+        _cli.WriteConfig(["true"], c => c["process"]!["oomScoreAdj"] = OwnOomScoreAdj() - 1);
+        var r = _cli.Run("run", "--bundle", _cli.Bundle, "lower");
+        Assert.That(r.ExitCode, Is.Not.Zero);
+        Assert.That(r.Stderr, Does.Contain("oom_score_adj").And.Contain("needs CAP_SYS_RESOURCE, which this process does not have"));
+    }
+
     /// <summary>Whether this process may raise hard limits and lower oom_score_adj (some sandboxes drop it from the bounding set).</summary>
     private static bool HostHasSysResource() =>
         (Convert.ToUInt64(File.ReadLines("/proc/self/status").Single(l => l.StartsWith("CapEff:"))[7..].Trim(), 16) & (1UL << 24)) != 0;
