@@ -90,4 +90,7 @@ public sealed record ContainerStartOptions
     internal Lsm.LsmHost? Lsm { get; init; }
 
     internal int InjectedErrno { get; init; } = Interop.Errno.EIO;
+
+    /// <summary>Test-only: the Landlock ABI to negotiate with instead of this kernel's (a lower one, to see rules dropped).</summary>
+    internal int? LandlockAbi { get; init; }
 }

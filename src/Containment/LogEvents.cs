@@ -32,4 +32,7 @@ public static class LogEvents
 
     /// <summary>Something could not be cleaned up (a cgroup directory, a process).</summary>
     public static readonly EventId CleanupFailed = new(1008, nameof(CleanupFailed));
+
+    /// <summary>A Landlock rule the kernel cannot enforce was dropped (best-effort rules).</summary>
+    public static readonly EventId LandlockDropped = new(1050, nameof(LandlockDropped));
 }

@@ -51,6 +51,8 @@ internal static class SpecValidator
         Mounts.MountValidator.Validate(spec, errors);
         if (spec.Seccomp is not null)
             errors.AddRange(Seccomp.SeccompValidator.Validate(spec.Seccomp, "seccomp."));
+        if (spec.Landlock is not null)
+            errors.AddRange(Landlock.LandlockPlanner.Validate(spec.Landlock));
         if (spec.Cgroup is not null)
             errors.AddRange(spec.Cgroup.Validate());
         if (spec.Cgroup is not null && spec.CgroupDriver == Cgroups.CgroupDriverKind.Systemd)

@@ -66,6 +66,9 @@ internal sealed class LaunchInputs
     /// <summary>The compiled seccomp filter (compiled by the launcher, with its logger), or null to compile it in the plan.</summary>
     public Seccomp.SeccompLoad? Seccomp { get; set; }
 
+    /// <summary>The Landlock rules negotiated with the kernel (by the launcher, with its logger), or null to negotiate in the plan.</summary>
+    public Landlock.LandlockLoad? Landlock { get; set; }
+
     /// <summary>The security modules the host enforces (null: probe this host).</summary>
     public Lsm.LsmHost? Lsm { get; set; }
 

@@ -42,13 +42,15 @@ internal static class Launcher
         if (seccomp is { ReturnsListener: true } && options.SeccompNotify is null && options.SeccompListener is null)
             throw new ContainerSpecException([new SpecError("seccomp",
                 "the profile has NOTIFY rules: set ContainerStartOptions.SeccompNotify to answer them (or SeccompListener to take the listener)")]);
+        var landlock = spec.Landlock is null ? null
+            : Landlock.LandlockPlanner.Negotiate(spec.Landlock, options.LandlockAbi ?? Landlock.LandlockAbi.Current, options.LoggerFor("Landlock"));
 
         var started = Stopwatch.GetTimestamp();
         var id = options.Id ?? Guid.NewGuid().ToString("N")[..16];
         var inputs = new LaunchInputs
         {
             Detached = options.Detached, FailAtStep = options.FailAtStep, FailErrno = options.InjectedErrno, IdMapWriter = mapWriter,
-            ResolveByWalk = options.ResolveByWalk, Seccomp = seccomp, ContainerId = id, SyncBeforePivot = options.BeforePivotRoot is not null, RootNoDev = rootNoDev,
+            ResolveByWalk = options.ResolveByWalk, Seccomp = seccomp, Landlock = landlock, ContainerId = id, SyncBeforePivot = options.BeforePivotRoot is not null, RootNoDev = rootNoDev,
             DeviceListEnforced = DeviceGuard.EnforcesList(spec),
             Lsm = lsm, MountLabel = LsmPlanner.MountLabel(spec, lsm, logger),
             LockMounts = Rootless.LocksMounts(spec, logger),
@@ -163,6 +165,7 @@ internal static class Launcher
                     logger.LogInformation(LogEvents.Started, "Container {Id} started: pid {Pid} in {Ms:F2} ms", id, pid, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                     var process = new ContainerProcess(id, channel, pid, pidfd, streams, terminal, cgroup, supervisor, options.Detached, logger, requested,
                         oomKillsAtStart, registration);
+                    process.SetLandlock(landlock);
                     return process;
                 }
             }

@@ -1,4 +1,5 @@
 using Containment.Identity;
+using Containment.Landlock;
 using Containment.Lsm;
 using Containment.Namespaces;
 using Containment.Mounts;
@@ -113,6 +114,10 @@ internal static class PlanCompiler
             plan.Ready();
             plan.WaitFifo(plan.AddFd(inputs.StartFifo), inputs.StartFifoPath ?? "start fifo");
         }
+        // Landlock, next to the filter: after the start FIFO (a host file outside its rules), before a filter that may
+        // deny its calls; a notify filter, loaded earlier, must allow them (docs/landlock.md).
+        if ((inputs.Landlock ?? (spec.Landlock is null ? null : LandlockPlanner.Negotiate(spec.Landlock, LandlockAbi.Current, null))) is { } landlock)
+            LandlockPlanner.Apply(plan, landlock);
         if (seccomp is { ReturnsListener: false })
             SeccompPlanner.Load(plan, seccomp);
         // Last: the init has everything the program has (identity, capabilities, seccomp filter) and nothing more.

@@ -62,6 +62,11 @@ internal enum PlanOp : uint
     OpenSource = 111,
     RootPath = 112,
     BindSource = 113,
+    /// <summary>Landlock (landlock.c): u64 handled fs, u64 handled net; str path, u64 access; u64 port, u64 access; restrict.</summary>
+    LandlockRuleset = 150,
+    LandlockPath = 151,
+    LandlockPort = 152,
+    LandlockRestrict = 153,
     TestResolveWalk = 98,
     TestFail = 99,
 }

@@ -367,6 +367,11 @@ static int run_op(struct executor *x, struct op *op)
         return do_terminal(x, a, (int)op->index);
     case OP_LSM_EXEC_LABEL:
         return do_lsm_exec_label(a);
+    case OP_LANDLOCK_RULESET:
+    case OP_LANDLOCK_PATH:
+    case OP_LANDLOCK_PORT:
+    case OP_LANDLOCK_RESTRICT:
+        return do_landlock(x, op);
     case OP_TEST_FAIL:
         errno = (int)rd_u32(a);
         return -1;

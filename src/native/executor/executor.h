@@ -91,6 +91,8 @@ int take_announcement(struct executor *x, const uint8_t *buf, size_t len);
 int do_init(struct executor *x);
 /* OP_LSM_EXEC_LABEL (lsm.c): returns 0, or -1 with errno set. */
 int do_lsm_exec_label(struct reader *a);
+/* OP_LANDLOCK_* (landlock.c): returns 0, or -1 with errno set. */
+int do_landlock(struct executor *x, struct op *op);
 /* OP_TERMINAL (terminal.c): returns 0, or -1 with errno set. */
 int do_terminal(struct executor *x, struct reader *a, int step);
 

@@ -113,6 +113,11 @@ enum op_code {
                               slot's tree attached as OP_BIND does */
     OP_ROOT_PATH = 112,    /* str path, u64 dev, u64 ino, u64 recursive_set: the rootfs directory opened and checked
                               as OP_OPEN_SOURCE's source, bound onto itself from that fd, and made the root */
+    /* Landlock (landlock.c), range 150-159: the child's last steps before the seccomp step. */
+    OP_LANDLOCK_RULESET = 150, /* u64 handled_access_fs, u64 handled_access_net (0: none): landlock_create_ruleset */
+    OP_LANDLOCK_PATH = 151,    /* str path (in root), u64 allowed_access (masked to the file rights for a file) */
+    OP_LANDLOCK_PORT = 152,    /* u64 port (at most 65535), u64 allowed_access */
+    OP_LANDLOCK_RESTRICT = 153, /* no_new_privs, then landlock_restrict_self; the ruleset is closed */
     OP_TEST_RESOLVE_WALK = 98, /* resolve in-root paths by the O_NOFOLLOW walk, as without openat2 (tests) */
     OP_TEST_FAIL = 99,     /* u32 errno: fails with that errno (fault-injection tests) */
 };

@@ -57,6 +57,9 @@ public class PlanCorpusTests
         yield return ("terminal-root", Base.WithProcess(p => p.Terminal()), Plain);
         yield return ("seccomp-custom", Base.WithSeccomp(SeccompProfile.Create(SeccompAction.Allow).Deny("mount", "umount2")
             .Kill("kexec_load").Errno("ptrace", SeccompErrno.EPERM).WithFlags(SeccompFilterFlags.Log)), Plain);
+        yield return ("landlock", Base.WithLandlock(l => l.ReadOnly("/usr", "/etc/passwd").ReadWrite("/tmp").Execute("/bin").ConnectTcp(443, 80)),
+            _ => new LaunchInputs { Landlock = Containment.Landlock.LandlockPlanner.Negotiate(
+                Containment.Landlock.LandlockRules.Empty.ReadOnly("/usr", "/etc/passwd").ReadWrite("/tmp").Execute("/bin").ConnectTcp(443, 80), 7, null) });
         yield return ("cgroup-v2", Base.WithCgroup(c => c.MemoryMax(1 << 28).PidsMax(64)),
             fd => new LaunchInputs { CgroupDirectory = fd, CgroupPaths = ["/sys/fs/cgroup/containment/c1"] });
         yield return ("cgroup-v1", Base.WithCgroup(c => c.CpuShares(512)).WithMounts(m => m.Cgroup()), fd =>
