@@ -6,7 +6,7 @@ public sealed partial record ContainerSpec
     /// A process that joins the running container <paramref name="pid"/> started from <paramref name="container"/>, with
     /// the OCI <c>exec</c> defaults: the namespaces, root and cgroup of <paramref name="pid"/> (as
     /// <see cref="JoinRunning(int)"/>), and the container's process settings — environment, user, capabilities,
-    /// rlimits, umask, <c>no_new_privs</c>, <c>oom_score_adj</c>, working directory — and seccomp profile. The
+    /// rlimits, umask, <c>no_new_privs</c>, <c>oom_score_adj</c>, working directory — and seccomp profile and Landlock rules. The
     /// arguments, the terminal, extra files and standard streams are not taken over: set them with
     /// <see cref="WithProcess(Action{ProcessBuilder})"/>. <see cref="ContainerProcess.ExecAsync"/> does this for a
     /// container the caller holds.
@@ -27,6 +27,7 @@ public sealed partial record ContainerSpec
                 StandardError = defaults.StandardError,
             },
             Seccomp = container.Seccomp,
+            Landlock = container.Landlock,
         };
     }
 }

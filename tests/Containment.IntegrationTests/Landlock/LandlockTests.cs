@@ -74,6 +74,18 @@ public class LandlockTests
     }
 
     [Test]
+    public async Task An_exec_into_the_container_runs_under_the_same_rules()
+    {
+        using var cts = new CancellationTokenSource(Run.Timeout);
+        await using var c = await ContainerProcess.StartAsync(Spec("sleep 60", Base.ReadOnly("/ro")), cts.Token);
+        await using var exec = await c.ExecAsync(p => p.Args("/bin/sh", "-c", "cat /etc/group || echo denied"), cancellationToken: cts.Token);
+        var output = await exec.StandardOutput!.ReadToEndAsync(cts.Token);
+        await exec.WaitForExitAsync(cts.Token);
+        Assert.That(output, Is.EqualTo("denied\n"));
+        Assert.That(exec.LandlockAbi, Is.EqualTo(c.LandlockAbi));
+    }
+
+    [Test]
     public async Task A_TCP_connect_to_a_port_outside_the_rules_fails_with_EACCES()
     {
         if (LandlockAbi.Current < LandlockPlanner.NetworkAbi)
