@@ -1,6 +1,7 @@
 using System.Globalization;
 using Containment.Capabilities;
 using Containment.Identity;
+using Containment.Landlock;
 using Containment.Namespaces;
 using Containment.Seccomp;
 
@@ -38,6 +39,12 @@ internal sealed class RunOptions
                                profile file (default: default)
           --deny-syscall NAME  make a system call fail with EPERM (repeatable)
           --explain-syscall NAME  print what the effective profile does with NAME and why, then exit
+          --landlock-ro PATH   Landlock: the command may read beneath PATH; once any --landlock-* is given,
+                               everything not named is closed to it (repeatable; see docs/landlock.md)
+          --landlock-rw PATH   Landlock: ... read and write beneath PATH (repeatable)
+          --landlock-exec PATH Landlock: ... read and execute beneath PATH (repeatable)
+          --landlock-connect PORT  Landlock: TCP connects only to these ports (repeatable; ABI 4, Linux 6.7)
+          --landlock-best-effort  drop the Landlock rules this kernel cannot enforce, with a warning
           --allow-unenforced-limits  start even when cgroup limits cannot be enforced (rootless without a
                                delegated cgroup: a warning names them; otherwise the start fails)
 
@@ -65,6 +72,8 @@ internal sealed class RunOptions
     public string Seccomp { get; private set; } = "default";
     public List<string> DeniedSyscalls { get; } = [];
     public string? ExplainSyscall { get; private set; }
+    public LandlockRules? Landlock { get; private set; }
+    private LandlockRules LandlockOrEmpty => Landlock ?? LandlockRules.Empty;
     public bool AllowUnenforcedLimits { get; private set; }
 
     public static RunOptions Parse(string[] args)
@@ -158,6 +167,15 @@ internal sealed class RunOptions
                 case "--seccomp": o.Seccomp = Next(a); break;
                 case "--deny-syscall": o.DeniedSyscalls.Add(Next(a)); break;
                 case "--explain-syscall": o.ExplainSyscall = Next(a); break;
+                case "--landlock-ro": o.Landlock = o.LandlockOrEmpty.ReadOnly(Next(a)); break;
+                case "--landlock-rw": o.Landlock = o.LandlockOrEmpty.ReadWrite(Next(a)); break;
+                case "--landlock-exec": o.Landlock = o.LandlockOrEmpty.Execute(Next(a)); break;
+                case "--landlock-connect":
+                    var port = Next(a);
+                    o.Landlock = o.LandlockOrEmpty.ConnectTcp(ushort.TryParse(port, CultureInfo.InvariantCulture, out var portNumber)
+                        ? portNumber : throw new ArgumentException($"--landlock-connect: '{port}' is not a TCP port"));
+                    break;
+                case "--landlock-best-effort": o.Landlock = o.LandlockOrEmpty.WithBestEffort(); break;
                 default:
                     if (o.Cgroup.TryParse(a, Next) || o.Limits.TryParse(a, Next))
                         break;
@@ -280,6 +298,8 @@ internal sealed class RunOptions
         };
         if (DeniedSyscalls.Count > 0)
             spec = spec.WithSeccompRules(p => p.Deny([.. DeniedSyscalls]));
+        if (Landlock is not null)
+            spec = spec.WithLandlock(Landlock);
         return Limits.Apply(spec.WithProcess(p =>
         {
             p.Args(Command.Length > 0 ? Command : ["true"]).InheritStdio();

@@ -69,6 +69,7 @@ public static partial class OciSpecConverter
         else
             refuse("linux", "is required on Linux");
         spec = ConvertMounts(spec, config.Mounts ?? [], refuse, warn);
+        spec = ConvertLandlock(spec, config.Annotations, refuse);
 
         if (errors.Count > 0)
             throw new ContainerSpecException(errors);
