@@ -74,6 +74,14 @@ public class LandlockTests
     }
 
     [Test]
+    public async Task Landlock_sets_no_new_privs_even_when_the_spec_leaves_it_off()
+    {
+        const string script = "grep NoNewPrivs /proc/self/status";
+        Assert.That(await Output(script, Base.ReadOnly("/proc")), Is.EqualTo("NoNewPrivs:\t1\n"));
+        Assert.That(await Output(script, null), Is.EqualTo("NoNewPrivs:\t0\n"), "the spec's default, without Landlock");
+    }
+
+    [Test]
     public async Task An_exec_into_the_container_runs_under_the_same_rules()
     {
         using var cts = new CancellationTokenSource(Run.Timeout);
