@@ -28,6 +28,7 @@ public class PodLifecycleTests(string handler)
         Assert.That((await pod.StatusAsync(first)).State, Is.EqualTo(ContainerState.ContainerCreated));
         await pod.StartAsync(first);
         Assert.That((await pod.StatusAsync(first)).State, Is.EqualTo(ContainerState.ContainerRunning));
+        Assert.That(Directory.Exists(Path.Combine(Node.Containerd.StateRoot(handler), first)), Is.True, $"the {handler} handler's binary keeps the container's state");
 
         Assert.That(await pod.ExecAsync(first, "sh", "-c", "echo out; echo err >&2; exit 7"), Is.EqualTo((7, "out\n", "err\n")));
 

@@ -86,12 +86,16 @@ public sealed class PrivateContainerd : IAsyncDisposable
 
     /// <summary>
     /// The configuration the tests prove (docs/kubernetes.md shows it): every path private, the native snapshotter
-    /// (works on any filesystem), AppArmor off (Debian's kernel has it; containment refuses profiles it cannot apply).
+    /// (works on any filesystem), AppArmor off (Debian's kernel has it; containment refuses profiles it cannot apply),
+    /// OOM score adjustments no lower than containerd's own (the sandbox asks for -998, which needs CAP_SYS_RESOURCE:
+    /// the machines these tests run on withhold it, so runc and containment alike would fail to start the sandbox).
     /// </summary>
     private static string Config(string dir, string containment) => $"""
         version = 2
         root = "{dir}/root"
         state = "{dir}/state"
+        [debug]
+          level = "debug"
         [grpc]
           address = "{dir}/containerd.sock"
         [ttrpc]
@@ -101,6 +105,7 @@ public sealed class PrivateContainerd : IAsyncDisposable
         [plugins."io.containerd.grpc.v1.cri"]
           sandbox_image = "{Image}"
           disable_apparmor = true
+          restrict_oom_score_adj = true
           [plugins."io.containerd.grpc.v1.cri".cni]
             bin_dir = "{dir}/cni-bin"
             conf_dir = "{dir}/cni-conf"
@@ -251,6 +256,7 @@ public sealed class PrivateContainerd : IAsyncDisposable
         for (var i = 0; i < 50 && (ProcScan.InCgroup(CgroupParent + "/").Count > 0 || shims.Any(p => ProcScan.State(p) is not ('Z' or null))); i++)
             await Task.Delay(100);
         RemoveCgroups(CgroupParent);
+        File.Copy(Path.Combine(Dir, "containerd.log"), "/tmp/cri-last-containerd.log", true); // DEBUG
         Directory.Delete(Dir, recursive: true);
     }
 
