@@ -13,6 +13,15 @@ public sealed class Pod
 {
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// The kubelet's lists for an unprivileged container (procMount: Default). It always sends them: containerd puts
+    /// exactly these in the OCI config, none when the request has none.
+    /// </summary>
+    private static readonly string[] MaskedPaths =
+        ["/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware"];
+
+    private static readonly string[] ReadonlyPaths = ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"];
+
     private readonly PrivateContainerd _node;
     private readonly List<string> _containers = [];
 
@@ -34,8 +43,11 @@ public sealed class Pod
 
     private static DateTime Deadline => DateTime.UtcNow + CallTimeout;
 
-    /// <summary>RunPodSandbox with <paramref name="handler"/> (the RuntimeClass' handler) and the pod's namespace modes.</summary>
-    public static async Task<Pod> RunAsync(string handler, NamespaceMode pid = NamespaceMode.Container)
+    /// <summary>
+    /// RunPodSandbox with <paramref name="handler"/> (the RuntimeClass' handler), the pod's pid namespace mode, and
+    /// whatever <paramref name="configure"/> adds (sysctls).
+    /// </summary>
+    public static async Task<Pod> RunAsync(string handler, NamespaceMode pid = NamespaceMode.Container, Action<PodSandboxConfig>? configure = null)
     {
         var node = Node.Containerd;
         var uid = Guid.NewGuid().ToString();
@@ -52,6 +64,7 @@ public sealed class Pod
                 },
             },
         };
+        configure?.Invoke(config);
         var response = await node.Runtime.RunPodSandboxAsync(new RunPodSandboxRequest { Config = config, RuntimeHandler = handler }, deadline: Deadline);
         return new Pod(node, response.PodSandboxId, config);
     }
@@ -68,7 +81,12 @@ public sealed class Pod
             Linux = new LinuxContainerConfig
             {
                 Resources = new LinuxContainerResources(),
-                SecurityContext = new LinuxContainerSecurityContext { NamespaceOptions = Config.Linux.SecurityContext.NamespaceOptions.Clone() },
+                SecurityContext = new LinuxContainerSecurityContext
+                {
+                    NamespaceOptions = Config.Linux.SecurityContext.NamespaceOptions.Clone(),
+                    MaskedPaths = { MaskedPaths },
+                    ReadonlyPaths = { ReadonlyPaths },
+                },
             },
         };
         configure?.Invoke(config);
@@ -163,7 +181,7 @@ public sealed class Pod
         if (Directory.Exists(stateRoot))
             left.AddRange(Directory.EnumerateFileSystemEntries(stateRoot).Where(e => ids.Contains(Path.GetFileName(e))).Select(e => $"runtime state {e}"));
         left.AddRange(ids.SelectMany(_node.MountsOf).Select(m => $"containerd mount {m}"));
-        left.AddRange(_node.Shims().Select(p => $"shim process {p}"));
+        left.AddRange(_node.Shims(Id).Select(p => $"shim process {p}"));
         return left;
     }
 }

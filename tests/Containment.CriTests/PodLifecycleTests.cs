@@ -7,9 +7,7 @@ namespace Containment.CriTests;
 /// The kubelet's call sequence for one pod, end to end, with each runtime handler: the runc handler is the reference
 /// (a test that fails with runc is wrong), the containment handler is what is tested.
 /// </summary>
-[TestFixture("runc")]
-[TestFixture("containment")]
-public class PodLifecycleTests(string handler)
+public class PodLifecycleTests(string handler) : CriTest(handler)
 {
     /// <summary>Exits 0 on SIGTERM (after the current one-second sleep).</summary>
     private const string StopsOnTerm = "echo started; trap 'echo terminated; exit 0' TERM; while :; do sleep 1; done";
@@ -20,15 +18,15 @@ public class PodLifecycleTests(string handler)
     [Test]
     public async Task A_pod_runs_execs_shares_its_namespaces_stops_and_leaves_nothing()
     {
-        var pod = await Pod.RunAsync(handler, pid: NamespaceMode.Pod);
+        var pod = await Pod.RunAsync(Handler, pid: NamespaceMode.Pod);
         var status = (await Node.Containerd.Runtime.PodSandboxStatusAsync(new PodSandboxStatusRequest { PodSandboxId = pod.Id })).Status;
-        Assert.That((status.State, status.RuntimeHandler), Is.EqualTo((PodSandboxState.SandboxReady, handler)));
+        Assert.That((status.State, status.RuntimeHandler), Is.EqualTo((PodSandboxState.SandboxReady, Handler)));
 
         var first = await pod.CreateAsync("first", StopsOnTerm);
         Assert.That((await pod.StatusAsync(first)).State, Is.EqualTo(ContainerState.ContainerCreated));
         await pod.StartAsync(first);
         Assert.That((await pod.StatusAsync(first)).State, Is.EqualTo(ContainerState.ContainerRunning));
-        Assert.That(Directory.Exists(Path.Combine(Node.Containerd.StateRoot(handler), first)), Is.True, $"the {handler} handler's binary keeps the container's state");
+        Assert.That(Directory.Exists(Path.Combine(Node.Containerd.StateRoot(Handler), first)), Is.True, $"the {Handler} handler's binary keeps the container's state");
 
         Assert.That(await pod.ExecAsync(first, "sh", "-c", "echo out; echo err >&2; exit 7"), Is.EqualTo((7, "out\n", "err\n")));
 
@@ -61,13 +59,13 @@ public class PodLifecycleTests(string handler)
 
         await pod.RemoveContainerAsync(first);
         await pod.RemoveContainerAsync(second);
-        Assert.That(await pod.RemoveAsync(handler), Is.Empty, "left behind");
+        Assert.That(await pod.RemoveAsync(Handler), Is.Empty, "left behind");
     }
 
     [Test]
     public async Task Containers_with_pid_CONTAINER_have_their_own_pid_namespace_and_share_ipc()
     {
-        var pod = await Pod.RunAsync(handler, pid: NamespaceMode.Container);
+        var pod = await Pod.RunAsync(Handler, pid: NamespaceMode.Container);
         var first = await pod.RunAsync("first", IgnoresTerm);
         var second = await pod.RunAsync("second", IgnoresTerm);
         var firstNs = await NamespacesInside(pod, first);
@@ -79,7 +77,7 @@ public class PodLifecycleTests(string handler)
         });
         Assert.That((await pod.ExecAsync(second, "cat", "/proc/1/cmdline")).Stdout, Does.Contain("trap ''"), "pid 1 is the container's own command");
         // StopPodSandbox stops running containers itself.
-        Assert.That(await pod.RemoveAsync(handler), Is.Empty, "left behind");
+        Assert.That(await pod.RemoveAsync(Handler), Is.Empty, "left behind");
     }
 
     private static Dictionary<string, string> Namespaces(int pid) =>

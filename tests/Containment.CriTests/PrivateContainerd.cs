@@ -94,8 +94,6 @@ public sealed class PrivateContainerd : IAsyncDisposable
         version = 2
         root = "{dir}/root"
         state = "{dir}/state"
-        [debug]
-          level = "debug"
         [grpc]
           address = "{dir}/containerd.sock"
         [ttrpc]
@@ -192,12 +190,20 @@ public sealed class PrivateContainerd : IAsyncDisposable
 
     /// <summary>
     /// Processes in containerd's mount namespace but containerd: the shims (containers have mount namespaces of
-    /// their own, found by their cgroup under <see cref="CgroupParent"/>).
+    /// their own, found by their cgroup under <see cref="CgroupParent"/>). With <paramref name="podId"/>: that pod's
+    /// shim only (the runc v2 shim serves one pod, its command line names the sandbox).
     /// </summary>
-    public IReadOnlyList<int> Shims()
+    public IReadOnlyList<int> Shims(string? podId = null)
     {
         var mnt = ProcScan.Namespace(Pid, "mnt");
-        return mnt is null ? [] : ProcScan.AllPids().Where(p => p != Pid && ProcScan.State(p) is not ('Z' or null) && ProcScan.Namespace(p, "mnt") == mnt).ToList();
+        return mnt is null ? [] : ProcScan.AllPids().Where(p => p != Pid && ProcScan.State(p) is not ('Z' or null) && ProcScan.Namespace(p, "mnt") == mnt
+            && (podId is null || CommandLine(p).Contains(podId, StringComparison.Ordinal))).ToList();
+    }
+
+    private static string CommandLine(int pid)
+    {
+        try { return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' '); }
+        catch (IOException) { return ""; }
     }
 
     /// <summary>containerd's mounts (in its own namespace) whose path names <paramref name="id"/>.</summary>
@@ -230,9 +236,9 @@ public sealed class PrivateContainerd : IAsyncDisposable
             }
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Stops and removes every pod still listed, as a kubelet would: what a failed test left must not fail the next.</summary>
+    public async Task RemoveAllPodsAsync()
     {
-        // Whatever a failed test left: stop and remove its pods through CRI first, as a kubelet would.
         try
         {
             foreach (var pod in (await Runtime.ListPodSandboxAsync(new ListPodSandboxRequest(), deadline: DateTime.UtcNow.AddSeconds(30))).Items)
@@ -242,6 +248,11 @@ public sealed class PrivateContainerd : IAsyncDisposable
             }
         }
         catch (Grpc.Core.RpcException) { }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await RemoveAllPodsAsync();
         var shims = Shims();
         Channel.Dispose();
         if (!_daemon.HasExited)
@@ -256,7 +267,6 @@ public sealed class PrivateContainerd : IAsyncDisposable
         for (var i = 0; i < 50 && (ProcScan.InCgroup(CgroupParent + "/").Count > 0 || shims.Any(p => ProcScan.State(p) is not ('Z' or null))); i++)
             await Task.Delay(100);
         RemoveCgroups(CgroupParent);
-        File.Copy(Path.Combine(Dir, "containerd.log"), "/tmp/cri-last-containerd.log", true); // DEBUG
         Directory.Delete(Dir, recursive: true);
     }
 
