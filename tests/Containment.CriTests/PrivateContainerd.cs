@@ -86,9 +86,9 @@ public sealed class PrivateContainerd : IAsyncDisposable
 
     /// <summary>
     /// The configuration the tests prove (docs/kubernetes.md shows it): every path private, the native snapshotter
-    /// (works on any filesystem), AppArmor off (Debian's kernel has it; containment refuses profiles it cannot apply),
-    /// OOM score adjustments no lower than containerd's own (the sandbox asks for -998, which needs CAP_SYS_RESOURCE:
-    /// the machines these tests run on withhold it, so runc and containment alike would fail to start the sandbox).
+    /// (works on any filesystem), OOM score adjustments no lower than containerd's own (the sandbox asks for -998,
+    /// which needs CAP_SYS_RESOURCE: the machines these tests run on withhold it, so runc and containment alike would
+    /// fail to start the sandbox).
     /// </summary>
     private static string Config(string dir, string containment) => $"""
         version = 2
@@ -102,7 +102,6 @@ public sealed class PrivateContainerd : IAsyncDisposable
           path = "{dir}/opt"
         [plugins."io.containerd.grpc.v1.cri"]
           sandbox_image = "{Image}"
-          disable_apparmor = true
           restrict_oom_score_adj = true
           [plugins."io.containerd.grpc.v1.cri".cni]
             bin_dir = "{dir}/cni-bin"
