@@ -44,23 +44,26 @@ public sealed class Pod
     private static DateTime Deadline => DateTime.UtcNow + CallTimeout;
 
     /// <summary>
-    /// RunPodSandbox with <paramref name="handler"/> (the RuntimeClass' handler), the pod's pid namespace mode, and
-    /// whatever <paramref name="configure"/> adds (sysctls).
+    /// RunPodSandbox with <paramref name="handler"/> (the RuntimeClass' handler), the pod's pid namespace mode, its
+    /// network (NODE: host network; POD: a network namespace of its own on the node's CNI bridge, the pod's name as
+    /// its hostname), and whatever <paramref name="configure"/> adds (sysctls).
     /// </summary>
-    public static async Task<Pod> RunAsync(string handler, NamespaceMode pid = NamespaceMode.Container, Action<PodSandboxConfig>? configure = null)
+    public static async Task<Pod> RunAsync(string handler, NamespaceMode pid = NamespaceMode.Container, NamespaceMode network = NamespaceMode.Node,
+        Action<PodSandboxConfig>? configure = null)
     {
         var node = Node.Containerd;
         var uid = Guid.NewGuid().ToString();
         var config = new PodSandboxConfig
         {
             Metadata = new PodSandboxMetadata { Name = "p-" + uid[..8], Uid = uid, Namespace = "default" },
+            Hostname = network == NamespaceMode.Node ? "" : "p-" + uid[..8],
             LogDirectory = Path.Combine(node.LogDirectory, uid),
             Linux = new LinuxPodSandboxConfig
             {
                 CgroupParent = $"{node.CgroupParent}/pod{uid}",
                 SecurityContext = new LinuxSandboxSecurityContext
                 {
-                    NamespaceOptions = new NamespaceOption { Network = NamespaceMode.Node, Pid = pid, Ipc = NamespaceMode.Pod },
+                    NamespaceOptions = new NamespaceOption { Network = network, Pid = pid, Ipc = NamespaceMode.Pod },
                 },
             },
         };
@@ -94,6 +97,9 @@ public sealed class Pod
         _containers.Add(response.ContainerId);
         return response.ContainerId;
     }
+
+    public async Task<PodSandboxStatus> SandboxStatusAsync() =>
+        (await Runtime.PodSandboxStatusAsync(new PodSandboxStatusRequest { PodSandboxId = Id }, deadline: Deadline)).Status;
 
     public async Task StartAsync(string containerId) =>
         await Runtime.StartContainerAsync(new StartContainerRequest { ContainerId = containerId }, deadline: Deadline);

@@ -8,11 +8,12 @@ using Grpc.Net.Client;
 namespace Containment.CriTests;
 
 /// <summary>
-/// A containerd of the tests' own, with its CRI plugin: root, state, socket, config, CNI dirs, the runtimes' state
-/// roots and the pods' logs all live in one temp directory. It runs in a new mount namespace (its snapshot mounts and a
-/// private tmpfs on /run, where the runc v2 shim puts its sockets, never appear in the machine's) and a new network
-/// namespace (a "host network" pod gets that one, never the machine's). Two runtime handlers, both through the runc v2
-/// shim: <c>runc</c> (the reference) and <c>containment</c> (the published CLI as <c>BinaryName</c>).
+/// A containerd of the tests' own, with its CRI plugin: root, state, socket, config, CNI config, the runtimes' state
+/// roots, the pod network's address records and the pods' logs all live in one temp directory. It runs in a new mount
+/// namespace (its snapshot mounts, and a private tmpfs on /run where the runc v2 shim puts its sockets and CRI its
+/// pods' network namespaces, never appear in the machine's) and a new network namespace (a "host network" pod gets
+/// that one, and the pod network's bridge lives there, never in the machine's). Two runtime handlers, both through the
+/// runc v2 shim: <c>runc</c> (the reference) and <c>containment</c> (the published CLI as <c>BinaryName</c>).
 /// </summary>
 public sealed class PrivateContainerd : IAsyncDisposable
 {
@@ -56,8 +57,9 @@ public sealed class PrivateContainerd : IAsyncDisposable
         var containment = RuntimeBinary.Path;
         var dir = Directory.CreateTempSubdirectory("cri-").FullName;
         File.SetUnixFileMode(dir, (UnixFileMode)0x1ed);
-        foreach (var sub in new[] { "cni-bin", "cni-conf", "logs" })
+        foreach (var sub in new[] { "cni-conf", "logs" })
             Directory.CreateDirectory(Path.Combine(dir, sub));
+        File.WriteAllText(Path.Combine(dir, "cni-conf", "10-pods.conflist"), CniNetwork(dir));
         var config = Path.Combine(dir, "config.toml");
         File.WriteAllText(config, Config(dir, containment));
         var daemon = Process.Start(new ProcessStartInfo("unshare", ["--mount", "--net", "--propagation", "private", "--", "/bin/sh", "-c",
@@ -104,7 +106,7 @@ public sealed class PrivateContainerd : IAsyncDisposable
           sandbox_image = "{Image}"
           restrict_oom_score_adj = true
           [plugins."io.containerd.grpc.v1.cri".cni]
-            bin_dir = "{dir}/cni-bin"
+            bin_dir = "{CniPlugins}"
             conf_dir = "{dir}/cni-conf"
           [plugins."io.containerd.grpc.v1.cri".containerd]
             snapshotter = "native"
@@ -119,6 +121,29 @@ public sealed class PrivateContainerd : IAsyncDisposable
               [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.containment.options]
                 BinaryName = "{containment}"
                 Root = "{dir}/containment-root"
+        """;
+
+    /// <summary>Debian's containernetworking-plugins.</summary>
+    public const string CniPlugins = "/usr/lib/cni";
+
+    /// <summary>The pod subnet: on a bridge in containerd's own network namespace, never the machine's.</summary>
+    public const string PodSubnet = "10.88.77.0/24";
+
+    /// <summary>
+    /// A bridge with host-local addresses (their records in the temp directory, not /var/lib/cni), no gateway and no
+    /// masquerading: pods reach each other and nothing else, and nothing touches iptables or forwarding.
+    /// </summary>
+    private static string CniNetwork(string dir) => $$"""
+        {
+          "cniVersion": "0.4.0",
+          "name": "cri-pods",
+          "plugins": [
+            {
+              "type": "bridge", "bridge": "cri0", "isGateway": false, "ipMasq": false,
+              "ipam": { "type": "host-local", "dataDir": "{{dir}}/cni-ipam", "ranges": [[{ "subnet": "{{PodSubnet}}" }]] }
+            }
+          ]
+        }
         """;
 
     /// <summary>gRPC over containerd's unix socket: HTTP/2 with prior knowledge, every connection to the socket.</summary>
