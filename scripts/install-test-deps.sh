@@ -18,6 +18,7 @@ missing() {
   command -v podman >/dev/null 2>&1 || pkgs+=(podman)            # Clients/PodmanTests: podman --runtime containment
   command -v containerd >/dev/null 2>&1 || pkgs+=(containerd)    # Clients/ContainerdTests, Containment.CriTests: containerd and ctr
   command -v runc >/dev/null 2>&1 || pkgs+=(runc)                # Containment.CriTests: the reference runtime handler
+  [ -x /usr/lib/cni/bridge ] || pkgs+=(containernetworking-plugins)  # Containment.CriTests: the pod network (bridge, host-local)
   [ -f /usr/lib/x86_64-linux-gnu/libc.a ] && command -v gcc >/dev/null 2>&1 || pkgs+=(gcc libc6-dev)  # seccomp tests build a static syscall probe
   echo "${pkgs[@]}"
 }

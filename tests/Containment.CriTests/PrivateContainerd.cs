@@ -10,10 +10,11 @@ namespace Containment.CriTests;
 /// <summary>
 /// A containerd of the tests' own, with its CRI plugin: root, state, socket, config, CNI config, the runtimes' state
 /// roots, the pod network's address records and the pods' logs all live in one temp directory. It runs in a new mount
-/// namespace (its snapshot mounts, and a private tmpfs on /run where the runc v2 shim puts its sockets and CRI its
-/// pods' network namespaces, never appear in the machine's) and a new network namespace (a "host network" pod gets
-/// that one, and the pod network's bridge lives there, never in the machine's). Two runtime handlers, both through the
-/// runc v2 shim: <c>runc</c> (the reference) and <c>containment</c> (the published CLI as <c>BinaryName</c>).
+/// namespace (its snapshot mounts never appear in the machine's, and private tmpfs on /run and /var/lib take what its
+/// defaults would write there: the shim's sockets, CRI's pod network namespaces, CNI's result cache) and a new network
+/// namespace (a "host network" pod gets that one, and the pod network's bridge lives there, never in the machine's).
+/// Two runtime handlers, both through the runc v2 shim: <c>runc</c> (the reference) and <c>containment</c> (the
+/// published CLI as <c>BinaryName</c>).
 /// </summary>
 public sealed class PrivateContainerd : IAsyncDisposable
 {
@@ -63,7 +64,7 @@ public sealed class PrivateContainerd : IAsyncDisposable
         var config = Path.Combine(dir, "config.toml");
         File.WriteAllText(config, Config(dir, containment));
         var daemon = Process.Start(new ProcessStartInfo("unshare", ["--mount", "--net", "--propagation", "private", "--", "/bin/sh", "-c",
-            "ip link set lo up && mount -t tmpfs -o mode=0755 cri-run /run && exec containerd --config \"$0\" 2>\"$1\"", config, Path.Combine(dir, "containerd.log")])
+            "ip link set lo up && mount -t tmpfs -o mode=0755 cri-run /run && mount -t tmpfs -o mode=0755 cri-var-lib /var/lib && exec containerd --config \"$0\" 2>\"$1\"", config, Path.Combine(dir, "containerd.log")])
         {
             RedirectStandardOutput = true,
             RedirectStandardInput = true,
