@@ -10,6 +10,12 @@ public sealed record ProcessSpec
     /// <summary>The program and its arguments; <c>Args[0]</c> is looked up on the container's <c>PATH</c> when it has no slash.</summary>
     public ImmutableArray<string> Args { get; init; } = [];
 
+    /// <summary>
+    /// The program executed, when it is not <c>Args[0]</c> (an OCI hook's <c>path</c>, whose <c>args[0]</c> is only its
+    /// <c>argv[0]</c>); null: <c>Args[0]</c>, looked up on <c>PATH</c>.
+    /// </summary>
+    internal string? ExecutablePath { get; init; }
+
     /// <summary>The environment, in order (<c>NAME=value</c>).</summary>
     public ImmutableArray<string> Env { get; init; } = ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"];
 

@@ -57,6 +57,7 @@ apt_install() {
 need=()
 command -v qemu-system-x86_64 >/dev/null 2>&1 || need+=(qemu-system-x86)
 dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)
+command -v apparmor_parser >/dev/null 2>&1 || need+=(apparmor) # AppArmorTests load a profile in the guest (which sees this /)
 if [ ${#need[@]} -gt 0 ]; then
   say "installing ${need[*]}"
   apt_install "${need[@]}"
@@ -128,6 +129,7 @@ mount -t tmpfs -o size=1536m tmpfs /upper && mkdir /upper/data /upper/work || fa
 mount -t overlay overlay -o lowerdir=/host,upperdir=/upper/data,workdir=/upper/work /newroot || fail "overlay"
 r=/newroot
 mount -t proc proc \$r/proc && mount -t sysfs sysfs \$r/sys && mount -t cgroup2 cgroup2 \$r/sys/fs/cgroup || fail "proc, sys, cgroup2"
+mount -t securityfs securityfs \$r/sys/kernel/security || fail "securityfs (apparmor_parser loads profiles there)"
 mount -t devtmpfs devtmpfs \$r/dev && mkdir -p \$r/dev/pts \$r/dev/shm && mount -t devpts devpts \$r/dev/pts && mount -t tmpfs tmpfs \$r/dev/shm || fail "dev"
 mount -t tmpfs tmpfs \$r/run && mkdir -p \$r/run/results || fail "run"
 mount -t 9p -o trans=virtio,version=9p2000.L results \$r/run/results || fail "mount the results share"

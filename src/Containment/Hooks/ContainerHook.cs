@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Containment.Capabilities;
 
 namespace Containment.Hooks;
@@ -29,24 +28,14 @@ public sealed record ContainerHook(string Path)
     /// <exception cref="ContainerHookException">The hook could not start, exited non-zero, or timed out.</exception>
     public async Task RunAsync(string input, CancellationToken cancellationToken = default)
     {
-        var psi = new ProcessStartInfo(Path)
-        {
-            RedirectStandardInput = true, RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false,
-        };
-        foreach (var a in Args.Skip(1))
-            psi.ArgumentList.Add(a);
-        if (Environment is { } env)
-        {
-            psi.Environment.Clear();
-            foreach (var (name, value) in SplitEnvironment(env))
-                psi.Environment[name] = value;
-        }
-        Process process;
+        var env = Environment ?? System.Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .Select(e => $"{e.Key}={e.Value}").ToList();
+        SpawnedHook process;
         try
         {
-            process = Process.Start(psi) ?? throw new ContainerHookException(this, "could not start");
+            process = SpawnedHook.Start(Path, Argv, env);
         }
-        catch (System.ComponentModel.Win32Exception e)
+        catch (SyscallException e)
         {
             throw new ContainerHookException(this, $"could not start: {e.Message}");
         }
@@ -56,19 +45,23 @@ public sealed record ContainerHook(string Path)
             var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
             await WriteInputAsync(process.StandardInput, input).ConfigureAwait(false);
             using var timeout = Limit(cancellationToken);
+            int status;
             try
             {
-                await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+                status = await process.Exit.WaitAsync(timeout.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
-                process.Kill(entireProcessTree: true);
+                process.Kill();
+                await process.Exit.ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();
                 throw new ContainerHookException(this, $"timed out after {Timeout!.Value.TotalSeconds:0.###} s");
             }
             await stdout.ConfigureAwait(false);
-            if (process.ExitCode != 0)
-                throw new ContainerHookException(this, $"failed with exit code {process.ExitCode}: {(await stderr.ConfigureAwait(false)).Trim()}");
+            if (status < 0)
+                throw new ContainerHookException(this, "its exit status was collected by another reaper (a host that reaps every child, as a .NET PID 1 does)");
+            if (SpawnedHook.ExitCode(status) is var code and not 0)
+                throw new ContainerHookException(this, $"failed with exit code {code}: {(await stderr.ConfigureAwait(false)).Trim()}");
         }
     }
 
@@ -113,7 +106,7 @@ public sealed record ContainerHook(string Path)
     /// <summary>The hook's command line and environment, with its input on a pipe.</summary>
     private ProcessSpec Command(ProcessSpec process)
     {
-        var command = process with { Args = [Path, .. Args.Skip(1)], StandardInput = Stdio.Pipe };
+        var command = process with { Args = [.. Argv], ExecutablePath = Path, StandardInput = Stdio.Pipe };
         return Environment is { } env ? command with { Env = [.. SplitEnvironment(env).Select(e => $"{e.Name}={e.Value}")] } : command;
     }
 
@@ -150,6 +143,9 @@ public sealed record ContainerHook(string Path)
                 throw new ContainerHookException(this, $"failed ({exit}): {(await stderr.ConfigureAwait(false)).Trim()}");
         }
     }
+
+    /// <summary>The hook's argv: its args, whose first is argv[0] (OCI); the path alone when it has none.</summary>
+    private IReadOnlyList<string> Argv => Args.Count > 0 ? Args : [Path];
 
     private CancellationTokenSource Limit(CancellationToken cancellationToken)
     {

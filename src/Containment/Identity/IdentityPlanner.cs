@@ -12,6 +12,7 @@ namespace Containment.Identity;
 /// <item>the monitor writes the id maps (or the host runs newuidmap/newgidmap) before it releases the child;</item>
 /// <item>the child becomes root inside its user namespace, so that what it creates is owned by a mapped id;</item>
 /// <item>time offsets, right after the time namespace is unshared and before anything enters it;</item>
+/// <item>with a new user namespace, the monitor raises the child's hard rlimits from outside it, before the release;</item>
 /// <item>sysctls (once the container's /proc is mounted), oom_score_adj, rlimits, personality, while still privileged;</item>
 /// <item>last, the bounding set, then keep-caps, groups, gid, uid, then capset and the ambient set, then
 /// no_new_privs: a non-root user keeps exactly the capabilities asked for.</item>
@@ -45,6 +46,19 @@ internal static class IdentityPlanner
                 plan.WriteChildProc("gid_map", UserNamespaceSpec.MapText(userns.GidMappings));
                 break;
         }
+    }
+
+    /// <summary>
+    /// Monitor steps before the release, for a new user namespace: inside it the child can lower its limits but never
+    /// raise a hard one (that needs CAP_SYS_RESOURCE in the host's user namespace), so the monitor raises the child's
+    /// hard limits from outside first, as runc does from its parent; the child sets the exact values later.
+    /// </summary>
+    public static void RaiseLimits(LaunchPlan plan, ContainerSpec spec)
+    {
+        if (!spec.Namespaces.IsNew(NamespaceKind.User))
+            return;
+        foreach (var r in spec.Process.Rlimits)
+            plan.RaiseChildRlimit((uint)r.Resource, r.Hard, r.ToString());
     }
 
     /// <summary>First child steps after release: become root inside a (new or joined) user namespace.</summary>

@@ -172,6 +172,9 @@ internal sealed class ExecutorChannel : IDisposable
             throw new ContainmentException("The executor did not acknowledge the cgroup directories of the launch.");
     }
 
+    /// <summary>The most directories an announcement names (executor.h ORPHAN_DIRS_MAX).</summary>
+    public const int AnnouncedDirectoriesMax = 512;
+
     /// <summary>The most cgroup.procs files <see cref="SendCgroupProcs"/> takes (protocol.h CGROUP_PROCS_MAX).</summary>
     public const int CgroupProcsMax = 32;
 

@@ -253,8 +253,12 @@ internal static class Launcher
     /// <summary>The announcement of every directory the cgroup's creation may make (see <see cref="ExecutorChannel.AnnounceAsync"/>).</summary>
     private static byte[] AnnounceCgroup(CgroupManager manager, string id, string? cgroupsPath)
     {
+        var directories = manager.DirectoriesOf(id, cgroupsPath).ToList();
+        if (directories.Count > ExecutorChannel.AnnouncedDirectoriesMax)
+            throw new ContainerSpecException([new SpecError("cgroupsPath", $"'{cgroupsPath}' is nested too deeply: " +
+                $"{directories.Count} directories across the mounted hierarchies, at most {ExecutorChannel.AnnouncedDirectoriesMax}")]);
         var announcement = new LaunchPlan();
-        foreach (var directory in manager.DirectoriesOf(id, cgroupsPath))
+        foreach (var directory in directories)
             announcement.OrphanRmdir(directory);
         return announcement.Encode();
     }

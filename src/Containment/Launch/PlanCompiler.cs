@@ -33,6 +33,7 @@ internal static class PlanCompiler
         if (!joinWhileMounting)
             JoinCgroups(plan, inputs);
         IdentityPlanner.MapIds(plan, spec, inputs);
+        IdentityPlanner.RaiseLimits(plan, spec);
         RootfsPlanner.IdmapBinds(plan, spec, inputs);
         plan.Release();
         if (joinWhileMounting)
@@ -160,10 +161,10 @@ internal static class PlanCompiler
         return flags;
     }
 
-    /// <summary>Where execve looks for the program: the path itself, or each PATH entry (execvp's rule).</summary>
+    /// <summary>Where execve looks for the program (<see cref="ProcessSpec.ExecutablePath"/>, else Args[0]): the path itself, or each PATH entry (execvp's rule).</summary>
     internal static IReadOnlyList<string> ExecCandidates(ProcessSpec process)
     {
-        var program = process.Args[0];
+        var program = process.ExecutablePath ?? process.Args[0];
         if (program.Contains('/'))
             return [program];
         var path = process.GetEnv("PATH") ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";

@@ -56,6 +56,8 @@ internal enum PlanOp : uint
     /// <summary>str attr, str fallback (empty: none), str content: write the content to /proc/PID/attr/ATTR (or the
     /// fallback when ATTR does not exist) through a verified procfs (lsm.c).</summary>
     LsmExecLabel = 120,
+    /// <summary>u32 resource, u64 hard: the monitor raises the child's hard limit (prlimit) where it is lower (rlimits.c).</summary>
+    RaiseChildRlimit = 121,
     LockMounts = 110,
     OpenSource = 111,
     RootPath = 112,

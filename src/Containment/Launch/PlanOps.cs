@@ -75,6 +75,9 @@ internal static class PlanOps
     public static void SetRlimit(this LaunchPlan plan, uint resource, ulong soft, ulong hard, string name) =>
         plan.Op(PlanOp.SetRlimit, "setrlimit", name).U32(resource).U64(soft).U64(hard).End();
 
+    public static void RaiseChildRlimit(this LaunchPlan plan, uint resource, ulong hard, string name) =>
+        plan.Op(PlanOp.RaiseChildRlimit, "prlimit", name).U32(resource).U64(hard).End();
+
     public static void Prctl(this LaunchPlan plan, uint option, ulong a2, string what) =>
         plan.Op(PlanOp.Prctl, "prctl", what).U32(option).U64(a2).U64(0).U64(0).U64(0).End();
 

@@ -16,6 +16,8 @@ internal static class StartFailure
         if (step is null)
             return new ContainerStartException(message.Step, "executor",
                 message.Errno == Errno.ECHILD ? "the container's init died during setup" : "launch plan", message.Errno);
+        if (ResourceHint(step, message.Errno) is { } resourceHint)
+            return new ContainerStartException(message.Step, step.Syscall, step.Subject, message.Errno, resourceHint);
         if (step.Syscall != "mount" || Destination(step.Subject) is not { } destination)
             return new ContainerStartException(message.Step, step.Syscall, step.Subject, message.Errno);
         var subject = step.Subject + MountIndex(spec.Filesystem, destination);
@@ -43,6 +45,22 @@ internal static class StartFailure
             if (mounts[i].Destination.TrimEnd('/') == destination.TrimEnd('/'))
                 return i >= standard ? $", your mount {i - standard}" : ", a standard mount";
         return "";
+    }
+
+    /// <summary>
+    /// Raising a hard rlimit above the caller's, or lowering oom_score_adj, needs CAP_SYS_RESOURCE in the host's user
+    /// namespace: a host (or a sandbox) whose bounding set lacks it cannot start such a container, under runc either.
+    /// </summary>
+    private static string? ResourceHint(PlanStep step, int errno)
+    {
+        var raisesLimit = step.Syscall is "setrlimit" or "prlimit" && errno == Errno.EPERM;
+        var lowersOomScore = step.Subject.EndsWith("/oom_score_adj", StringComparison.Ordinal) && errno == Errno.EACCES;
+        if (!raisesLimit && !lowersOomScore)
+            return null;
+        var what = raisesLimit ? "raising a hard limit above this process's own" : "lowering oom_score_adj below this process's own";
+        return Identity.HostCredentials.HasEffective(Capabilities.Capability.SysResource)
+            ? $"{what} needs CAP_SYS_RESOURCE in the host's user namespace (not the container's){(raisesLimit ? "; RLIMIT_NOFILE also stops at fs.nr_open" : "")}"
+            : $"{what} needs CAP_SYS_RESOURCE, which this process does not have (runc fails the same way)";
     }
 
     private static string? Hint(ContainerSpec spec, string destination, int errno)

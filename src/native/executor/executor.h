@@ -6,7 +6,10 @@
 #include <errno.h>
 #include <unistd.h>
 
-#define ORPHAN_DIRS_MAX 32
+/* Every directory a cgroup's creation may make: each level of a nested cgroupsPath (a CRI pod's
+ * /kubepods/burstable/pod<uid>/<id> is 4) in each mounted hierarchy (10 or more on a v1 host). Launcher.cs
+ * AnnouncedDirectoriesMax says the same. */
+#define ORPHAN_DIRS_MAX 512
 
 /* A page the monitor shares with the child (MAP_SHARED, mapped before the clone). The child records a failure in it
  * before it reports it on the channel: under a seccomp filter that refuses sendmsg (it is loaded last, before execve)
@@ -60,11 +63,13 @@ static inline int is_monitor_op(const struct executor *x, int i)
 {
     uint32_t code = x->ops[i].code;
     return i <= x->clone_at || code == OP_WRITE_PID || code == OP_WRITE_CHILD_PROC || code == OP_RELEASE ||
-           code == OP_HOST_SYNC || code == OP_IDMAP_TREE || code == OP_CGROUP_JOIN;
+           code == OP_HOST_SYNC || code == OP_IDMAP_TREE || code == OP_CGROUP_JOIN || code == OP_RAISE_CHILD_RLIMIT;
 }
 
 /* Checks every op's code, place and payload before anything is performed (validate.c): 0, or -1 to refuse. */
 int validate_plan(const struct executor *x);
+/* OP_RAISE_CHILD_RLIMIT, a monitor step (rlimits.c). */
+int raise_child_rlimit(struct executor *x, struct op *op);
 _Noreturn void run_child(struct executor *x);
 /* The received-descriptor indexes op reads (its descriptor fields, by its layout in validate.c); at most max. */
 int op_fd_indexes(const struct op *op, int nfds, int *out, int max);

@@ -256,6 +256,8 @@ static int run_op(struct executor *x, struct op *op)
         return idmap_tree(x, op);
     case OP_CGROUP_JOIN:
         return join_cgroups(x, op);
+    case OP_RAISE_CHILD_RLIMIT:
+        return raise_child_rlimit(x, op);
     case OP_RELEASE:
         /* A child that already failed has reported why; the wait loop forwards that, not this. */
         send_msg(x->channel, MSG_CONTINUE, 0, 0, 0, -1);

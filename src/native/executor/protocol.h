@@ -97,6 +97,9 @@ enum op_code {
     /* Security modules (lsm.c). */
     OP_LSM_EXEC_LABEL = 120, /* str attr, str fallback ("": none), str content: write content to /proc/PID/attr/ATTR
                               * (FALLBACK when ATTR does not exist) of a verified procfs: the exec label */
+    OP_RAISE_CHILD_RLIMIT = 121, /* u32 resource, u64 hard: the monitor raises the child's hard limit to HARD when it is
+                                  * lower (prlimit): from inside a new user namespace the child
+                                  * cannot (rlimits.c) */
     /* Rootless (issue 22): mounts.c, identity.c. */
     OP_LOCK_MOUNTS = 110,  /* str uid_map, str gid_map: unshare a user and a mount namespace (a helper left in the
                             * current user namespace writes the new one's maps), so the kernel locks every mount's

@@ -87,6 +87,7 @@ static const struct layout layouts[] = {
     { OP_INIT, { F_END } },
     { OP_CGROUP_JOIN, { F_FD_OPT } },
     { OP_LSM_EXEC_LABEL, { F_STR, F_STR, F_STR } },
+    { OP_RAISE_CHILD_RLIMIT, { F_U32, F_U64 } },
     { OP_TEST_RESOLVE_WALK, { F_END } },
     { OP_TEST_FAIL, { F_U32 } },
 };

@@ -119,6 +119,15 @@ public class ConfigConformance : ConformanceBundle
             new JsonObject { ["type"] = "RLIMIT_NOFILE", ["soft"] = 123, ["hard"] = 456 })), Does.Match(@"Max open files\s+123\s+456"));
 
     [Test]
+    public void Config_Process_Rlimits_DuplicatedType_IsAnError()
+    {
+        Config("true", c => Process(c)["rlimits"] = new JsonArray(
+            new JsonObject { ["type"] = "RLIMIT_NOFILE", ["soft"] = 100, ["hard"] = 200 },
+            new JsonObject { ["type"] = "RLIMIT_NOFILE", ["soft"] = 300, ["hard"] = 400 }));
+        AssertRunRefused("duplimit", "RLIMIT_NOFILE");
+    }
+
+    [Test]
     public void Config_Process_NoNewPrivileges_IsSet()
     {
         Assert.That(Run("grep NoNewPrivs /proc/self/status"), Is.EqualTo("NoNewPrivs:\t1\n"));

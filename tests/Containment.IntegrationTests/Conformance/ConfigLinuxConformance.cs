@@ -188,4 +188,60 @@ public class ConfigLinuxConformance : ConformanceBundle
     [Test]
     public void ConfigLinux_Personality_Linux32_IsSet() =>
         Assert.That(Run("uname -m", c => Linux(c)["personality"] = new JsonObject { ["domain"] = "LINUX32" }), Is.EqualTo("i686\n"));
+
+    // --- MUSTs of config-linux.md that a runtime refuses
+
+    [Test]
+    public void ConfigLinux_Namespaces_DuplicatedType_IsAnError()
+    {
+        Config("true", c => Linux(c)["namespaces"]!.AsArray().Add(new JsonObject { ["type"] = "uts" }));
+        AssertRunRefused("dup", "uts");
+    }
+
+    [Test]
+    public void ConfigLinux_Namespaces_PathOfAnotherType_IsAnError()
+    {
+        Config("true", c =>
+        {
+            var namespaces = Linux(c)["namespaces"]!.AsArray();
+            foreach (var n in namespaces.Where(n => (string?)n!["type"] == "network").ToList())
+                namespaces.Remove(n);
+            namespaces.Add(new JsonObject { ["type"] = "network", ["path"] = "/proc/self/ns/uts" });
+        });
+        AssertRunRefused("wrongns", "/proc/self/ns/uts");
+    }
+
+    [Test]
+    public void ConfigLinux_RootfsPropagation_Slave_MakesTheRootASlaveOfTheHosts()
+    {
+        // A slave needs a shared master: the bundle's rootfs is made a shared mount of its own for the test.
+        var rootfs = Path.Combine(Cli.Bundle, "rootfs");
+        Assert.That(Host("mount", "--bind", rootfs, rootfs), Is.Zero);
+        try
+        {
+            Assert.That(Host("mount", "--make-shared", rootfs), Is.Zero);
+            var root = Run("awk '$5 == \"/\"' /proc/self/mountinfo", c => Linux(c)["rootfsPropagation"] = "slave");
+            Assert.That(root, Does.Contain(" master:").And.Not.Contain(" shared:"));
+        }
+        finally
+        {
+            Host("umount", "-l", rootfs);
+        }
+    }
+
+    private static int Host(string file, params string[] args)
+    {
+        using var p = System.Diagnostics.Process.Start(file, args);
+        p.WaitForExit();
+        return p.ExitCode;
+    }
+
+    [Test]
+    public void ConfigLinux_RootfsPropagation_Shared_MakesTheRootAPeer()
+    {
+        // The optional fields of the root's mountinfo line (mount point "/"): shared:N, or none (private).
+        var root = Run("awk '$5 == \"/\"' /proc/self/mountinfo", c => Linux(c)["rootfsPropagation"] = "shared");
+        Assert.That(root, Does.Contain(" shared:"));
+        Assert.That(Run("awk '$5 == \"/\"' /proc/self/mountinfo", c => Linux(c)["rootfsPropagation"] = "private"), Does.Not.Contain("shared:"));
+    }
 }

@@ -46,6 +46,15 @@ public abstract class ConformanceBundle
         return r.Stdout;
     }
 
+    /// <summary><c>containment run</c> of the bundle must fail, naming <paramref name="named"/>, and leave no container.</summary>
+    protected void AssertRunRefused(string id, string named)
+    {
+        var r = Cli.Run("run", "--bundle", Cli.Bundle, id);
+        Assert.That(r.ExitCode, Is.Not.Zero);
+        Assert.That(r.Stderr, Does.Contain(named));
+        Assert.That(Cli.Run("state", id).ExitCode, Is.Not.Zero, "nothing was created");
+    }
+
     /// <summary>Creates and starts a long-running container (<c>sleep</c>) and returns its init's host pid.</summary>
     protected int RunDetached(string id, Action<JsonObject>? change = null, string script = "exec sleep 60")
     {

@@ -44,17 +44,28 @@ public class HooksConformance : ConformanceBundle
         Assert.That(File.ReadAllText(log), Is.EqualTo("first from-config no-home\n"), "args after args[0]; env is the hook's whole environment");
     }
 
-    [Test]
-    [Ignore("Known gap: ContainerHook starts a hook with System.Diagnostics.Process, whose argv[0] is the path, not args[0] (runc passes args[0])")]
-    public void Hooks_Args0_IsTheHooksArgv0()
+    [TestCase("poststop")]
+    [TestCase("prestart")]
+    [TestCase("createContainer")]
+    [TestCase("startContainer")]
+    public void Hooks_Args0_IsTheHooksArgv0(string stage)
     {
-        var log = HostFile("hook-argv0");
-        Config("true", c => c["hooks"] = new JsonObject
+        // busybox runs the applet its argv[0] names: "sh" from args[0] runs the shell, while the path as argv[0] would not.
+        // A startContainer hook runs in the container's root: it writes to the container's /tmp, which the program prints;
+        // the others see the host's files (createContainer through the container's mounts, before pivot_root).
+        var inRoot = stage == "startContainer";
+        var log = inRoot ? "/tmp/hook-argv0" : HostFile("hook-argv0");
+        Config(inRoot ? $"cat {log}" : "true", c =>
         {
-            ["poststop"] = new JsonArray(new JsonObject { ["path"] = "/bin/sh", ["args"] = Strings("my-hook", "-c", $"echo $0 > {log}") }),
+            c["root"]!["readonly"] = false;
+            c["hooks"] = new JsonObject
+            {
+                [stage] = new JsonArray(new JsonObject { ["path"] = "/bin/busybox", ["args"] = Strings("sh", "-c", $"echo $0 > {log}") }),
+            };
         });
-        Assert.That(Cli.Run("run", "--bundle", Cli.Bundle, "h0").ExitCode, Is.Zero);
-        Assert.That(File.ReadAllText(log), Is.EqualTo("my-hook\n"));
+        var r = Cli.Run("run", "--bundle", Cli.Bundle, "h0");
+        Assert.That(r.ExitCode, Is.Zero, r.Stderr);
+        Assert.That(inRoot ? r.Stdout : File.ReadAllText(log), Is.EqualTo("sh\n"));
     }
 
     [Test]

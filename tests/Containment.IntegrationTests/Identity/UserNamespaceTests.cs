@@ -43,6 +43,29 @@ public class UserNamespaceTests
         Assert.That(owner, Is.EqualTo("100000:100000"));
     }
 
+    [Test]
+    public async Task A_hard_limit_above_the_callers_is_raised_from_outside_the_new_user_namespace()
+    {
+        // Inside a new user namespace a hard limit cannot be raised (the kernel wants CAP_SYS_RESOURCE in the host's);
+        // the monitor raises it from outside before the release, as runc does from its parent. Where the caller itself
+        // lacks CAP_SYS_RESOURCE (this machine's sandbox), that outside step is the one that fails, naming the limit.
+        var own = ulong.Parse(File.ReadLines("/proc/self/limits").Single(l => l.StartsWith("Max open files"))
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)[4]);
+        var target = own + 1;
+        Func<ContainerSpec, ContainerSpec> raised = s => Mapped(s).WithProcess(p => p.Rlimit(Containment.Identity.ResourceLimit.Nofile, 1024, target));
+        if (Containment.Identity.HostCredentials.HasEffective(Capability.SysResource))
+        {
+            var r = await Run.Shell("ulimit -Hn", raised);
+            Assert.That(r.Exit.ExitCode, Is.Zero, r.Stderr);
+            Assert.That(r.Stdout, Is.EqualTo($"{target}\n"));
+        }
+        else
+        {
+            var e = Assert.ThrowsAsync<ContainerStartException>(() => Run.Shell("ulimit -Hn", raised));
+            Assert.That(e!.Message, Does.Contain($"prlimit(RLIMIT_NOFILE=1024:{target}): EPERM").And.Contain("CAP_SYS_RESOURCE"));
+        }
+    }
+
     private static async Task<string> HostOwner(string path)
     {
         using var p = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("stat", ["-c", "%u:%g", path]) { RedirectStandardOutput = true })!;

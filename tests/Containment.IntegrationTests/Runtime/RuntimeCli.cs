@@ -8,9 +8,13 @@ namespace Containment.IntegrationTests.Runtime;
 public sealed class RuntimeCli : IDisposable
 {
     private readonly TestRootfs _rootfs;
+    private readonly string? _binary;
 
-    public RuntimeCli()
+    /// <param name="binary">The NativeAOT <c>containment</c> (<see cref="Clients.RuntimeBinary"/>), or null for the
+    /// built <c>Containment.Runtime.dll</c> run by <c>dotnet</c>.</param>
+    public RuntimeCli(string? binary = null)
     {
+        _binary = binary;
         Root = Directory.CreateTempSubdirectory("containment-test-state-").FullName;
         Bundle = Directory.CreateTempSubdirectory("containment-test-bundle-").FullName;
         _rootfs = TestRootfs.Create();
@@ -84,8 +88,13 @@ public sealed class RuntimeCli : IDisposable
         psi.ArgumentList.Add("sh");
         psi.ArgumentList.Add(OutputPath(name, "stdout"));
         psi.ArgumentList.Add(OutputPath(name, "stderr"));
-        psi.ArgumentList.Add("dotnet");
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Containment.Runtime.dll"));
+        if (_binary is not null)
+            psi.ArgumentList.Add(_binary);
+        else
+        {
+            psi.ArgumentList.Add("dotnet");
+            psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Containment.Runtime.dll"));
+        }
         psi.ArgumentList.Add("--root");
         psi.ArgumentList.Add(Root);
         foreach (var a in args)

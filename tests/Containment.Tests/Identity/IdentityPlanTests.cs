@@ -102,6 +102,17 @@ public class IdentityPlanTests
     }
 
     [Test]
+    public void In_a_new_user_namespace_the_monitor_raises_hard_limits_before_release_and_the_child_still_sets_them()
+    {
+        var steps = Steps(Mapped.WithProcess(p => p.Rlimit(ResourceLimit.Nofile, 1048576, 1048576)));
+        var raise = steps.IndexOf("prlimit(RLIMIT_NOFILE=1048576:1048576)");
+        Assert.That(raise, Is.GreaterThan(steps.FindIndex(s => s.StartsWith("clone3("))).And.LessThan(steps.IndexOf("send(release)")));
+        Assert.That(steps.IndexOf("setrlimit(RLIMIT_NOFILE=1048576:1048576)"), Is.GreaterThan(steps.IndexOf("recv(release)")));
+        Assert.That(Steps(Spec.WithProcess(p => p.Rlimit(ResourceLimit.Nofile, 10, 20))), Has.None.StartsWith("prlimit("),
+            "without a user namespace the child, still privileged, sets them itself");
+    }
+
+    [Test]
     public void Time_offsets_are_written_right_after_the_time_namespace_is_unshared()
     {
         var steps = Steps(Spec.WithTimeOffsets(TimeSpan.FromSeconds(5), TimeSpan.Zero));

@@ -77,11 +77,17 @@ internal sealed class CgroupV1Driver(IReadOnlyList<CgroupHierarchy> hierarchies,
     public IEnumerable<string> PathsOf(string containerId, string? cgroupsPath) =>
         Hierarchies.Select(h => h.MountPoint.TrimEnd('/') + "/" + CgroupPath.Resolve(cgroupsPath, containerId, h));
 
-    /// <summary>A new v1 cpuset starts with no CPUs and no nodes (joining it fails with ENOSPC): copy the parent's.</summary>
+    /// <summary>
+    /// A new v1 cpuset starts with no CPUs and no nodes (joining it fails with ENOSPC): copy the parent's, top down, into
+    /// every level of the path that has none, whoever made it (a manager may have made the pod's directories bare), as
+    /// runc does.
+    /// </summary>
     private static void InheritCpuset(CgroupNode node)
     {
-        foreach (var dir in node.Created)
+        var names = node.RelativePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        for (var depth = 1; depth <= names.Length; depth++)
         {
+            var dir = string.Join('/', names[..depth]);
             var slash = dir.LastIndexOf('/');
             using var parent = node.Root.TryOpenDirectory(slash < 0 ? "" : dir[..slash]);
             using var child = node.Root.TryOpenDirectory(dir);
