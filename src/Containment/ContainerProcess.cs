@@ -65,7 +65,7 @@ public sealed partial class ContainerProcess : IAsyncDisposable
     public int Pid { get; }
 
     /// <summary>Whether the container outlives its host.</summary>
-    public bool Detached { get; }
+    internal bool Detached { get; }
 
     /// <summary>The writable end of standard input when it is <see cref="Stdio.Pipe"/>, else null.</summary>
     public StreamWriter? StandardInput { get; }

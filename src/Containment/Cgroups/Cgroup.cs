@@ -36,7 +36,7 @@ public sealed class Cgroup : IDisposable
     /// <param name="logger">Where to log, or null.</param>
     /// <exception cref="ContainerSpecException">The path is invalid.</exception>
     /// <exception cref="CgroupException">The container has no cgroup directory in any hierarchy, or one could not be opened.</exception>
-    public static Cgroup Open(string containerId, string? cgroupsPath, ILogger? logger = null) =>
+    internal static Cgroup Open(string containerId, string? cgroupsPath, ILogger? logger = null) =>
         Open(containerId, cgroupsPath, CgroupDriverKind.Cgroupfs, logger);
 
     /// <summary>
@@ -51,7 +51,7 @@ public sealed class Cgroup : IDisposable
     /// <param name="logger">Where to log, or null.</param>
     /// <exception cref="ContainerSpecException">The path is invalid.</exception>
     /// <exception cref="CgroupException">The container has no cgroup (or systemd no such unit), or it could not be opened.</exception>
-    public static Cgroup Open(string containerId, string? cgroupsPath, CgroupDriverKind driver, ILogger? logger = null)
+    internal static Cgroup Open(string containerId, string? cgroupsPath, CgroupDriverKind driver, ILogger? logger = null)
     {
         var manager = CgroupManager.Detect(logger);
         if (driver != CgroupDriverKind.Cgroupfs)
@@ -149,7 +149,7 @@ public sealed class Cgroup : IDisposable
     /// Kills what is left and removes the cgroup's directories (with any sub-cgroups made inside them). Idempotent.
     /// A parent that existed before the container (or, for an opened cgroup, any parent) is left in place.
     /// </summary>
-    public void Destroy() => handle.Destroy();
+    internal void Destroy() => handle.Destroy();
 
     /// <summary>
     /// Closes the file descriptors of a cgroup obtained from <see cref="Open(string, string?, ILogger?)"/>, without removing anything. For a
