@@ -139,20 +139,26 @@ public sealed partial class ContainerProcess : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(grace, TimeSpan.Zero);
         if (Detached)
             throw new InvalidOperationException("A detached container's exit is not collected by its host.");
-        if (!HasExited && grace > TimeSpan.Zero)
+        if (HasExited)
+            return await _exit.Task.ConfigureAwait(false);
+        if (grace > TimeSpan.Zero)
         {
             _killedByHost = true; // a SIGTERM that kills it is the host's doing too
             SendSignal(Containment.Signal.Term);
             try
             {
-                return await _exit.Task.WaitAsync(grace, cancellationToken).ConfigureAwait(false);
+                var exit = await _exit.Task.WaitAsync(grace, cancellationToken).ConfigureAwait(false);
+                _logger.LogInformation(LogEvents.Stopped, "Container {Id} (pid {Pid}) stopped by its host: SIGTERM, {Exit} within the grace period of {Grace}", Id, Pid, exit, grace);
+                return exit;
             }
             catch (TimeoutException)
             {
             }
         }
         Kill();
-        return await _exit.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var killed = await _exit.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        _logger.LogInformation(LogEvents.Stopped, "Container {Id} (pid {Pid}) stopped by its host: SIGKILL after a grace period of {Grace}, {Exit}", Id, Pid, grace, killed);
+        return killed;
     }
 
     /// <summary>
