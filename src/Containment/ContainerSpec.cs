@@ -66,6 +66,7 @@ public sealed partial record ContainerSpec
     /// A process that joins a running container (the OCI <c>exec</c>): every namespace of <paramref name="pid"/>
     /// that differs from the host's, its root, and its cgroup. Nothing is mounted.
     /// </summary>
+    /// <exception cref="ContainmentException">Process <paramref name="pid"/> does not exist or its namespaces cannot be read.</exception>
     public static ContainerSpec JoinRunning(int pid)
     {
         var namespaces = NamespaceSet.Host;

@@ -101,6 +101,7 @@ public sealed class Cgroup : IDisposable
     }
 
     /// <summary>Reads the cgroup's statistics now.</summary>
+    /// <exception cref="CgroupException">A statistics file could not be read.</exception>
     public CgroupStats GetStats()
     {
         var stats = new CgroupStatsBuilder();
@@ -109,6 +110,11 @@ public sealed class Cgroup : IDisposable
     }
 
     /// <summary>Reads the statistics now and then every <paramref name="interval"/> until cancelled.</summary>
+    /// <param name="interval">The time between two snapshots.</param>
+    /// <param name="cancellationToken">Ends the sequence.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="interval"/> is zero or negative.</exception>
+    /// <exception cref="CgroupException">A statistics file could not be read.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public async IAsyncEnumerable<CgroupStats> WatchStatsAsync(TimeSpan interval, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
@@ -121,6 +127,8 @@ public sealed class Cgroup : IDisposable
     /// An event each time the cgroup runs out of memory (v1: <c>memory.oom_control</c> through an eventfd; v2:
     /// <c>memory.events</c> through inotify), until cancelled or the cgroup is removed.
     /// </summary>
+    /// <exception cref="CgroupException">The cgroup has no memory controller to watch.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public async IAsyncEnumerable<CgroupOomEvent> WatchOomAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var sources = handle.Parts.Select(p => p.WatchOom(cancellationToken)).OfType<IAsyncEnumerable<CgroupOomEvent>>().ToList();

@@ -42,20 +42,20 @@ public sealed record CpuStats(TimeSpan Usage, TimeSpan? User, TimeSpan? System, 
 
 /// <summary>Process count.</summary>
 /// <param name="Current">Processes and threads now.</param>
-/// <param name="Limit">The limit, or null for none.</param>
+/// <param name="Limit">The most processes and threads, or null for none.</param>
 public sealed record PidsStats(long Current, long? Limit);
 
 /// <summary>Block I/O totals over every device.</summary>
 /// <param name="ReadBytes">Bytes read.</param>
 /// <param name="WriteBytes">Bytes written.</param>
-/// <param name="ReadOps">Read operations.</param>
-/// <param name="WriteOps">Write operations.</param>
+/// <param name="ReadOps">Read operations (a count).</param>
+/// <param name="WriteOps">Write operations (a count).</param>
 public sealed record IoStats(long ReadBytes, long WriteBytes, long ReadOps, long WriteOps);
 
 /// <summary>Huge page use of one page size.</summary>
 /// <param name="PageSize">The page size (<c>2MB</c>).</param>
 /// <param name="Usage">Bytes in use.</param>
-/// <param name="Limit">The limit, or null for none.</param>
+/// <param name="Limit">The limit in bytes, or null for none.</param>
 /// <param name="FailCount">Allocations refused by the limit.</param>
 public sealed record HugetlbStats(string PageSize, long Usage, long? Limit, long FailCount);
 

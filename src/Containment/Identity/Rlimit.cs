@@ -4,8 +4,8 @@ namespace Containment.Identity;
 
 /// <summary>A resource limit set before the container's program starts. <see cref="Unlimited"/> is <c>RLIM_INFINITY</c>.</summary>
 /// <param name="Resource">The resource.</param>
-/// <param name="Soft">The limit the kernel enforces.</param>
-/// <param name="Hard">The ceiling of the soft limit. Raising it above the current hard limit needs <c>CAP_SYS_RESOURCE</c>.</param>
+/// <param name="Soft">The limit the kernel enforces, in the resource's unit (bytes, seconds of CPU, a count: see setrlimit(2)), or <see cref="Unlimited"/>.</param>
+/// <param name="Hard">The ceiling of the soft limit, in the same unit. Raising it above the current hard limit needs <c>CAP_SYS_RESOURCE</c>.</param>
 public sealed record Rlimit(ResourceLimit Resource, ulong Soft, ulong Hard)
 {
     /// <summary><c>RLIM_INFINITY</c>.</summary>
