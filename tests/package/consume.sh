@@ -31,8 +31,9 @@ field() { sed -n "s|.*<$1>\(.*\)</$1>.*|\1|p" <<<"$nuspec" | head -n 1; }
 [ "$(field description | wc -c)" -gt 200 ] || fail "the description is not a full one: $(field description)"
 [ "$(field tags)" != "" ] || fail "no <tags>"
 grep -Eq '<repository type="git"[^>]* commit="[0-9a-f]{40}"' <<<"$nuspec" || fail "no repository commit (SourceLink)"
-if git -C "$top" remote get-url origin >/dev/null 2>&1; then
-  grep -q '<repository type="git" url="' <<<"$nuspec" || fail "the repository has an origin remote, the package no repository url"
+# A hosted origin (not a clone of a local path, as CI's clean clone is) becomes the repository and project URL.
+if git -C "$top" remote get-url origin 2>/dev/null | grep -Eq '^(https?|ssh|git)://|^[^/]+@[^/:]+:'; then
+  grep -q '<repository type="git" url="' <<<"$nuspec" || fail "the repository has a hosted origin, the package no repository url"
   [ "$(field projectUrl)" != "" ] || fail "no <projectUrl>"
 fi
 readme=$(unzip -p "$nupkg" README.md) || fail "no README.md in the package"
