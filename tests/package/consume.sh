@@ -87,7 +87,8 @@ return exit.ExitCode ?? 1;
 CS
 # A package cache of its own, so the package is restored from the feed, never from an earlier run; packages the
 # machine already has (the ILCompiler, the logging abstractions) are read from its cache, not downloaded again.
-export NUGET_FALLBACK_PACKAGES="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
+machine_cache="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
+[ -d "$machine_cache" ] && export NUGET_FALLBACK_PACKAGES="$machine_cache"
 export NUGET_PACKAGES="$work/packages"
 if [ "$mode" = aot ]; then
   log="$work/publish.log"
