@@ -28,7 +28,7 @@ public sealed record Rlimit(ResourceLimit Resource, ulong Soft, ulong Hard)
 
     /// <summary>Parses <c>(name, soft, hard)</c> triples, e.g. from an OCI config or a command line.</summary>
     /// <exception cref="ContainerSpecException">Some names are not resource limits; each is listed.</exception>
-    public static IReadOnlyList<Rlimit> Parse(IEnumerable<(string Name, ulong Soft, ulong Hard)> limits, string field = "process.rlimits")
+    internal static IReadOnlyList<Rlimit> Parse(IEnumerable<(string Name, ulong Soft, ulong Hard)> limits, string field = "process.rlimits")
     {
         var result = new List<Rlimit>();
         var errors = new List<SpecError>();
