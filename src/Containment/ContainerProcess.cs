@@ -52,7 +52,7 @@ public sealed partial class ContainerProcess : IAsyncDisposable
 
     private readonly long _oomKillsAtStart;
 
-    /// <summary>The container's id.</summary>
+    /// <summary>The container's id (<see cref="ContainerStartOptions.Id"/>, or the random one it was given): names its cgroup and appears in logs.</summary>
     public string Id { get; }
 
     /// <summary>The spec the container was started from (what <see cref="ExecAsync"/> takes its defaults from).</summary>

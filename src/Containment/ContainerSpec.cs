@@ -82,13 +82,13 @@ public sealed partial record ContainerSpec
         return new ContainerSpec(new RootfsSpec.Joined(pid)) { Namespaces = namespaces };
     }
 
-    /// <summary>Sets the namespaces.</summary>
+    /// <summary>Sets the namespaces: which are new, joined or shared with the host (default <see cref="NamespaceSet.Isolated"/>).</summary>
     public ContainerSpec WithNamespaces(NamespaceSet namespaces) => this with { Namespaces = namespaces };
 
     /// <summary>Changes the namespaces, starting from the current set.</summary>
     public ContainerSpec WithNamespaces(Func<NamespaceSet, NamespaceSet> change) => this with { Namespaces = change(Namespaces) };
 
-    /// <summary>Sets the hostname.</summary>
+    /// <summary>Sets the hostname seen inside the container: 1 to 64 characters, and a new UTS namespace (both checked when the spec is validated).</summary>
     public ContainerSpec WithHostname(string hostname) => this with { Hostname = hostname };
 
     /// <summary>Sets the NIS domain name.</summary>

@@ -32,12 +32,12 @@ public sealed record CgroupStats
 public sealed record MemoryStats(long Usage, long? Peak, long? Limit, long FailCount, long? OomEvents, long OomKills);
 
 /// <summary>CPU time and throttling.</summary>
-/// <param name="Usage">Total CPU time.</param>
+/// <param name="Usage">CPU time of every process in the cgroup since it was created (user and system).</param>
 /// <param name="User">User-mode CPU time, when reported.</param>
 /// <param name="System">Kernel-mode CPU time, when reported.</param>
 /// <param name="Periods">Enforcement periods that have elapsed (<c>nr_periods</c>).</param>
 /// <param name="ThrottledPeriods">Periods in which the cgroup was throttled (<c>nr_throttled</c>).</param>
-/// <param name="Throttled">Total time throttled.</param>
+/// <param name="Throttled">How long its processes were held back by the CPU quota, in total.</param>
 public sealed record CpuStats(TimeSpan Usage, TimeSpan? User, TimeSpan? System, long Periods, long ThrottledPeriods, TimeSpan Throttled);
 
 /// <summary>Process count.</summary>
@@ -60,6 +60,6 @@ public sealed record IoStats(long ReadBytes, long WriteBytes, long ReadOps, long
 public sealed record HugetlbStats(string PageSize, long Usage, long? Limit, long FailCount);
 
 /// <summary>The cgroup ran out of memory.</summary>
-/// <param name="Timestamp">When it was noticed.</param>
+/// <param name="Timestamp">When the library noticed the event (not when the kernel counted it).</param>
 /// <param name="OomKills">The cgroup's OOM-kill count after the event.</param>
 public sealed record CgroupOomEvent(DateTimeOffset Timestamp, long OomKills);
