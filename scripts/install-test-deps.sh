@@ -14,6 +14,7 @@ missing() {
   command -v newuidmap >/dev/null 2>&1 || pkgs+=(uidmap)         # rootless tests: subordinate id ranges
   command -v python3 >/dev/null 2>&1 || pkgs+=(python3)          # capability tests open raw sockets with it
   command -v unzip >/dev/null 2>&1 || pkgs+=(unzip)              # tests/package/consume.sh lists the .nupkg
+  [ -f /usr/include/zlib.h ] || pkgs+=(zlib1g-dev)                # tests/package/consume.sh aot: NativeAOT links with -lz
   command -v clang-14 >/dev/null 2>&1 && dpkg -s libclang-rt-14-dev >/dev/null 2>&1 || pkgs+=(clang-14 libclang-rt-14-dev)  # tests/fuzz: libFuzzer
   command -v podman >/dev/null 2>&1 || pkgs+=(podman)            # Clients/PodmanTests: podman --runtime containment
   command -v containerd >/dev/null 2>&1 || pkgs+=(containerd)    # Clients/ContainerdTests, Containment.CriTests: containerd and ctr

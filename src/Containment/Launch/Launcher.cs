@@ -101,7 +101,7 @@ internal static class Launcher
             }
             // A cgroup made for this container counts from 0; one at a given path may have a past.
             var oomKillsAtStart = cgroup is not null && spec.CgroupsPath is not null ? new Cgroup(cgroup).GetStats().Memory?.OomKills ?? 0 : 0;
-            streams = LaunchStreams.Open(spec.Process, inputs, options.UnreadOutputLimit);
+            streams = LaunchStreams.Open(spec.Process, inputs, options.UnreadOutputLimit, logger, id);
             var plan = PlanCompiler.Compile(spec, inputs);
             if (channel is null)
                 channel = ExecutorChannel.Start(plan.Encode(), plan.Fds);
@@ -224,7 +224,7 @@ internal static class Launcher
         }
         catch (ContainmentException e)
         {
-            logger.LogWarning(e, "Could not remove cgroup {Paths}", string.Join(", ", cgroup.Paths));
+            logger.LogWarning(LogEvents.CleanupFailed, e, "Could not remove cgroup {Paths}", string.Join(", ", cgroup.Paths));
         }
         finally
         {
