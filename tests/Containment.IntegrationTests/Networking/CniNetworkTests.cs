@@ -1,0 +1,190 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Containment.IntegrationTests.Support;
+using Containment.Networking;
+
+namespace Containment.IntegrationTests.Networking;
+
+/// <summary>
+/// Containers on CNI networks, with the real plugins of /usr/lib/cni. Every test makes its own network namespace to play
+/// the host (<see cref="TestHostNetwork"/>): no interface, route or rule is ever made in the machine's own.
+/// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public class CniNetworkTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    private static ContainerSpec Shell(CniNetwork network, string script) =>
+        ContainerSpec.HostReadOnly().WithNetwork(network).WithProcess(p => p.Args("/bin/sh", "-c", script));
+
+    [Test]
+    public async Task A_container_on_a_bridge_reaches_a_tcp_server_in_the_hosts_namespace()
+    {
+        using var host = TestHostNetwork.Create();
+        using var listener = host.Listen(7000);
+        using var cts = new CancellationTokenSource(Timeout);
+
+        await using var c = await ContainerProcess.StartAsync(Shell(host.Bridge(), $"echo hello from the container | busybox nc {TestHostNetwork.Gateway} 7000"), cts.Token);
+        string? text;
+        IPEndPoint peer;
+        using (var client = await listener.AcceptTcpClientAsync(cts.Token))
+        {
+            text = await new StreamReader(client.GetStream()).ReadLineAsync(cts.Token);
+            peer = (IPEndPoint)client.Client.RemoteEndPoint!;
+        }
+
+        Assert.That(text, Is.EqualTo("hello from the container"));
+        var address = c.Network!.Result.Addresses.Single();
+        Assert.That(address.ToString(), Does.StartWith("10.231.0."));
+        Assert.That(peer.Address, Is.EqualTo(address), "the connection comes from the container's address");
+        Assert.That((await c.WaitForExitAsync(cts.Token)).ExitCode, Is.EqualTo(0));
+    }
+
+    [Test]
+    public async Task A_server_in_the_container_is_reached_through_a_published_port()
+    {
+        using var host = TestHostNetwork.Create();
+        using var cts = new CancellationTokenSource(Timeout);
+        var network = host.Bridge().WithPortMapping(8080, 80);
+
+        await using var c = await ContainerProcess.StartAsync(Shell(network, "while true; do echo served | busybox nc -l -p 80; done"), cts.Token);
+        var reply = await ReadFromAsync(host, new IPEndPoint(TestHostNetwork.Gateway, 8080), cts.Token);
+
+        Assert.That(reply, Is.EqualTo("served\n"));
+        Assert.That(host.Rules(), Does.Contain("--dport 8080").And.Contain($"{c.Network!.Result.Addresses.Single()}:80"));
+    }
+
+    [Test]
+    public async Task Two_containers_on_one_bridge_reach_each_other()
+    {
+        using var host = TestHostNetwork.Create();
+        using var cts = new CancellationTokenSource(Timeout);
+        var network = host.Bridge();
+
+        await using var server = await ContainerProcess.StartAsync(Shell(network, "echo pong | busybox nc -l -p 90"), cts.Token);
+        var address = server.Network!.Result.Addresses.Single();
+        await using var client = await ContainerProcess.StartAsync(
+            Shell(network, $"for i in $(seq 100); do busybox nc {address} 90 && exit 0; sleep 0.1; done; exit 1"), cts.Token);
+        var output = await client.StandardOutput!.ReadToEndAsync(cts.Token);
+
+        Assert.That(output, Is.EqualTo("pong\n"));
+        await server.Network.CheckAsync(cts.Token);
+        Assert.That(client.Network!.Result.Addresses.Single(), Is.Not.EqualTo(address));
+    }
+
+    [Test]
+    public async Task Del_on_dispose_leaves_no_veth_no_lease_and_no_rule()
+    {
+        using var host = TestHostNetwork.Create();
+        using var cts = new CancellationTokenSource(Timeout);
+        var c = await ContainerProcess.StartAsync(Shell(host.Bridge().WithPortMapping(8081, 81), "sleep 60"), cts.Token);
+        Assert.That(host.Links().Count(l => l.StartsWith("veth", StringComparison.Ordinal)), Is.EqualTo(1));
+        Assert.That(host.Leases(), Has.Length.EqualTo(1));
+        Assert.That(host.Rules(), Does.Contain("CNI-DN-"));
+
+        await c.DisposeAsync();
+
+        Assert.That(host.Links().Where(l => l.StartsWith("veth", StringComparison.Ordinal)), Is.Empty);
+        Assert.That(host.Leases(), Is.Empty);
+        Assert.That(host.Rules(), Does.Not.Contain("CNI-DN-").And.Not.Contain("8081"));
+        Assert.ThrowsAsync<ObjectDisposedException>(() => c.Network!.CheckAsync());
+    }
+
+    [Test]
+    public async Task Add_failing_half_way_leaves_nothing_and_names_the_plugins_error()
+    {
+        using var host = TestHostNetwork.Create();
+        var plugins = Directory.CreateTempSubdirectory("containment-cni-plugins-").FullName;
+        try
+        {
+            // A plugin after bridge that fails ADD with a CNI error (and succeeds DEL, as the spec asks of every plugin).
+            File.WriteAllText(Path.Combine(plugins, "failing"), """
+                #!/bin/sh
+                cat >/dev/null
+                [ "$CNI_COMMAND" = DEL ] && exit 0
+                echo '{"cniVersion":"1.0.0","code":7,"msg":"refused on purpose","details":"test"}'
+                exit 1
+                """);
+            File.SetUnixFileMode(Path.Combine(plugins, "failing"), (UnixFileMode)0b111_101_101);
+            var bridge = host.Bridge();
+            var conflist = $$"""{"cniVersion":"1.0.0","name":"testnet","plugins":[{{bridge.Plugins[0]}},{"type":"failing"}]}""";
+            var network = CniNetwork.FromJson(conflist).WithPluginDirectories(plugins, "/usr/lib/cni").WithPluginNetworkNamespace(host.Path);
+            var children = HostSnapshot.ChildPids();
+
+            var e = Assert.ThrowsAsync<CniException>(() => ContainerProcess.StartAsync(Shell(network, "sleep 60")));
+
+            Assert.That((e!.Plugin, e.Command, e.Code, e.CniMessage), Is.EqualTo(("failing", "ADD", 7u, "refused on purpose")));
+            Assert.That(host.Links().Where(l => l.StartsWith("veth", StringComparison.Ordinal)), Is.Empty);
+            Assert.That(host.Leases(), Is.Empty);
+            Assert.That(HostSnapshot.ChildPids(), Is.EqualTo(children));
+        }
+        finally
+        {
+            Directory.Delete(plugins, recursive: true);
+        }
+    }
+
+    [Test]
+    public async Task Containers_started_concurrently_on_one_bridge_get_distinct_addresses()
+    {
+        const int count = 50;
+        using var host = TestHostNetwork.Create();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var network = host.Bridge();
+        var containers = await Task.WhenAll(Enumerable.Range(0, count).Select(_ => ContainerProcess.StartAsync(Shell(network, "sleep 120"), cts.Token)));
+        try
+        {
+            var addresses = containers.Select(c => c.Network!.Result.Addresses.Single()).ToList();
+            Assert.That(addresses.Distinct().Count(), Is.EqualTo(count));
+            Assert.That(host.Leases(), Has.Length.EqualTo(count));
+        }
+        finally
+        {
+            await Task.WhenAll(containers.Select(c => c.DisposeAsync().AsTask()));
+        }
+        Assert.That(host.Leases(), Is.Empty);
+        Assert.That(host.Links().Where(l => l.StartsWith("veth", StringComparison.Ordinal)), Is.Empty);
+    }
+
+    [Test]
+    public async Task Lease_gc_collects_the_leases_of_gone_containers_and_keeps_live_ones()
+    {
+        using var host = TestHostNetwork.Create();
+        using var cts = new CancellationTokenSource(Timeout);
+        var network = host.Bridge();
+        await using var live = await ContainerProcess.StartAsync(Shell(network, "sleep 60"), cts.Token);
+        // A host that died before DEL: the plugins ran ADD, nobody runs DEL, the namespace is gone.
+        var dead = TestHostNetwork.Create();
+        await CniRunner.AddAsync(network, "dead-container", dead.Path, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, cts.Token);
+        dead.Dispose();
+        Assert.That(host.Leases(), Has.Length.EqualTo(2));
+
+        var collected = await CniLeases.CollectAsync(network, id => id == live.Id, cancellationToken: cts.Token);
+
+        Assert.That(collected, Is.EqualTo(new[] { "dead-container" }));
+        Assert.That(host.Leases(), Has.Length.EqualTo(1));
+        Assert.That(CniLeases.List(network).Single().ContainerId, Is.EqualTo(live.Id));
+    }
+
+    private static async Task<string> ReadFromAsync(TestHostNetwork host, IPEndPoint endpoint, CancellationToken cancellationToken)
+    {
+        // The server may not listen yet: a refused connection is retried until the test's timeout.
+        while (true)
+        {
+            using var socket = host.Socket();
+            try
+            {
+                await socket.ConnectAsync(endpoint, cancellationToken);
+                var buffer = new byte[256];
+                var n = await socket.ReceiveAsync(buffer, cancellationToken);
+                if (n > 0)
+                    return Encoding.ASCII.GetString(buffer, 0, n);
+            }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionRefused or SocketError.ConnectionReset)
+            {
+            }
+            await Task.Delay(50, cancellationToken);
+        }
+    }
+}
