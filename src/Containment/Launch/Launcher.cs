@@ -64,8 +64,11 @@ internal static class Launcher
         SeccompSupervisor? supervisor = null;
         Networking.CniAttachment? network = null;
         var registration = LiveContainers.Register(id);
+        Networking.NetworkFiles? networkFiles = null;
         try
         {
+            if (joinsNetwork)
+                (spec, networkFiles) = Networking.NetworkFiles.Prepare(spec, id);
             OpenJoinedNamespaces(spec.Namespaces, inputs);
             if (options.StartFifo is not null)
                 OpenStartFifo(options.StartFifo, inputs);
@@ -156,7 +159,7 @@ internal static class Launcher
                 if (message.Kind == MessageKind.Sync && message.Value == unchecked((int)PlanCompiler.SyncBeforePivot) && inputs.SyncBeforePivot)
                 {
                     if (joinsNetwork)
-                        network = await Networking.CniAttachment.AttachAsync(spec.Network!, id, pid, options.LoggerFor("Network"), cancellationToken).ConfigureAwait(false);
+                        network = await Networking.CniAttachment.AttachAsync(spec, id, pid, networkFiles, options.LoggerFor("Network"), cancellationToken).ConfigureAwait(false);
                     if (options.BeforePivotRoot is { } beforePivot)
                         await beforePivot(pid, cancellationToken).ConfigureAwait(false);
                     channel.Continue();
@@ -195,6 +198,7 @@ internal static class Launcher
             DestroyCgroup(cgroup, logger);
             if (network is not null)
                 await network.DetachAsync().ConfigureAwait(false);
+            networkFiles?.Delete();
             throw;
         }
     }

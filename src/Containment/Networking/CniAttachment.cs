@@ -17,10 +17,12 @@ public sealed class CniAttachment
     private readonly SafeFileHandle _netns;
     private readonly JsonNode _raw;
     private readonly ILogger _logger;
+    private readonly NetworkFiles? _files;
     private int _deleted;
 
-    private CniAttachment(CniNetwork network, string containerId, SafeFileHandle netns, CniResult result, JsonNode raw, ILogger logger)
+    private CniAttachment(CniNetwork network, string containerId, SafeFileHandle netns, CniResult result, JsonNode raw, NetworkFiles? files, ILogger logger)
     {
+        _files = files;
         Network = network;
         ContainerId = containerId;
         _netns = netns;
@@ -49,9 +51,14 @@ public sealed class CniAttachment
         return CniRunner.CheckAsync(Network, ContainerId, NetnsPath, _raw, cancellationToken);
     }
 
-    /// <summary>Runs ADD for the namespace of <paramref name="pid"/> (a container that has not exec'd yet).</summary>
-    internal static async Task<CniAttachment> AttachAsync(CniNetwork network, string containerId, int pid, ILogger logger, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs ADD of the spec's network for the namespace of <paramref name="pid"/> (a container that has not exec'd yet),
+    /// then writes the container's <paramref name="files"/>.
+    /// </summary>
+    internal static async Task<CniAttachment> AttachAsync(ContainerSpec spec, string containerId, int pid, NetworkFiles? files, ILogger logger,
+        CancellationToken cancellationToken)
     {
+        var network = spec.Network!;
         var fd = Libc.Open($"/proc/{pid}/ns/net", Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
         if (fd < 0)
             throw new ContainmentException($"open(/proc/{pid}/ns/net): {Errno.Name(Marshal.GetLastPInvokeError())}");
@@ -60,12 +67,22 @@ public sealed class CniAttachment
         {
             var path = $"/proc/{Environment.ProcessId}/fd/{fd}";
             var (result, raw) = await CniRunner.AddAsync(network, containerId, path, logger, cancellationToken).ConfigureAwait(false);
+            var attachment = new CniAttachment(network, containerId, netns, result, raw, files, logger);
+            try
+            {
+                files?.Write(spec, result);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                await attachment.DetachAsync().ConfigureAwait(false);
+                throw new ContainmentException($"could not write the network files of container {containerId}: {e.Message}", e);
+            }
             logger.LogInformation("Container {Id} joined network {Network}: {Addresses}", containerId, network.Name, string.Join(", ", result.Ips));
-            return new CniAttachment(network, containerId, netns, result, raw, logger);
+            return attachment;
         }
         catch
         {
-            netns.Dispose();
+            netns.Dispose(); // once DEL ran, or never attached
             throw;
         }
     }
@@ -82,6 +99,7 @@ public sealed class CniAttachment
         finally
         {
             _netns.Dispose();
+            _files?.Delete();
         }
     }
 }

@@ -167,6 +167,24 @@ public class CniNetworkTests
         Assert.That(CniLeases.List(network).Single().ContainerId, Is.EqualTo(live.Id));
     }
 
+    [Test]
+    public async Task The_containers_etc_hosts_and_hostname_follow_its_address_and_go_with_it()
+    {
+        using var host = TestHostNetwork.Create();
+        using var cts = new CancellationTokenSource(Timeout);
+        var spec = Shell(host.Bridge(), "cat /etc/hostname /etc/hosts; grep -c nameserver /etc/resolv.conf; echo x > /etc/hosts || echo read-only")
+            .WithHostname("web");
+
+        var c = await ContainerProcess.StartAsync(spec, cts.Token);
+        var output = await c.StandardOutput!.ReadToEndAsync(cts.Token);
+        var files = $"/run/containment/network/{c.Id}";
+        Assert.That(Directory.Exists(files));
+        await c.DisposeAsync();
+
+        Assert.That(output, Does.StartWith("web\n").And.Contain($"{c.Network!.Result.Addresses.Single()}\tweb\n").And.EndWith("read-only\n"));
+        Assert.That(Directory.Exists(files), Is.False);
+    }
+
     private static async Task<string> ReadFromAsync(TestHostNetwork host, IPEndPoint endpoint, CancellationToken cancellationToken)
     {
         // The server may not listen yet: a refused connection is retried until the test's timeout.
