@@ -117,12 +117,27 @@ public class CniNetworkTests
             Assert.That((e!.Plugin, e.Command, e.Code, e.CniMessage), Is.EqualTo(("failing", "ADD", 7u, "refused on purpose")));
             Assert.That(host.Links().Where(l => l.StartsWith("veth", StringComparison.Ordinal)), Is.Empty);
             Assert.That(host.Leases(), Is.Empty);
-            Assert.That(HostSnapshot.ChildPids(), Is.EqualTo(children));
+            // The executor of the failed start is reaped in the background: wait for it, then nothing of the start is left.
+            Assert.That(HostSnapshot.ChildPids, Is.EqualTo(children).After(10_000, 50));
         }
         finally
         {
             Directory.Delete(plugins, recursive: true);
         }
+    }
+
+    [Test]
+    public void A_start_failing_after_add_runs_del()
+    {
+        using var host = TestHostNetwork.Create();
+        var options = new ContainerStartOptions { BeforePivotRoot = (_, _) => throw new InvalidOperationException("the caller's hook failed") };
+
+        var e = Assert.ThrowsAsync<InvalidOperationException>(() => ContainerProcess.StartAsync(Shell(host.Bridge().WithPortMapping(8083, 83), "sleep 60"), options));
+
+        Assert.That(e!.Message, Is.EqualTo("the caller's hook failed"));
+        Assert.That(host.Links().Where(l => l.StartsWith("veth", StringComparison.Ordinal)), Is.Empty);
+        Assert.That(host.Leases(), Is.Empty);
+        Assert.That(host.Rules(), Does.Not.Contain("CNI-DN-"));
     }
 
     [Test]
