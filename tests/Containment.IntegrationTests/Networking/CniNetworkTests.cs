@@ -49,7 +49,7 @@ public class CniNetworkTests
         var network = host.Bridge().WithPortMapping(8080, 80);
 
         await using var c = await ContainerProcess.StartAsync(Shell(network, "while true; do echo served | busybox nc -l -p 80; done"), cts.Token);
-        var reply = await ReadFromAsync(host, new IPEndPoint(TestHostNetwork.Gateway, 8080), cts.Token);
+        var reply = await host.ReadFromAsync(new IPEndPoint(TestHostNetwork.Gateway, 8080), cts.Token);
 
         Assert.That(reply, Is.EqualTo("served\n"));
         Assert.That(host.Rules(), Does.Contain("--dport 8080").And.Contain($"{c.Network!.Result.Addresses.Single()}:80"));
@@ -79,13 +79,13 @@ public class CniNetworkTests
         using var host = TestHostNetwork.Create();
         using var cts = new CancellationTokenSource(Timeout);
         var c = await ContainerProcess.StartAsync(Shell(host.Bridge().WithPortMapping(8081, 81), "sleep 60"), cts.Token);
-        Assert.That(host.Links().Count(l => l.StartsWith("veth", StringComparison.Ordinal)), Is.EqualTo(1));
+        Assert.That(host.Veths().Length, Is.EqualTo(1));
         Assert.That(host.Leases(), Has.Length.EqualTo(1));
         Assert.That(host.Rules(), Does.Contain("CNI-DN-"));
 
         await c.DisposeAsync();
 
-        Assert.That(host.Links().Where(l => l.StartsWith("veth", StringComparison.Ordinal)), Is.Empty);
+        Assert.That(host.Veths(), Is.Empty);
         Assert.That(host.Leases(), Is.Empty);
         Assert.That(host.Rules(), Does.Not.Contain("CNI-DN-").And.Not.Contain("8081"));
         Assert.ThrowsAsync<ObjectDisposedException>(() => c.Network!.CheckAsync());
@@ -115,7 +115,7 @@ public class CniNetworkTests
             var e = Assert.ThrowsAsync<CniException>(() => ContainerProcess.StartAsync(Shell(network, "sleep 60")));
 
             Assert.That((e!.Plugin, e.Command, e.Code, e.CniMessage), Is.EqualTo(("failing", "ADD", 7u, "refused on purpose")));
-            Assert.That(host.Links().Where(l => l.StartsWith("veth", StringComparison.Ordinal)), Is.Empty);
+            Assert.That(host.Veths(), Is.Empty);
             Assert.That(host.Leases(), Is.Empty);
             // The executor of the failed start is reaped in the background: wait for it, then nothing of the start is left.
             Assert.That(HostSnapshot.ChildPids, Is.EqualTo(children).After(10_000, 50));
@@ -127,6 +127,22 @@ public class CniNetworkTests
     }
 
     [Test]
+    public async Task A_process_execd_into_the_container_is_on_its_network_and_does_not_join_it_again()
+    {
+        using var host = TestHostNetwork.Create();
+        using var cts = new CancellationTokenSource(Timeout);
+        await using var c = await ContainerProcess.StartAsync(Shell(host.Bridge(), "sleep 60"), cts.Token);
+
+        await using var exec = await c.ExecAsync(p => p.Args("/bin/sh", "-c", "cat /proc/net/fib_trie"), cancellationToken: cts.Token);
+        var routes = await exec.StandardOutput!.ReadToEndAsync(cts.Token);
+        await exec.WaitForExitAsync(cts.Token);
+
+        Assert.That(routes, Does.Contain(c.Network!.Result.Addresses.Single().ToString()));
+        Assert.That(exec.Network, Is.Null);
+        Assert.That(host.Leases(), Has.Length.EqualTo(1));
+    }
+
+    [Test]
     public void A_start_failing_after_add_runs_del()
     {
         using var host = TestHostNetwork.Create();
@@ -135,7 +151,7 @@ public class CniNetworkTests
         var e = Assert.ThrowsAsync<InvalidOperationException>(() => ContainerProcess.StartAsync(Shell(host.Bridge().WithPortMapping(8083, 83), "sleep 60"), options));
 
         Assert.That(e!.Message, Is.EqualTo("the caller's hook failed"));
-        Assert.That(host.Links().Where(l => l.StartsWith("veth", StringComparison.Ordinal)), Is.Empty);
+        Assert.That(host.Veths(), Is.Empty);
         Assert.That(host.Leases(), Is.Empty);
         Assert.That(host.Rules(), Does.Not.Contain("CNI-DN-"));
     }
@@ -159,7 +175,7 @@ public class CniNetworkTests
             await Task.WhenAll(containers.Select(c => c.DisposeAsync().AsTask()));
         }
         Assert.That(host.Leases(), Is.Empty);
-        Assert.That(host.Links().Where(l => l.StartsWith("veth", StringComparison.Ordinal)), Is.Empty);
+        Assert.That(host.Veths(), Is.Empty);
     }
 
     [Test]
@@ -198,26 +214,5 @@ public class CniNetworkTests
 
         Assert.That(output, Does.StartWith("web\n").And.Contain($"{c.Network!.Result.Addresses.Single()}\tweb\n").And.EndWith("read-only\n"));
         Assert.That(Directory.Exists(files), Is.False);
-    }
-
-    private static async Task<string> ReadFromAsync(TestHostNetwork host, IPEndPoint endpoint, CancellationToken cancellationToken)
-    {
-        // The server may not listen yet: a refused connection is retried until the test's timeout.
-        while (true)
-        {
-            using var socket = host.Socket();
-            try
-            {
-                await socket.ConnectAsync(endpoint, cancellationToken);
-                var buffer = new byte[256];
-                var n = await socket.ReceiveAsync(buffer, cancellationToken);
-                if (n > 0)
-                    return Encoding.ASCII.GetString(buffer, 0, n);
-            }
-            catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionRefused or SocketError.ConnectionReset)
-            {
-            }
-            await Task.Delay(50, cancellationToken);
-        }
     }
 }

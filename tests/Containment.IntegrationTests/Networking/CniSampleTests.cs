@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Containment.IntegrationTests.Samples;
 using Containment.IntegrationTests.Support;
 
@@ -17,28 +16,20 @@ public class CniSampleTests
             "--network-data-dir", host.DataDir, "--", "/bin/sh", "-c", "echo served | busybox nc -l -p 80; cat /etc/hosts");
 
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        string reply = "";
-        while (!run.IsCompleted && reply.Length == 0)
+        var read = host.ReadFromAsync(new IPEndPoint(gateway, 8082), cts.Token);
+        if (await Task.WhenAny(read, run) != read)
         {
-            using var socket = host.Socket();
-            try
-            {
-                await socket.ConnectAsync(new IPEndPoint(gateway, 8082), cts.Token);
-                var buffer = new byte[64];
-                reply = System.Text.Encoding.ASCII.GetString(buffer, 0, await socket.ReceiveAsync(buffer, cts.Token));
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(100, cts.Token);
-            }
+            await cts.CancelAsync();
+            Assert.Fail($"the sample ended (exit {(await run).ExitCode}) before its port answered: {(await run).Stderr}");
         }
+        var reply = await read;
         var (code, stdout, stderr) = await run;
 
         Assert.That((code, reply), Is.EqualTo((0, "served\n")), stderr);
         Assert.That(stderr, Does.Match(@"network containment: 10\.232\.0\.\d+/24"));
         Assert.That(stdout, Does.Match(@"10\.232\.0\.\d+\t"));
         Assert.That(host.Leases("containment"), Is.Empty);
-        Assert.That(host.Links().Where(l => l.StartsWith("veth", StringComparison.Ordinal)), Is.Empty);
+        Assert.That(host.Veths(), Is.Empty);
     }
 
     [Test]

@@ -52,6 +52,34 @@ public sealed partial class TestHostNetwork : IDisposable
     public string[] Links() => Ip("-n", Name, "-o", "link", "show").Split('\n', StringSplitOptions.RemoveEmptyEntries)
         .Select(l => l.Split(':')[1].Trim().Split('@')[0]).ToArray();
 
+    /// <summary>The veth host ends in this namespace.</summary>
+    public string[] Veths() => Links().Where(l => l.StartsWith("veth", StringComparison.Ordinal)).ToArray();
+
+    /// <summary>
+    /// Connects from this namespace to <paramref name="endpoint"/> and returns the first bytes it sends; a server that does
+    /// not listen yet (refused, reset), or whose network is not up yet (unreachable), is retried until <paramref name="cancellationToken"/> ends.
+    /// </summary>
+    public async Task<string> ReadFromAsync(IPEndPoint endpoint, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            using var socket = Socket();
+            try
+            {
+                await socket.ConnectAsync(endpoint, cancellationToken);
+                var buffer = new byte[256];
+                var n = await socket.ReceiveAsync(buffer, cancellationToken);
+                if (n > 0)
+                    return System.Text.Encoding.ASCII.GetString(buffer, 0, n);
+            }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionRefused or SocketError.ConnectionReset
+                or SocketError.NetworkUnreachable or SocketError.HostUnreachable)
+            {
+            }
+            await Task.Delay(50, cancellationToken);
+        }
+    }
+
     /// <summary>The namespace's iptables rules (iptables-save).</summary>
     public string Rules() => Run("ip", "netns", "exec", Name, "iptables-save");
 
