@@ -142,6 +142,10 @@ public sealed record CniNetwork
     [System.Diagnostics.Contracts.Pure]
     public CniNetwork WithPluginNetworkNamespace(string? path) => this with { PluginNetworkNamespace = path };
 
+    /// <summary>Adds a CNI_ARGS pair, e.g. <c>K8S_POD_NAME=web</c>.</summary>
+    [System.Diagnostics.Contracts.Pure]
+    public CniNetwork WithArg(string key, string value) => this with { Args = Args.SetItem(key, value) };
+
     /// <summary>Sets <see cref="Timeout"/>.</summary>
     [System.Diagnostics.Contracts.Pure]
     public CniNetwork WithTimeout(TimeSpan timeout) => this with { Timeout = timeout };

@@ -48,8 +48,7 @@ public class CniRunnerTests
     {
         Plugin("one", First);
         Plugin("two", Second);
-        var network = Network("one", "two").WithPortMapping(8080, 80) with { Args = System.Collections.Immutable.ImmutableSortedDictionary.CreateRange(
-            StringComparer.Ordinal, [new KeyValuePair<string, string>("K8S_POD_NAME", "p")]) };
+        var network = Network("one", "two").WithPortMapping(8080, 80).WithArg("K8S_POD_NAME", "p");
 
         var (result, _) = await CniRunner.AddAsync(network, "cid", "/proc/1/ns/net", NullLogger.Instance, CancellationToken.None);
 
