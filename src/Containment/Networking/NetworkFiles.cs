@@ -31,9 +31,17 @@ internal sealed class NetworkFiles
         if (bound.Count == 0)
             return (spec, null);
         var directory = Path.Combine(Root, id);
-        Directory.CreateDirectory(directory);
-        foreach (var name in bound)
-            File.WriteAllText(Path.Combine(directory, name), "");
+        try
+        {
+            Directory.CreateDirectory(directory);
+            foreach (var name in bound)
+                File.WriteAllText(Path.Combine(directory, name), "");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            new NetworkFiles(directory, bound).Delete();
+            throw new ContainmentException($"could not make the network files of container {id} in {directory}: {e.Message}", e);
+        }
         var files = new NetworkFiles(directory, bound);
         return (spec.WithMounts(m =>
         {
