@@ -10,7 +10,8 @@ namespace Containment.Networking;
 /// that died before DEL leaves its containers' addresses reserved, and a subnet then runs out. host-local keeps one
 /// file per address under <c>DATADIR/NAME/</c> (default <c>/var/lib/cni/networks/NAME</c>) holding the container id and
 /// interface; for every id that belongs to no live container, the whole chain is run with DEL (no namespace: the
-/// container's is gone), which frees the address and removes portmap's rules for it.
+/// container's is gone), which frees the address and removes portmap's rules for it, and the container's
+/// <c>/etc/hosts</c>-and-co files under <c>/run/containment/network/ID</c> go too.
 /// </summary>
 public static class CniLeases
 {
@@ -66,6 +67,8 @@ public static class CniLeases
             {
                 await CniRunner.DeleteAsync(network with { InterfaceName = ifname }, id, netns: null, prevResult: null, logger, throwOnError: true)
                     .ConfigureAwait(false);
+                if (!id.Contains('/') && id is not ("." or ".."))
+                    NetworkFiles.DeleteOf(id);
                 logger.LogInformation("Network {Network}: collected the lease of gone container {Id} ({Interface})", network.Name, id, ifname);
                 collected.Add(id);
             }

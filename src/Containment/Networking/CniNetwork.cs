@@ -158,6 +158,8 @@ public sealed record CniNetwork
         foreach (var mapping in PortMappings)
             if (mapping.Problem() is { } problem)
                 yield return new SpecError("network.portMappings", $"{mapping}: {problem}");
+        if (PluginNetworkNamespace is not null && !File.Exists(PluginNetworkNamespace))
+            yield return new SpecError("network.pluginNetworkNamespace", $"'{PluginNetworkNamespace}' does not exist");
         if (Timeout <= TimeSpan.Zero)
             yield return new SpecError("network.timeout", "must be positive");
         foreach (var (key, value) in Args)

@@ -64,11 +64,16 @@ internal sealed class NetworkFiles
     }
 
     /// <summary>Removes the files (once the container, and so its binds, are gone).</summary>
-    public void Delete()
+    public void Delete() => DeleteDirectory(_directory);
+
+    /// <summary>Removes the files a container <paramref name="id"/> that is gone may have left (lease GC).</summary>
+    public static void DeleteOf(string id) => DeleteDirectory(Path.Combine(Root, id));
+
+    private static void DeleteDirectory(string directory)
     {
         try
         {
-            Directory.Delete(_directory, recursive: true);
+            Directory.Delete(directory, recursive: true);
         }
         catch (DirectoryNotFoundException)
         {

@@ -187,15 +187,19 @@ public class CniNetworkTests
         await using var live = await ContainerProcess.StartAsync(Shell(network, "sleep 60"), cts.Token);
         // A host that died before DEL: the plugins ran ADD, nobody runs DEL, the namespace is gone.
         var dead = TestHostNetwork.Create();
-        await CniRunner.AddAsync(network, "dead-container", dead.Path, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, cts.Token);
+        var deadId = "dead-" + Guid.NewGuid().ToString("N")[..8];
+        await CniRunner.AddAsync(network, deadId, dead.Path, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, cts.Token);
         dead.Dispose();
+        Directory.CreateDirectory($"/run/containment/network/{deadId}"); // its /etc/hosts and co, left too
         Assert.That(host.Leases(), Has.Length.EqualTo(2));
 
         var collected = await CniLeases.CollectAsync(network, id => id == live.Id, cancellationToken: cts.Token);
 
-        Assert.That(collected, Is.EqualTo(new[] { "dead-container" }));
+        Assert.That(collected, Is.EqualTo(new[] { deadId }));
         Assert.That(host.Leases(), Has.Length.EqualTo(1));
         Assert.That(CniLeases.List(network).Single().ContainerId, Is.EqualTo(live.Id));
+        Assert.That(Directory.Exists($"/run/containment/network/{deadId}"), Is.False);
+        Assert.That(Directory.Exists($"/run/containment/network/{live.Id}"));
     }
 
     [Test]

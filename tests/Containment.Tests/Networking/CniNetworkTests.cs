@@ -60,9 +60,10 @@ public class CniNetworkTests
     [Test]
     public void Settings_that_cannot_work_are_spec_errors_before_anything_runs()
     {
-        var network = CniNetwork.Bridge("n", "10.9.0.0/24").WithInterfaceName("eth0/../x").WithPortMapping(0, 80).WithTimeout(TimeSpan.Zero);
+        var network = CniNetwork.Bridge("n", "10.9.0.0/24").WithInterfaceName("eth0/../x").WithPortMapping(0, 80).WithTimeout(TimeSpan.Zero)
+            .WithPluginNetworkNamespace("/nonexistent/netns");
         var spec = ContainerSpec.HostReadOnly().WithNetwork(network).WithNamespaces(n => n.Without(Namespaces.NamespaceKind.Network));
         Assert.That(spec.ValidateNetwork(detached: true).Select(e => e.Field), Is.EquivalentTo(new[]
-            { "network", "network", "network.interfaceName", "network.portMappings", "network.timeout" }));
+            { "network", "network", "network.interfaceName", "network.portMappings", "network.pluginNetworkNamespace", "network.timeout" }));
     }
 }
