@@ -186,10 +186,9 @@ public class CniNetworkTests
         var network = host.Bridge();
         await using var live = await ContainerProcess.StartAsync(Shell(network, "sleep 60"), cts.Token);
         // A host that died before DEL: the plugins ran ADD, nobody runs DEL, the namespace is gone.
-        var dead = TestHostNetwork.Create();
         var deadId = "dead-" + Guid.NewGuid().ToString("N")[..8];
-        await CniRunner.AddAsync(network, deadId, dead.Path, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, cts.Token);
-        dead.Dispose();
+        using (var dead = TestHostNetwork.Create())
+            await CniRunner.AddAsync(network, deadId, dead.Path, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, cts.Token);
         Directory.CreateDirectory($"/run/containment/network/{deadId}"); // its /etc/hosts and co, left too
         Assert.That(host.Leases(), Has.Length.EqualTo(2));
 
