@@ -19,7 +19,8 @@ missing() {
   command -v podman >/dev/null 2>&1 || pkgs+=(podman)            # Clients/PodmanTests: podman --runtime containment
   command -v containerd >/dev/null 2>&1 || pkgs+=(containerd)    # Clients/ContainerdTests, Containment.CriTests: containerd and ctr
   command -v runc >/dev/null 2>&1 || pkgs+=(runc)                # Containment.CriTests: the reference runtime handler
-  [ -x /usr/lib/cni/bridge ] || pkgs+=(containernetworking-plugins)  # Containment.CriTests: the pod network (bridge, host-local)
+  [ -x /usr/lib/cni/bridge ] || pkgs+=(containernetworking-plugins)  # CriTests' pod network; Networking/CniNetworkTests
+  command -v iptables >/dev/null 2>&1 || pkgs+=(iptables)        # portmap's rules (in the tests' own network namespaces)
   [ -f /usr/lib/x86_64-linux-gnu/libc.a ] && command -v gcc >/dev/null 2>&1 || pkgs+=(gcc libc6-dev)  # seccomp tests build a static syscall probe
   echo "${pkgs[@]}"
 }

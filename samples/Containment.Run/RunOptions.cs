@@ -41,7 +41,7 @@ internal sealed class RunOptions
           --allow-unenforced-limits  start even when cgroup limits cannot be enforced (rootless without a
                                delegated cgroup: a warning names them; otherwise the start fails)
 
-        """ + CgroupOptions.Usage + "\n" + RunLimits.Usage;
+        """ + CgroupOptions.Usage + "\n" + NetworkOptions.Usage + "\n" + RunLimits.Usage;
 
     public string? Rootfs { get; private set; }
     public string? Hostname { get; private set; }
@@ -62,6 +62,7 @@ internal sealed class RunOptions
     public bool ReadOnly { get; private set; }
     public CgroupOptions Cgroup { get; } = new();
     public RunLimits Limits { get; } = new();
+    public NetworkOptions Network { get; } = new();
     public string Seccomp { get; private set; } = "default";
     public List<string> DeniedSyscalls { get; } = [];
     public string? ExplainSyscall { get; private set; }
@@ -159,7 +160,7 @@ internal sealed class RunOptions
                 case "--deny-syscall": o.DeniedSyscalls.Add(Next(a)); break;
                 case "--explain-syscall": o.ExplainSyscall = Next(a); break;
                 default:
-                    if (o.Cgroup.TryParse(a, Next) || o.Limits.TryParse(a, Next))
+                    if (o.Cgroup.TryParse(a, Next) || o.Network.TryParse(a, Next) || o.Limits.TryParse(a, Next))
                         break;
                     if (a.StartsWith('-'))
                         throw new ArgumentException($"unknown option {a}");
@@ -168,6 +169,7 @@ internal sealed class RunOptions
                     break;
             }
         }
+        o.Network.Validate();
         if (o.Command.Length == 0 && !o.ShowHelp && o.ExplainSyscall is null)
             throw new ArgumentException("no command given");
         return o;
@@ -270,6 +272,7 @@ internal sealed class RunOptions
         if (ReadOnly)
             spec = spec.WithReadOnlyRootfs();
         spec = Cgroup.Apply(spec);
+        spec = Network.Apply(spec);
         if (Limits.Report && spec.Cgroup is null && Environment.UserName == "root")
             spec = spec.WithCgroup(Containment.Cgroups.CgroupSpec.Empty); // CPU time and peak memory come from a cgroup
         spec = Seccomp switch

@@ -269,6 +269,8 @@ public sealed partial class ContainerProcess : IAsyncDisposable
         // is gone, and then there is nothing left for the host to kill or remove.
         _channel.Dispose();
         var removed = _channel.Reap();
+        if (Network is not null)
+            await Network.DetachAsync().ConfigureAwait(false);
         if (_seccomp is not null)
             await _seccomp.DisposeAsync().ConfigureAwait(false);
         if (Detached || removed)

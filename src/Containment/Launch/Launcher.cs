@@ -31,6 +31,7 @@ internal static class Launcher
             foreach (var (stdio, name) in new[] { (spec.Process.StandardInput, "stdin"), (spec.Process.StandardOutput, "stdout"), (spec.Process.StandardError, "stderr") })
                 if (stdio is Stdio.PipeStdio)
                     errors.Add(new SpecError($"process.{name}", "a detached container cannot have a pipe to its host"));
+        errors.AddRange(spec.ValidateNetwork(options.Detached));
         if (errors.Count > 0)
             throw new ContainerSpecException(errors);
         var lsm = options.Lsm ?? LsmHost.Current;
@@ -43,12 +44,13 @@ internal static class Launcher
             throw new ContainerSpecException([new SpecError("seccomp",
                 "the profile has NOTIFY rules: set ContainerStartOptions.SeccompNotify to answer them (or SeccompListener to take the listener)")]);
 
+        var joinsNetwork = spec.Network is not null && spec.Rootfs is not RootfsSpec.Joined;
         var started = Stopwatch.GetTimestamp();
         var id = options.Id ?? Guid.NewGuid().ToString("N")[..16];
         var inputs = new LaunchInputs
         {
             Detached = options.Detached, FailAtStep = options.FailAtStep, FailErrno = options.InjectedErrno, IdMapWriter = mapWriter,
-            ResolveByWalk = options.ResolveByWalk, Seccomp = seccomp, ContainerId = id, SyncBeforePivot = options.BeforePivotRoot is not null, RootNoDev = rootNoDev,
+            ResolveByWalk = options.ResolveByWalk, Seccomp = seccomp, ContainerId = id, SyncBeforePivot = options.BeforePivotRoot is not null || joinsNetwork, RootNoDev = rootNoDev,
             DeviceListEnforced = DeviceGuard.EnforcesList(spec),
             Lsm = lsm, MountLabel = LsmPlanner.MountLabel(spec, lsm, logger),
             LockMounts = Rootless.LocksMounts(spec, logger),
@@ -60,9 +62,13 @@ internal static class Launcher
         CgroupHandle? cgroup = null;
         CgroupManager? createAfterPlan = null;
         SeccompSupervisor? supervisor = null;
+        Networking.CniAttachment? network = null;
         var registration = LiveContainers.Register(id);
+        Networking.NetworkFiles? networkFiles = null;
         try
         {
+            if (joinsNetwork)
+                (spec, networkFiles) = Networking.NetworkFiles.Prepare(spec, id);
             OpenJoinedNamespaces(spec.Namespaces, inputs);
             if (options.StartFifo is not null)
                 OpenStartFifo(options.StartFifo, inputs);
@@ -150,9 +156,12 @@ internal static class Launcher
                     channel.Continue();
                     continue;
                 }
-                if (message.Kind == MessageKind.Sync && message.Value == unchecked((int)PlanCompiler.SyncBeforePivot) && options.BeforePivotRoot is { } beforePivot)
+                if (message.Kind == MessageKind.Sync && message.Value == unchecked((int)PlanCompiler.SyncBeforePivot) && inputs.SyncBeforePivot)
                 {
-                    await beforePivot(pid, cancellationToken).ConfigureAwait(false);
+                    if (joinsNetwork)
+                        network = await Networking.CniAttachment.AttachAsync(spec, id, pid, networkFiles, options.LoggerFor("Network"), cancellationToken).ConfigureAwait(false);
+                    if (options.BeforePivotRoot is { } beforePivot)
+                        await beforePivot(pid, cancellationToken).ConfigureAwait(false);
                     channel.Continue();
                     continue;
                 }
@@ -162,7 +171,7 @@ internal static class Launcher
                 {
                     logger.LogInformation(LogEvents.Started, "Container {Id} started: pid {Pid} in {Ms:F2} ms", id, pid, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                     var process = new ContainerProcess(id, channel, pid, pidfd, streams, terminal, cgroup, supervisor, options.Detached, logger, requested,
-                        oomKillsAtStart, registration);
+                        oomKillsAtStart, registration) { Network = network };
                     return process;
                 }
             }
@@ -187,6 +196,9 @@ internal static class Launcher
             streams?.DisposeHostEnds();
             DisposeInputs(inputs);
             DestroyCgroup(cgroup, logger);
+            if (network is not null)
+                await network.DetachAsync().ConfigureAwait(false);
+            networkFiles?.Delete();
             throw;
         }
     }
