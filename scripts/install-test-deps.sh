@@ -17,6 +17,7 @@ missing() {
   command -v clang-14 >/dev/null 2>&1 && dpkg -s libclang-rt-14-dev >/dev/null 2>&1 || pkgs+=(clang-14 libclang-rt-14-dev)  # tests/fuzz: libFuzzer
   command -v podman >/dev/null 2>&1 || pkgs+=(podman)            # Clients/PodmanTests: podman --runtime containment
   command -v containerd >/dev/null 2>&1 || pkgs+=(containerd)    # Clients/ContainerdTests: ctr run --runc-binary containment
+  command -v dbus-daemon >/dev/null 2>&1 || pkgs+=(dbus-daemon)  # Systemd/SystemdBusWireTests: a private bus
   [ -f /usr/lib/x86_64-linux-gnu/libc.a ] && command -v gcc >/dev/null 2>&1 || pkgs+=(gcc libc6-dev)  # seccomp tests build a static syscall probe
   echo "${pkgs[@]}"
 }
