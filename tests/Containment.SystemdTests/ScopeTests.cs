@@ -59,15 +59,23 @@ public class ScopeTests
         var slice = $"containmenttest-{id}-pod.slice";
         var spec = Shell("exec sleep 600", $"{slice}:ctr:{id}", c => c.PidsMax(16));
         using var cts = new CancellationTokenSource(Patience);
-        await using (var c = await ContainerProcess.StartAsync(spec, cts.Token))
+        try
         {
-            var expected = $"{CgroupRoot}/containmenttest.slice/containmenttest-{id}.slice/{slice}/{unit}";
-            Assert.That(c.Cgroup!.Paths, Is.EqualTo(new[] { expected }));
-            Assert.That(Directory.Exists(expected), Is.True);
-            Assert.That(Show(unit, "Slice"), Is.EqualTo(slice));
-            Assert.That(Show(slice, "ActiveState"), Is.EqualTo("active"));
+            await using (var c = await ContainerProcess.StartAsync(spec, cts.Token))
+            {
+                var expected = $"{CgroupRoot}/containmenttest.slice/containmenttest-{id}.slice/{slice}/{unit}";
+                Assert.That(c.Cgroup!.Paths, Is.EqualTo(new[] { expected }));
+                Assert.That(Directory.Exists(expected), Is.True);
+                Assert.That(Show(unit, "Slice"), Is.EqualTo(slice));
+                Assert.That(Show(slice, "ActiveState"), Is.EqualTo("active"));
+            }
+            Assert.That(await Eventually(() => Units(unit).Count == 0), Is.True);
         }
-        Assert.That(await Eventually(() => Units(unit).Count == 0), Is.True);
+        finally
+        {
+            Assert.That(StopSlice("containmenttest.slice"), Is.Empty, "the test's slices are gone");
+        }
+        Assert.That(Directory.Exists($"{CgroupRoot}/containmenttest.slice"), Is.False);
     }
 
     [Test]

@@ -45,6 +45,18 @@ public static class SystemdHost
     /// <summary><c>systemctl show -p NAME --value UNIT</c>.</summary>
     public static string Show(string unit, string property) => Run("systemctl", "show", "-p", property, "--value", unit).Output.Trim();
 
+    /// <summary>
+    /// Stops a slice the test made systemd create (with everything in it) and returns what is left loaded under its
+    /// name: systemd creates a scope's parent slices on demand but never removes them, as a kubelet removes its pod
+    /// slices itself.
+    /// </summary>
+    public static IReadOnlyList<string> StopSlice(string slice)
+    {
+        var (code, output) = Run("systemctl", "stop", slice);
+        Assert.That(code, Is.Zero, $"systemctl stop {slice}: {output}");
+        return Units(slice[..^".slice".Length] + "*");
+    }
+
     /// <summary>The loaded units matching <paramref name="pattern"/> (<c>systemctl list-units --all</c>).</summary>
     public static IReadOnlyList<string> Units(string pattern) =>
         Run("systemctl", "list-units", "--all", "--plain", "--no-legend", pattern).Output
