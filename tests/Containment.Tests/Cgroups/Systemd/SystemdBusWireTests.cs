@@ -64,7 +64,8 @@ public class SystemdBusWireTests
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         using var bus = await SystemdBus.ConnectAsync(address, cts.Token);
         var task = call(bus);
-        Assert.That(await Task.WhenAny(task, Task.Delay(TimeSpan.FromSeconds(20))), Is.SameAs(task), "the bus answers");
+        var answered = await Task.WhenAny(task, Task.Delay(TimeSpan.FromSeconds(20))) == task;
+        Assert.That(answered, Is.True, "the bus answers within 20 s (a malformed message is never answered)");
         var e = Assert.ThrowsAsync<SystemdBusException>(async () => await task);
         return e!;
     }
