@@ -21,6 +21,7 @@ missing() {
   command -v runc >/dev/null 2>&1 || pkgs+=(runc)                # Containment.CriTests: the reference runtime handler
   [ -x /usr/lib/cni/bridge ] || pkgs+=(containernetworking-plugins)  # CriTests' pod network; Networking/CniNetworkTests
   command -v iptables >/dev/null 2>&1 || pkgs+=(iptables)        # portmap's rules (in the tests' own network namespaces)
+  command -v dbus-daemon >/dev/null 2>&1 || pkgs+=(dbus-daemon)  # Systemd/SystemdBusWireTests: a private bus
   [ -f /usr/lib/x86_64-linux-gnu/libc.a ] && command -v gcc >/dev/null 2>&1 || pkgs+=(gcc libc6-dev)  # seccomp tests build a static syscall probe
   echo "${pkgs[@]}"
 }

@@ -79,12 +79,13 @@ internal static class Launcher
             if (spec.Rootfs is not RootfsSpec.Joined && spec.Cgroup is not null)
             {
                 var manager = CgroupManager.Detect(options.LoggerFor("Cgroups"));
-                registration.Claim(manager.DirectoriesOf(id, spec.CgroupsPath).Where(d => d.IsLeaf).Select(d => d.Path));
                 // The executor runs first, knowing what the launch is about to create: if the host dies, it removes that.
                 channel = ExecutorChannel.Spawn();
                 if (spec.CgroupDriver == CgroupDriverKind.Systemd)
                     manager = new CgroupManager(manager.Layout, MachineTopology.Host, logger)
                         { Driver = CgroupDriverKind.Systemd, PlaceholderPid = channel.ExecutorPid };
+                // With the driver known: a systemd cgroupsPath names a scope, which the cgroupfs driver refuses.
+                registration.Claim(manager.DirectoriesOf(id, spec.CgroupsPath).Where(d => d.IsLeaf).Select(d => d.Path));
                 await channel.AnnounceAsync(AnnounceCgroup(manager, id, spec.CgroupsPath), cancellationToken).ConfigureAwait(false);
                 if (CgroupLateJoin.Applies(manager, spec))
                 {
