@@ -7,6 +7,7 @@ set -euo pipefail
 runs=${1:-20}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/benchmarks/lib/bundle.sh"
+. "$top/benchmarks/lib/detached-unified.sh" # BENCH_RESOURCES
 command -v crun >/dev/null || { apt-get update -qq && apt-get install -y -qq crun >/dev/null; }
 command -v runc >/dev/null || { apt-get update -qq && apt-get install -y -qq runc >/dev/null; }
 # On the root filesystem: the guest sees this machine's / (read-only), not its tmpfs mounts.
