@@ -37,7 +37,7 @@ await Task.WhenAll(Enumerable.Range(0, inFlight).Select(_ => Task.Run(async () =
             if (await LifecycleAsync($"soak-{i}") != 0)
                 Interlocked.Increment(ref failures);
             if (count >= 10 && i % (count / 10) == 0)
-                Console.WriteLine($"  after {i}: RSS {RssKiB() / 1024.0:F1} MiB, managed heap {GC.GetTotalMemory(false) / 1048576.0:F1} MiB");
+                Console.WriteLine($"  after {i}: RSS {RssKiB() / 1024.0:F1} MiB, managed heap {GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0:F1} MiB at the last GC");
         }
         catch (ContainmentException e)
         {
