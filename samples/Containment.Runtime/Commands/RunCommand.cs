@@ -61,9 +61,21 @@ internal static class RunCommand
         finally
         {
             await container.DisposeAsync(); // kills it if still running (cancelled), removes its cgroup
-            if (runtime.Store.Exists(id)) // unless a `delete --force` came first
-                await DeleteCommand.DeleteAsync(runtime, id, force: true, CancellationToken.None, bundle.Config);
+            await DeleteUnlessGoneAsync(runtime, id, bundle.Config);
+        }
+    }
+
+    /// <summary>Deletes the run's container, unless a <c>delete --force</c> from outside came first (or is under way).</summary>
+    private static async Task DeleteUnlessGoneAsync(Runtime runtime, string id, Oci.OciConfig config)
+    {
+        try
+        {
+            await DeleteCommand.DeleteAsync(runtime, id, force: true, CancellationToken.None, config);
             runtime.Log.Debug($"deleted {id}");
+        }
+        catch (Exception e) when (e is CliException or Oci.ContainerNotFoundException && !runtime.Store.Exists(id))
+        {
+            runtime.Log.Debug($"{id} was deleted by another command");
         }
     }
 
