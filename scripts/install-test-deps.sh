@@ -14,9 +14,14 @@ missing() {
   command -v newuidmap >/dev/null 2>&1 || pkgs+=(uidmap)         # rootless tests: subordinate id ranges
   command -v python3 >/dev/null 2>&1 || pkgs+=(python3)          # capability tests open raw sockets with it
   command -v unzip >/dev/null 2>&1 || pkgs+=(unzip)              # tests/package/consume.sh lists the .nupkg
+  [ -f /usr/include/zlib.h ] || pkgs+=(zlib1g-dev)                # tests/package/consume.sh aot: NativeAOT links with -lz
   command -v clang-14 >/dev/null 2>&1 && dpkg -s libclang-rt-14-dev >/dev/null 2>&1 || pkgs+=(clang-14 libclang-rt-14-dev)  # tests/fuzz: libFuzzer
   command -v podman >/dev/null 2>&1 || pkgs+=(podman)            # Clients/PodmanTests: podman --runtime containment
-  command -v containerd >/dev/null 2>&1 || pkgs+=(containerd)    # Clients/ContainerdTests: ctr run --runc-binary containment
+  command -v containerd >/dev/null 2>&1 || pkgs+=(containerd)    # Clients/ContainerdTests, Containment.CriTests: containerd and ctr
+  command -v runc >/dev/null 2>&1 || pkgs+=(runc)                # Containment.CriTests: the reference runtime handler
+  [ -x /usr/lib/cni/bridge ] || pkgs+=(containernetworking-plugins)  # CriTests' pod network; Networking/CniNetworkTests
+  command -v iptables >/dev/null 2>&1 || pkgs+=(iptables)        # portmap's rules (in the tests' own network namespaces)
+  command -v dbus-daemon >/dev/null 2>&1 || pkgs+=(dbus-daemon)  # Systemd/SystemdBusWireTests: a private bus
   [ -f /usr/lib/x86_64-linux-gnu/libc.a ] && command -v gcc >/dev/null 2>&1 || pkgs+=(gcc libc6-dev)  # seccomp tests build a static syscall probe
   echo "${pkgs[@]}"
 }

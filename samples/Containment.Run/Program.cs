@@ -42,6 +42,8 @@ try
 {
     var startOptions = new ContainerStartOptions { Logger = new WarningLogger(), AllowUnenforcedLimits = options.AllowUnenforcedLimits };
     await using var container = await ContainerProcess.StartAsync(options.ToSpec(), startOptions, cancel.Token);
+    if (container.Network is { } network)
+        Console.Error.WriteLine($"containment-run: network {network.Network.Name}: {string.Join(", ", network.Result.Ips)}");
     var limits = options.Limits;
     var result = await container.RunToCompletionAsync(new ContainerRunOptions
     {

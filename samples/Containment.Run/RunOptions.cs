@@ -48,7 +48,7 @@ internal sealed class RunOptions
           --allow-unenforced-limits  start even when cgroup limits cannot be enforced (rootless without a
                                delegated cgroup: a warning names them; otherwise the start fails)
 
-        """ + CgroupOptions.Usage + "\n" + RunLimits.Usage;
+        """ + CgroupOptions.Usage + "\n" + NetworkOptions.Usage + "\n" + RunLimits.Usage;
 
     public string? Rootfs { get; private set; }
     public string? Hostname { get; private set; }
@@ -69,6 +69,7 @@ internal sealed class RunOptions
     public bool ReadOnly { get; private set; }
     public CgroupOptions Cgroup { get; } = new();
     public RunLimits Limits { get; } = new();
+    public NetworkOptions Network { get; } = new();
     public string Seccomp { get; private set; } = "default";
     public List<string> DeniedSyscalls { get; } = [];
     public string? ExplainSyscall { get; private set; }
@@ -177,7 +178,7 @@ internal sealed class RunOptions
                     break;
                 case "--landlock-best-effort": o.Landlock = o.LandlockOrEmpty.WithBestEffort(); break;
                 default:
-                    if (o.Cgroup.TryParse(a, Next) || o.Limits.TryParse(a, Next))
+                    if (o.Cgroup.TryParse(a, Next) || o.Network.TryParse(a, Next) || o.Limits.TryParse(a, Next))
                         break;
                     if (a.StartsWith('-'))
                         throw new ArgumentException($"unknown option {a}");
@@ -186,6 +187,7 @@ internal sealed class RunOptions
                     break;
             }
         }
+        o.Network.Validate();
         if (o.Command.Length == 0 && !o.ShowHelp && o.ExplainSyscall is null)
             throw new ArgumentException("no command given");
         return o;
@@ -288,6 +290,7 @@ internal sealed class RunOptions
         if (ReadOnly)
             spec = spec.WithReadOnlyRootfs();
         spec = Cgroup.Apply(spec);
+        spec = Network.Apply(spec);
         if (Limits.Report && spec.Cgroup is null && Environment.UserName == "root")
             spec = spec.WithCgroup(Containment.Cgroups.CgroupSpec.Empty); // CPU time and peak memory come from a cgroup
         spec = Seccomp switch

@@ -46,7 +46,7 @@ public readonly record struct ContainerExit
     }
 
     /// <summary>Decodes a wait status as <c>waitpid</c> returns it.</summary>
-    public static ContainerExit FromWaitStatus(int status) => (status & 0x7f) == 0
+    internal static ContainerExit FromWaitStatus(int status) => (status & 0x7f) == 0
         ? new ContainerExit { ExitCode = (status >> 8) & 0xff }
         : new ContainerExit { Signal = (Signal)(status & 0x7f), CoreDumped = (status & 0x80) != 0 };
 

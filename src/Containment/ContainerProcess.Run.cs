@@ -16,6 +16,9 @@ public sealed partial class ContainerProcess
     /// </summary>
     /// <exception cref="ContainerSpecException">The spec is invalid; nothing was started.</exception>
     /// <exception cref="ContainerStartException">A launch step failed; nothing is left behind.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="spec"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="ContainerRunOptions.OutputLimit"/> is negative.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; the container was killed.</exception>
     public static async Task<ContainerRunResult> RunAsync(ContainerSpec spec, ContainerRunOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -35,6 +38,8 @@ public sealed partial class ContainerProcess
     /// at <see cref="ContainerRunOptions.Timeout"/> (counted from this call) and returns the result. The
     /// <see cref="ContainerRunOptions.Start"/> options are not used.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="ContainerRunOptions.OutputLimit"/> is negative.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; the process was killed.</exception>
     public async Task<ContainerRunResult> RunToCompletionAsync(ContainerRunOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new ContainerRunOptions();

@@ -52,7 +52,7 @@ public sealed partial class ContainerProcess : IAsyncDisposable
 
     private readonly long _oomKillsAtStart;
 
-    /// <summary>The container's id.</summary>
+    /// <summary>The container's id (<see cref="ContainerStartOptions.Id"/>, or the random one it was given): names its cgroup and appears in logs.</summary>
     public string Id { get; }
 
     /// <summary>The spec the container was started from (what <see cref="ExecAsync"/> takes its defaults from).</summary>
@@ -65,7 +65,7 @@ public sealed partial class ContainerProcess : IAsyncDisposable
     public int Pid { get; }
 
     /// <summary>Whether the container outlives its host.</summary>
-    public bool Detached { get; }
+    internal bool Detached { get; }
 
     /// <summary>The writable end of standard input when it is <see cref="Stdio.Pipe"/>, else null.</summary>
     public StreamWriter? StandardInput { get; }
@@ -85,16 +85,20 @@ public sealed partial class ContainerProcess : IAsyncDisposable
     /// <summary>Starts a container and returns once its program has been exec'd.</summary>
     /// <exception cref="ContainerSpecException">The spec is invalid; nothing was started.</exception>
     /// <exception cref="ContainerStartException">A launch step failed; nothing is left behind.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; nothing is left behind.</exception>
     public static Task<ContainerProcess> StartAsync(ContainerSpec spec, CancellationToken cancellationToken = default) =>
         StartAsync(spec, new ContainerStartOptions(), cancellationToken);
 
     /// <summary>Starts a container with options and returns once its program has been exec'd.</summary>
     /// <exception cref="ContainerSpecException">The spec is invalid; nothing was started.</exception>
     /// <exception cref="ContainerStartException">A launch step failed; nothing is left behind.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; nothing is left behind.</exception>
     public static Task<ContainerProcess> StartAsync(ContainerSpec spec, ContainerStartOptions options, CancellationToken cancellationToken = default) =>
         Launcher.StartAsync(spec, options, cancellationToken);
 
     /// <summary>Waits for the container's process to exit and returns how it ended.</summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the container keeps running).</exception>
+    /// <exception cref="ContainmentException">The executor ended without reporting the exit status.</exception>
     public Task<ContainerExit> WaitForExitAsync(CancellationToken cancellationToken = default)
     {
         if (Detached)
@@ -103,6 +107,8 @@ public sealed partial class ContainerProcess : IAsyncDisposable
     }
 
     /// <summary>Sends a signal to the container's first process (through a pidfd: never to a recycled pid).</summary>
+    /// <remarks>Does nothing once the process has exited.</remarks>
+    /// <exception cref="SyscallException"><c>pidfd_send_signal</c> failed (other than with ESRCH, a process already gone).</exception>
     public void SendSignal(Signal signal)
     {
         if (_pidfd is null || HasExited)
@@ -119,6 +125,8 @@ public sealed partial class ContainerProcess : IAsyncDisposable
     }
 
     /// <summary>Sends a signal; completes at once (the signal is delivered, not awaited).</summary>
+    /// <exception cref="SyscallException"><c>pidfd_send_signal</c> failed.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public Task SignalAsync(Signal signal, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -134,25 +142,35 @@ public sealed partial class ContainerProcess : IAsyncDisposable
     /// (at once for a zero grace). Returns how it ended. A program that is its container's PID 1 without a handler for
     /// SIGTERM ignores it (the kernel's rule for an init), so it is killed after the grace period.
     /// </summary>
+    /// <param name="grace">How long the process has after SIGTERM before SIGKILL; <see cref="TimeSpan.Zero"/>: SIGKILL at once.</param>
+    /// <param name="cancellationToken">Stops the wait (not the stop).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="grace"/> is negative.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled while waiting (signals already sent stay sent).</exception>
     public async Task<ContainerExit> StopAsync(TimeSpan grace, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(grace, TimeSpan.Zero);
         if (Detached)
             throw new InvalidOperationException("A detached container's exit is not collected by its host.");
-        if (!HasExited && grace > TimeSpan.Zero)
+        if (HasExited)
+            return await _exit.Task.ConfigureAwait(false);
+        if (grace > TimeSpan.Zero)
         {
             _killedByHost = true; // a SIGTERM that kills it is the host's doing too
             SendSignal(Containment.Signal.Term);
             try
             {
-                return await _exit.Task.WaitAsync(grace, cancellationToken).ConfigureAwait(false);
+                var exit = await _exit.Task.WaitAsync(grace, cancellationToken).ConfigureAwait(false);
+                _logger.LogInformation(LogEvents.Stopped, "Container {Id} (pid {Pid}) stopped by its host: SIGTERM, {Exit} within the grace period of {Grace}", Id, Pid, exit, grace);
+                return exit;
             }
             catch (TimeoutException)
             {
             }
         }
         Kill();
-        return await _exit.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var killed = await _exit.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        _logger.LogInformation(LogEvents.Stopped, "Container {Id} (pid {Pid}) stopped by its host: SIGKILL after a grace period of {Grace}, {Exit}", Id, Pid, grace, killed);
+        return killed;
     }
 
     /// <summary>
@@ -164,6 +182,8 @@ public sealed partial class ContainerProcess : IAsyncDisposable
     /// </summary>
     /// <exception cref="ContainmentException">The container has exited, or is paused (its cgroup is frozen).</exception>
     /// <exception cref="ContainerSpecException">The resulting process is invalid (e.g. no arguments).</exception>
+    /// <exception cref="ContainerStartException">A launch step of the exec failed; nothing is left behind.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; nothing is left behind.</exception>
     public Task<ContainerProcess> ExecAsync(Action<ProcessBuilder> build, ContainerStartOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(build);
@@ -249,6 +269,8 @@ public sealed partial class ContainerProcess : IAsyncDisposable
         // is gone, and then there is nothing left for the host to kill or remove.
         _channel.Dispose();
         var removed = _channel.Reap();
+        if (Network is not null)
+            await Network.DetachAsync().ConfigureAwait(false);
         if (_seccomp is not null)
             await _seccomp.DisposeAsync().ConfigureAwait(false);
         if (Detached || removed)

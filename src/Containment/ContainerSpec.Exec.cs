@@ -11,6 +11,8 @@ public sealed partial record ContainerSpec
     /// <see cref="WithProcess(Action{ProcessBuilder})"/>. <see cref="ContainerProcess.ExecAsync"/> does this for a
     /// container the caller holds.
     /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="container"/> is null.</exception>
+    /// <exception cref="ContainmentException">Process <paramref name="pid"/> does not exist or its namespaces cannot be read.</exception>
     public static ContainerSpec JoinRunning(int pid, ContainerSpec container)
     {
         ArgumentNullException.ThrowIfNull(container);

@@ -66,6 +66,7 @@ public sealed partial record ContainerSpec
     /// A process that joins a running container (the OCI <c>exec</c>): every namespace of <paramref name="pid"/>
     /// that differs from the host's, its root, and its cgroup. Nothing is mounted.
     /// </summary>
+    /// <exception cref="ContainmentException">Process <paramref name="pid"/> does not exist or its namespaces cannot be read.</exception>
     public static ContainerSpec JoinRunning(int pid)
     {
         var namespaces = NamespaceSet.Host;
@@ -81,13 +82,13 @@ public sealed partial record ContainerSpec
         return new ContainerSpec(new RootfsSpec.Joined(pid)) { Namespaces = namespaces };
     }
 
-    /// <summary>Sets the namespaces.</summary>
+    /// <summary>Sets the namespaces: which are new, joined or shared with the host (default <see cref="NamespaceSet.Isolated"/>).</summary>
     public ContainerSpec WithNamespaces(NamespaceSet namespaces) => this with { Namespaces = namespaces };
 
     /// <summary>Changes the namespaces, starting from the current set.</summary>
     public ContainerSpec WithNamespaces(Func<NamespaceSet, NamespaceSet> change) => this with { Namespaces = change(Namespaces) };
 
-    /// <summary>Sets the hostname.</summary>
+    /// <summary>Sets the hostname seen inside the container: 1 to 64 characters, and a new UTS namespace (both checked when the spec is validated).</summary>
     public ContainerSpec WithHostname(string hostname) => this with { Hostname = hostname };
 
     /// <summary>Sets the NIS domain name.</summary>

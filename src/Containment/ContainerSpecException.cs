@@ -7,7 +7,7 @@ namespace Containment;
 public sealed class ContainerSpecException : ContainmentException
 {
     /// <summary>Creates the exception from the problems found.</summary>
-    public ContainerSpecException(IReadOnlyList<SpecError> errors)
+    internal ContainerSpecException(IReadOnlyList<SpecError> errors)
         : base(Describe(errors)) => Errors = errors;
 
     /// <summary>Every problem found.</summary>

@@ -8,7 +8,7 @@ namespace Containment;
 /// The FIFO through which a created container is started (the OCI <c>create</c>/<c>start</c> split): the
 /// container's first process waits, set up, until another process opens the FIFO to read.
 /// </summary>
-public static class ContainerStartGate
+internal static class ContainerStartGate
 {
     /// <summary>
     /// Creates the FIFO at <paramref name="path"/>, mode 0622 whatever the umask: the container's process may

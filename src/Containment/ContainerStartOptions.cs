@@ -29,7 +29,7 @@ public sealed record ContainerStartOptions
     /// The container outlives its host: it is not killed when the host exits or the <see cref="ContainerProcess"/>
     /// is disposed, and its exit status is not collected. Standard streams must not be pipes.
     /// </summary>
-    public bool Detached { get; init; }
+    internal bool Detached { get; init; }
 
     /// <summary>
     /// The OCI create/start split: the container's first process finishes its setup, then waits to exec
@@ -37,7 +37,7 @@ public sealed record ContainerStartOptions
     /// <see cref="ContainerProcess.StartAsync(ContainerSpec, ContainerStartOptions, CancellationToken)"/> returns once
     /// the setup is done. Needs <see cref="Detached"/>.
     /// </summary>
-    public string? StartFifo { get; init; }
+    internal string? StartFifo { get; init; }
 
     /// <summary>
     /// Answers the calls the container's seccomp profile hands to user space (<see cref="Seccomp.SeccompAction.Notify"/>
@@ -53,14 +53,14 @@ public sealed record ContainerStartOptions
     /// it on with <see cref="SeccompListenerPath.SendAsync"/>. Called once, before the start returns; a failure fails the
     /// start.
     /// </summary>
-    public SeccompListenerReceiver? SeccompListener { get; init; }
+    internal SeccompListenerReceiver? SeccompListener { get; init; }
 
     /// <summary>
     /// Called when the container's mounts are in place and before its root is pivoted (the OCI <c>createContainer</c>
     /// point), with the container's pid; its setup waits until the task completes, and an exception fails the start
     /// (nothing is left behind). <see cref="Hooks.ContainerHook.RunInContainerAsync(int, string, CancellationToken)"/> runs a hook there.
     /// </summary>
-    public Func<int, CancellationToken, Task>? BeforePivotRoot { get; init; }
+    internal Func<int, CancellationToken, Task>? BeforePivotRoot { get; init; }
 
     /// <summary>
     /// How many bytes of each piped output stream (<see cref="Stdio.Pipe"/>) are kept for a caller who has not begun to

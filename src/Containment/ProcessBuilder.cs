@@ -66,6 +66,7 @@ public sealed class ProcessBuilder
     }
 
     /// <summary>Passes a descriptor to the process as its next fd after 2 (3 for the first): see <see cref="ProcessSpec.ExtraFiles"/>.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="handle"/> is null.</exception>
     public ProcessBuilder PassFile(Microsoft.Win32.SafeHandles.SafeFileHandle handle)
     {
         ArgumentNullException.ThrowIfNull(handle);
@@ -126,6 +127,10 @@ public sealed class ProcessBuilder
     }
 
     /// <summary>Sets a resource limit (replacing an earlier one for the same resource).</summary>
+    /// <param name="resource">The resource.</param>
+    /// <param name="soft">The limit the kernel enforces, in the resource's unit (bytes for memory and file sizes, seconds
+    /// of CPU time for <c>CPU</c>, a count for files and processes: setrlimit(2)); <see cref="Identity.Rlimit.Unlimited"/> for none.</param>
+    /// <param name="hard">The ceiling of the soft limit, in the same unit.</param>
     public ProcessBuilder Rlimit(ResourceLimit resource, ulong soft, ulong hard)
     {
         var limit = new Rlimit(resource, soft, hard);

@@ -7,7 +7,7 @@ namespace Containment;
 public class SyscallException : ContainmentException
 {
     /// <summary>Creates the exception.</summary>
-    public SyscallException(string syscall, string subject, int errno, string? context = null)
+    internal SyscallException(string syscall, string subject, int errno, string? context = null)
         : this(syscall, subject, errno, context, null)
     {
     }

@@ -33,6 +33,9 @@ public class CliTests
     [TearDown]
     public void Remove()
     {
+        // The pod slices systemd created for the scope (a kubelet removes its own).
+        if (Units("kubepods.slice").Count > 0)
+            Assert.That(StopSlice("kubepods.slice"), Is.Empty, "the pod slices are gone");
         Directory.Delete(state, recursive: true);
         Directory.Delete(bundle, recursive: true);
     }
@@ -41,11 +44,17 @@ public class CliTests
 
     /// <summary>
     /// The CLI's framework-dependent build, published beside the tests; it runs with the tests' runtimeconfig (the
-    /// CLI's own is not published: it publishes as NativeAOT).
+    /// CLI's own is not published: it publishes as NativeAOT). Its stdio goes to a file, not to pipes: as runc's, it is
+    /// the container's stdio too (no terminal), and a created container would hold a pipe open for as long as it runs.
     /// </summary>
-    private static (int Code, string Output) Runtime(string[] args) =>
-        Run("dotnet", ["exec", "--runtimeconfig", Path.Combine(AppContext.BaseDirectory, "Containment.SystemdTests.runtimeconfig.json"),
+    private (int Code, string Output) Runtime(string[] args)
+    {
+        var output = Path.Combine(bundle, "cli.out");
+        var (code, _) = Run("/bin/sh", ["-c", "exec \"$@\" >\"$0\" 2>&1 </dev/null", output,
+            "dotnet", "exec", "--runtimeconfig", Path.Combine(AppContext.BaseDirectory, "Containment.SystemdTests.runtimeconfig.json"),
             Path.Combine(AppContext.BaseDirectory, "Containment.Runtime.dll"), .. args]);
+        return (code, File.ReadAllText(output));
+    }
 
     private void WriteConfig(string cgroupsPath, params string[] args)
     {

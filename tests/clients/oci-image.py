@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Writes an OCI image layout tarball (what `ctr image import` reads) from a root filesystem directory.
-   oci-image.py ROOTFS OUT.tar NAME:TAG"""
+   oci-image.py ROOTFS OUT.tar NAME:TAG [CMD...]   (the image's Cmd; /bin/sh without one)"""
 import gzip, hashlib, io, json, os, sys, tarfile
 
 rootfs, out, ref = sys.argv[1], sys.argv[2], sys.argv[3]
+cmd = sys.argv[4:] or ["/bin/sh"]
 layer_tar = io.BytesIO()
 with tarfile.open(fileobj=layer_tar, mode="w") as t:
     t.add(rootfs, arcname=".")
@@ -15,7 +16,7 @@ def blob(data):
 
 config = json.dumps({
     "architecture": "amd64", "os": "linux",
-    "config": {"Env": ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"], "Cmd": ["/bin/sh"]},
+    "config": {"Env": ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"], "Cmd": cmd},
     "rootfs": {"type": "layers", "diff_ids": [blob(layer_raw)]},
 }).encode()
 manifest = json.dumps({

@@ -4,7 +4,8 @@ using Containment;
 // LibrarySoak ROOTFS [COUNT] [IN_FLIGHT]
 // COUNT lifecycles (start /bin/true on ROOTFS with a pids-limited cgroup, wait, dispose), IN_FLIGHT at a time, in this
 // one host. Prints one line: failures, what the host kept (fds, children, mounts), the cgroups and processes left
-// under /containment/soak-*, RSS at start and end, containers/s.
+// under /containment/soak-*, RSS at start and end, containers/s; before it, the RSS and managed heap after each tenth of
+// the lifecycles (flat means no per-container leak).
 if (args.Length < 1)
 {
     Console.Error.WriteLine("usage: LibrarySoak ROOTFS [COUNT] [IN_FLIGHT]");
@@ -17,6 +18,8 @@ var spec = ContainerSpec.FromRootfs(rootfs).WithCgroup(c => c.PidsMax(32))
     .WithProcess(p => p.Args("/bin/true").StandardOutput(Stdio.Null).StandardError(Stdio.Null));
 
 await LifecycleAsync("soak-warmup"); // the executor image and the JIT'd paths exist before the baseline
+// The console is opened before the baseline too: the progress lines below are not leaks.
+Console.WriteLine($"library soak: {count} lifecycles, {inFlight} in flight");
 GC.Collect();
 GC.WaitForPendingFinalizers();
 var fds = Directory.GetFiles("/proc/self/fd").Length;
@@ -33,6 +36,8 @@ await Task.WhenAll(Enumerable.Range(0, inFlight).Select(_ => Task.Run(async () =
         {
             if (await LifecycleAsync($"soak-{i}") != 0)
                 Interlocked.Increment(ref failures);
+            if (count >= 10 && i % (count / 10) == 0)
+                Console.WriteLine($"  after {i}: RSS {RssKiB() / 1024.0:F1} MiB, managed heap {GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0:F1} MiB at the last GC");
         }
         catch (ContainmentException e)
         {

@@ -12,27 +12,46 @@ internal static class CreateCommand
     {
         var a = Args.Parse(args, ["bundle|b", "pid-file", "console-socket", "preserve-fds"], ["no-pivot", "no-new-keyring", "detach|d"]);
         var id = a.Id("create");
-        await CreateAsync(runtime, a, id, foreground: false, cancellationToken);
+        await CreateAsync(runtime, a, id, Load(runtime, a, foreground: false), cancellationToken);
         return 0;
     }
 
     /// <summary>
-    /// Creates the container; returns its record (status created) and, for a <paramref name="foreground"/> run with a
-    /// terminal and no console socket, the pty master to relay.
+    /// Creates the container; returns its record (status created) and, for a foreground run with a terminal and no
+    /// console socket, the pty master to relay.
     /// </summary>
     public static async Task<(ContainerRecord Record, Microsoft.Win32.SafeHandles.SafeFileHandle? Terminal)> CreateAsync(
-        Runtime runtime, Args a, string id, bool foreground, CancellationToken cancellationToken)
+        Runtime runtime, Args a, string id, LoadedBundle bundle, CancellationToken cancellationToken)
     {
-        var bundle = Path.GetFullPath(a.Value("bundle") ?? ".");
-        var (config, spec) = LoadBundle(runtime, bundle, a, foreground);
-        runtime.Log.Debug($"loaded {bundle}/config.json");
+        var (record, container, terminal) = await SetUpAsync(runtime, a, id, bundle, gated: true, cancellationToken);
+        await container.DisposeAsync(); // detached: init stays, waiting on the start FIFO
+        return (record, terminal);
+    }
+
+    /// <summary>
+    /// A foreground run that needs no stop between create and start (no startContainer hooks): the container's process
+    /// runs at once, under this runtime's executor, which reports its exit and removes its cgroup when the returned
+    /// handle is disposed. The record says running.
+    /// </summary>
+    public static Task<(ContainerRecord Record, ContainerProcess Container, Microsoft.Win32.SafeHandles.SafeFileHandle? Terminal)> StartAsync(
+        Runtime runtime, Args a, string id, LoadedBundle bundle, CancellationToken cancellationToken) =>
+        SetUpAsync(runtime, a, id, bundle, gated: false, cancellationToken);
+
+    /// <summary>
+    /// Records the container and starts it: <paramref name="gated"/>, detached and waiting on its start FIFO (status
+    /// created); otherwise attached and running.
+    /// </summary>
+    private static async Task<(ContainerRecord Record, ContainerProcess Container, Microsoft.Win32.SafeHandles.SafeFileHandle? Terminal)> SetUpAsync(
+        Runtime runtime, Args a, string id, LoadedBundle bundle, bool gated, CancellationToken cancellationToken)
+    {
+        var (path, config, spec) = bundle;
         if (runtime.Store.Exists(id))
             throw new CliException($"container with id \"{id}\" already exists");
 
         var record = new ContainerRecord
         {
             Id = id,
-            Bundle = bundle,
+            Bundle = path,
             Status = OciStatus.Creating,
             Created = DateTimeOffset.UtcNow,
             Annotations = config.Annotations,
@@ -41,22 +60,26 @@ internal static class CreateCommand
         ContainerProcess? container = null;
         try
         {
-            var fifo = runtime.FifoOf(id);
-            ContainerStartGate.Create(fifo);
-            var options = runtime.StartOptions with { Detached = true, StartFifo = fifo, Id = id };
+            var options = runtime.StartOptions with { Id = id };
+            if (gated)
+            {
+                var fifo = runtime.FifoOf(id);
+                ContainerStartGate.Create(fifo);
+                options = options with { Detached = true, StartFifo = fifo };
+            }
             if (config.Hooks is { } hooks && (hooks.Prestart ?? hooks.CreateRuntime ?? hooks.CreateContainer) is not null)
                 options = options with { BeforePivotRoot = (pid, ct) => RunCreateHooksAsync(hooks, record, pid, ct) };
             container = await ContainerProcess.StartAsync(spec, options, cancellationToken);
             var terminal = Terminals.SendToConsoleSocket(container, a.Value("console-socket"));
-            record = record.WithProcess(container.Pid) with
+            // Attached, a short process may be gone (reaped by its executor) already: recorded by pid alone, it reads as stopped.
+            record = (ProcessIdentity.Of(container.Pid) is { } process ? record.WithProcess(process) : record with { Pid = container.Pid }) with
             {
-                Status = OciStatus.Created,
+                Status = gated ? OciStatus.Created : OciStatus.Running,
                 RuntimeData = RuntimeData(container, config, runtime),
             };
             guard.Save(record);
             await ContainerOps.WritePidFileAsync(a.Value("pid-file"), container.Pid);
-            await container.DisposeAsync();
-            return (record, terminal);
+            return (record, container, terminal);
         }
         catch
         {
@@ -94,8 +117,10 @@ internal static class CreateCommand
         await Hooks.RunInContainerAsync("createContainer", hooks.CreateContainer, pid, state, cancellationToken);
     }
 
-    private static (OciConfig Config, ContainerSpec Spec) LoadBundle(Runtime runtime, string bundle, Args a, bool foreground)
+    /// <summary>The bundle (--bundle, else the working directory), its config and the spec it converts to.</summary>
+    public static LoadedBundle Load(Runtime runtime, Args a, bool foreground)
     {
+        var bundle = Path.GetFullPath(a.Value("bundle") ?? ".");
         OciConfig config;
         try
         {
@@ -114,6 +139,10 @@ internal static class CreateCommand
             spec = spec.WithNoPivotRoot();
         if (a.Has("no-new-keyring"))
             spec = spec.WithNewSessionKeyring(false);
-        return (config, spec);
+        runtime.Log.Debug($"loaded {bundle}/config.json");
+        return new LoadedBundle(bundle, config, spec);
     }
 }
+
+/// <summary>A bundle as <c>create</c> and <c>run</c> read it: its folder, its config, the spec it converts to.</summary>
+internal sealed record LoadedBundle(string Path, OciConfig Config, ContainerSpec Spec);

@@ -23,7 +23,8 @@ internal static class DeleteCommand
         return 0;
     }
 
-    public static async Task DeleteAsync(Runtime runtime, string id, bool force, CancellationToken cancellationToken)
+    /// <summary>Deletes a container; <paramref name="config"/> is its bundle's, when the caller has read it already.</summary>
+    public static async Task DeleteAsync(Runtime runtime, string id, bool force, CancellationToken cancellationToken, OciConfig? config = null)
     {
         ContainerRecord record;
         using (var guard = runtime.Lock(id))
@@ -45,7 +46,7 @@ internal static class DeleteCommand
         }
         try
         {
-            var config = OciConfig.LoadBundle(record.Bundle);
+            config ??= OciConfig.LoadBundle(record.Bundle);
             await Hooks.RunWarningAsync("poststop", config.Hooks?.Poststop, Runtime.StateJson(record with { Status = OciStatus.Stopped }), runtime.Log, cancellationToken);
         }
         catch (Exception e) when (e is CliException or OciConfigException or IOException)

@@ -2,7 +2,9 @@ namespace Containment.Runtime.Commands;
 
 /// <summary>
 /// <c>run</c>: create + start. Detached, it returns once the container runs; otherwise it waits for init to
-/// exit, deletes the container and exits with init's code.
+/// exit, deletes the container and exits with init's code. A foreground run with nothing to do between create and
+/// start (no startContainer hooks, no --keep) starts its process at once and waits on its executor: no start FIFO,
+/// no second pass over the state, no cgroup scan at delete (the executor removes the cgroup as the run ends).
 /// </summary>
 internal static class RunCommand
 {
@@ -10,9 +12,13 @@ internal static class RunCommand
     {
         var a = Args.Parse(args, ["bundle|b", "pid-file", "console-socket", "preserve-fds"], ["detach|d", "no-pivot", "no-new-keyring", "keep"]);
         var id = a.Id("run");
-        if (!a.Has("detach"))
+        var foreground = !a.Has("detach");
+        var bundle = CreateCommand.Load(runtime, a, foreground);
+        if (foreground && !a.Has("keep") && bundle.Config.Hooks?.StartContainer is not { Count: > 0 })
+            return await RunAttachedAsync(runtime, a, id, bundle, cancellationToken);
+        if (foreground)
             Interop.BecomeSubreaper();
-        var (record, terminal) = await CreateCommand.CreateAsync(runtime, a, id, foreground: !a.Has("detach"), cancellationToken);
+        var (record, terminal) = await CreateCommand.CreateAsync(runtime, a, id, bundle, cancellationToken);
         using var keptTerminal = terminal;
         runtime.Log.Debug($"created {id}, pid {record.Pid}");
         try
@@ -21,7 +27,7 @@ internal static class RunCommand
         }
         catch
         {
-            await DeleteCommand.DeleteAsync(runtime, id, force: true, CancellationToken.None);
+            await DeleteCommand.DeleteAsync(runtime, id, force: true, CancellationToken.None, bundle.Config);
             throw;
         }
         runtime.Log.Debug($"started {id}");
@@ -33,9 +39,44 @@ internal static class RunCommand
         await relay.WaitAsync(TimeSpan.FromSeconds(2), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
         runtime.Log.Debug($"{id} exited with {exit}");
         if (!a.Has("keep"))
-            await DeleteCommand.DeleteAsync(runtime, id, force: true, CancellationToken.None);
+            await DeleteCommand.DeleteAsync(runtime, id, force: true, CancellationToken.None, bundle.Config);
         runtime.Log.Debug($"deleted {id}");
         return exit;
+    }
+
+    private static async Task<int> RunAttachedAsync(Runtime runtime, Args a, string id, LoadedBundle bundle, CancellationToken cancellationToken)
+    {
+        var (record, container, terminal) = await CreateCommand.StartAsync(runtime, a, id, bundle, cancellationToken);
+        runtime.Log.Debug($"started {id}, pid {record.Pid}");
+        try
+        {
+            using var keptTerminal = terminal;
+            await Hooks.RunWarningAsync("poststart", bundle.Config.Hooks?.Poststart, Runtime.StateJson(record), runtime.Log, cancellationToken);
+            var relay = terminal is null ? Task.CompletedTask : TerminalRelay.CopyAsync(terminal, cancellationToken);
+            var exit = await container.WaitForExitAsync(cancellationToken);
+            await relay.WaitAsync(TimeSpan.FromSeconds(2), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
+            runtime.Log.Debug($"{id} exited with {exit.ShellCode}");
+            return exit.ShellCode;
+        }
+        finally
+        {
+            await container.DisposeAsync(); // kills it if still running (cancelled), removes its cgroup
+            await DeleteUnlessGoneAsync(runtime, id, bundle.Config);
+        }
+    }
+
+    /// <summary>Deletes the run's container, unless a <c>delete --force</c> from outside came first (or is under way).</summary>
+    private static async Task DeleteUnlessGoneAsync(Runtime runtime, string id, Oci.OciConfig config)
+    {
+        try
+        {
+            await DeleteCommand.DeleteAsync(runtime, id, force: true, CancellationToken.None, config);
+            runtime.Log.Debug($"deleted {id}");
+        }
+        catch (Exception e) when (e is CliException or Oci.ContainerNotFoundException && !runtime.Store.Exists(id))
+        {
+            runtime.Log.Debug($"{id} was deleted by another command");
+        }
     }
 
     private static async Task<int> WaitForExitAsync(int pid, CancellationToken cancellationToken)

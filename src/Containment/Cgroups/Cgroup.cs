@@ -36,7 +36,7 @@ public sealed class Cgroup : IDisposable
     /// <param name="logger">Where to log, or null.</param>
     /// <exception cref="ContainerSpecException">The path is invalid.</exception>
     /// <exception cref="CgroupException">The container has no cgroup directory in any hierarchy, or one could not be opened.</exception>
-    public static Cgroup Open(string containerId, string? cgroupsPath, ILogger? logger = null) =>
+    internal static Cgroup Open(string containerId, string? cgroupsPath, ILogger? logger = null) =>
         Open(containerId, cgroupsPath, CgroupDriverKind.Cgroupfs, logger);
 
     /// <summary>
@@ -51,7 +51,7 @@ public sealed class Cgroup : IDisposable
     /// <param name="logger">Where to log, or null.</param>
     /// <exception cref="ContainerSpecException">The path is invalid.</exception>
     /// <exception cref="CgroupException">The container has no cgroup (or systemd no such unit), or it could not be opened.</exception>
-    public static Cgroup Open(string containerId, string? cgroupsPath, CgroupDriverKind driver, ILogger? logger = null)
+    internal static Cgroup Open(string containerId, string? cgroupsPath, CgroupDriverKind driver, ILogger? logger = null)
     {
         var manager = CgroupManager.Detect(logger);
         if (driver != CgroupDriverKind.Cgroupfs)
@@ -101,6 +101,7 @@ public sealed class Cgroup : IDisposable
     }
 
     /// <summary>Reads the cgroup's statistics now.</summary>
+    /// <exception cref="CgroupException">A statistics file could not be read.</exception>
     public CgroupStats GetStats()
     {
         var stats = new CgroupStatsBuilder();
@@ -109,6 +110,11 @@ public sealed class Cgroup : IDisposable
     }
 
     /// <summary>Reads the statistics now and then every <paramref name="interval"/> until cancelled.</summary>
+    /// <param name="interval">The time between two snapshots.</param>
+    /// <param name="cancellationToken">Ends the sequence.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="interval"/> is zero or negative.</exception>
+    /// <exception cref="CgroupException">A statistics file could not be read.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public async IAsyncEnumerable<CgroupStats> WatchStatsAsync(TimeSpan interval, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
@@ -121,6 +127,8 @@ public sealed class Cgroup : IDisposable
     /// An event each time the cgroup runs out of memory (v1: <c>memory.oom_control</c> through an eventfd; v2:
     /// <c>memory.events</c> through inotify), until cancelled or the cgroup is removed.
     /// </summary>
+    /// <exception cref="CgroupException">The cgroup has no memory controller to watch.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public async IAsyncEnumerable<CgroupOomEvent> WatchOomAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var sources = handle.Parts.Select(p => p.WatchOom(cancellationToken)).OfType<IAsyncEnumerable<CgroupOomEvent>>().ToList();
@@ -149,7 +157,7 @@ public sealed class Cgroup : IDisposable
     /// Kills what is left and removes the cgroup's directories (with any sub-cgroups made inside them). Idempotent.
     /// A parent that existed before the container (or, for an opened cgroup, any parent) is left in place.
     /// </summary>
-    public void Destroy() => handle.Destroy();
+    internal void Destroy() => handle.Destroy();
 
     /// <summary>
     /// Closes the file descriptors of a cgroup obtained from <see cref="Open(string, string?, ILogger?)"/>, without removing anything. For a

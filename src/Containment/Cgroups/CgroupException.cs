@@ -7,7 +7,7 @@ namespace Containment.Cgroups;
 public sealed class CgroupException : ContainmentException
 {
     /// <summary>Creates the exception.</summary>
-    public CgroupException(string message, string? controller = null, string? file = null, int errno = 0, Exception? inner = null)
+    internal CgroupException(string message, string? controller = null, string? file = null, int errno = 0, Exception? inner = null)
         : base(message, inner)
     {
         Controller = controller;

@@ -117,7 +117,7 @@ internal sealed class CgroupManager
             foreach (var part in Enumerable.Reverse(parts))
             {
                 try { part.Destroy(); }
-                catch (CgroupException e) { logger?.LogWarning(e, "cgroup: cleanup after a failed create"); }
+                catch (CgroupException e) { logger?.LogWarning(LogEvents.CleanupFailed, e, "cgroup: cleanup after a failed create"); }
             }
             throw;
         }

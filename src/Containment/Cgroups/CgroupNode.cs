@@ -123,7 +123,7 @@ internal sealed class CgroupNode : IDisposable
             while ((result = Root.RemoveDirectory(RelativePath)) == Errno.EBUSY && DateTime.UtcNow < deadline)
                 Thread.Sleep(5);
             if (result is not (0 or Errno.ENOENT))
-                logger?.LogWarning("cgroup: rmdir {Path}: {Errno}", Path, Errno.Name(result));
+                logger?.LogWarning(LogEvents.CleanupFailed, "cgroup: rmdir {Path}: {Errno}", Path, Errno.Name(result));
         }
         for (var i = Created.Count - (leafCreated ? 2 : 1); i >= 0; i--)
             if (Root.RemoveDirectory(Created[i]) is not (0 or Errno.ENOENT)) break;

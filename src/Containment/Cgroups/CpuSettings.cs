@@ -25,8 +25,8 @@ public sealed record CpuSettings
     public bool? Idle { get; init; }
 
     /// <summary>v2 weight from v1 shares: <c>1 + ((shares - 2) * 9999) / 262142</c>.</summary>
-    public static long SharesToWeight(long shares) => shares == 0 ? 0 : 1 + (shares - 2) * 9999 / 262142;
+    internal static long SharesToWeight(long shares) => shares == 0 ? 0 : 1 + (shares - 2) * 9999 / 262142;
 
     /// <summary>v1 shares from a v2 weight: the inverse of <see cref="SharesToWeight"/>.</summary>
-    public static long WeightToShares(long weight) => 2 + (weight - 1) * 262142 / 9999;
+    internal static long WeightToShares(long weight) => 2 + (weight - 1) * 262142 / 9999;
 }

@@ -13,7 +13,7 @@ public sealed record IoSettings
     public IReadOnlyList<IoThrottle> Throttles { get; init; } = [];
 
     /// <summary>v2 weight from a v1 weight: <c>1 + (weight - 10) * 9999 / 990</c>.</summary>
-    public static long ToV2Weight(long v1Weight) => 1 + (v1Weight - 10) * 9999 / 990;
+    internal static long ToV2Weight(long v1Weight) => 1 + (v1Weight - 10) * 9999 / 990;
 }
 
 /// <summary>The weight of one block device.</summary>

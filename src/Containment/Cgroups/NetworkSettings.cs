@@ -12,5 +12,5 @@ public sealed record NetworkSettings
 
 /// <summary>The priority of a container's traffic on one interface.</summary>
 /// <param name="Interface">The interface name (<c>eth0</c>).</param>
-/// <param name="Priority">The priority.</param>
+/// <param name="Priority">The priority of the traffic (v1 <c>net_prio.ifpriomap</c>; higher is more important).</param>
 public sealed record NetworkPriority(string Interface, uint Priority);

@@ -11,7 +11,7 @@ namespace Containment.Hooks;
 /// container's process).
 /// </summary>
 /// <param name="Path">The program: an absolute path, resolved where the hook runs.</param>
-public sealed record ContainerHook(string Path)
+internal sealed record ContainerHook(string Path)
 {
     /// <summary>The command line, <c>argv[0]</c> included (OCI <c>args</c>). Empty: just the path.</summary>
     public IReadOnlyList<string> Args { get; init; } = [];

@@ -1,7 +1,7 @@
 namespace Containment.Hooks;
 
 /// <summary>A hook could not start, exited non-zero, or ran past its timeout.</summary>
-public sealed class ContainerHookException : ContainmentException
+internal sealed class ContainerHookException : ContainmentException
 {
     /// <summary>Creates the exception for <paramref name="hook"/>.</summary>
     public ContainerHookException(ContainerHook hook, string problem) : base($"hook {hook.Path}: {problem}") => Hook = hook;

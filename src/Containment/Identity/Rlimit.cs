@@ -4,8 +4,8 @@ namespace Containment.Identity;
 
 /// <summary>A resource limit set before the container's program starts. <see cref="Unlimited"/> is <c>RLIM_INFINITY</c>.</summary>
 /// <param name="Resource">The resource.</param>
-/// <param name="Soft">The limit the kernel enforces.</param>
-/// <param name="Hard">The ceiling of the soft limit. Raising it above the current hard limit needs <c>CAP_SYS_RESOURCE</c>.</param>
+/// <param name="Soft">The limit the kernel enforces, in the resource's unit (bytes, seconds of CPU, a count: see setrlimit(2)), or <see cref="Unlimited"/>.</param>
+/// <param name="Hard">The ceiling of the soft limit, in the same unit. Raising it above the current hard limit needs <c>CAP_SYS_RESOURCE</c>.</param>
 public sealed record Rlimit(ResourceLimit Resource, ulong Soft, ulong Hard)
 {
     /// <summary><c>RLIM_INFINITY</c>.</summary>
@@ -28,7 +28,7 @@ public sealed record Rlimit(ResourceLimit Resource, ulong Soft, ulong Hard)
 
     /// <summary>Parses <c>(name, soft, hard)</c> triples, e.g. from an OCI config or a command line.</summary>
     /// <exception cref="ContainerSpecException">Some names are not resource limits; each is listed.</exception>
-    public static IReadOnlyList<Rlimit> Parse(IEnumerable<(string Name, ulong Soft, ulong Hard)> limits, string field = "process.rlimits")
+    internal static IReadOnlyList<Rlimit> Parse(IEnumerable<(string Name, ulong Soft, ulong Hard)> limits, string field = "process.rlimits")
     {
         var result = new List<Rlimit>();
         var errors = new List<SpecError>();

@@ -12,6 +12,7 @@ internal sealed class DrainedPipeStream : Stream
     private const int ChunkSize = 64 * 1024;
     private readonly Stream _pipe;
     private readonly long _limit;
+    private readonly Action<long>? _onFirstDrop;
     private readonly Lock _gate = new();
     private readonly Queue<byte[]> _chunks = new();
     private readonly CancellationTokenSource _stop = new();
@@ -24,10 +25,14 @@ internal sealed class DrainedPipeStream : Stream
     private bool _ended;
     private long _dropped;
 
-    public DrainedPipeStream(Stream pipe, long limit)
+    /// <param name="pipe">The host's end of the pipe.</param>
+    /// <param name="limit">Bytes kept for a caller who has not begun to read.</param>
+    /// <param name="onFirstDrop">Called once, with the limit, when output is first dropped (outside the lock).</param>
+    public DrainedPipeStream(Stream pipe, long limit, Action<long>? onFirstDrop = null)
     {
         _pipe = pipe;
         _limit = Math.Max(limit, 1);
+        _onFirstDrop = onFirstDrop;
         _drain = Task.Run(DrainAsync);
     }
 
@@ -49,6 +54,7 @@ internal sealed class DrainedPipeStream : Stream
                 var n = await _pipe.ReadAsync(buffer, _stop.Token).ConfigureAwait(false);
                 if (n == 0)
                     return;
+                var firstDrop = false;
                 lock (_gate)
                 {
                     if (_reading || _buffered < _limit)
@@ -57,7 +63,10 @@ internal sealed class DrainedPipeStream : Stream
                         _buffered += n;
                     }
                     else
+                    {
+                        firstDrop = _dropped == 0;
                         _dropped += n;
+                    }
                     if (_reading)
                     {
                         _handedOver = true; // the caller reads the pipe from here on
@@ -66,6 +75,8 @@ internal sealed class DrainedPipeStream : Stream
                     }
                     Signal(ref _data);
                 }
+                if (firstDrop)
+                    _onFirstDrop?.Invoke(_limit);
             }
         }
         catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or IOException)

@@ -2,6 +2,7 @@ using System.IO.Pipes;
 using System.Runtime.InteropServices;
 using System.Text;
 using Containment.Interop;
+using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
 
 namespace Containment.Launch;
@@ -19,8 +20,9 @@ internal sealed class LaunchStreams : IDisposable
     public StreamReader? Output { get; private set; }
     public StreamReader? Error { get; private set; }
 
-    /// <summary>Opens the streams; each output pipe keeps up to <c>unreadOutputLimit</c> bytes for a caller who has not read it (see <see cref="DrainedPipeStream"/>).</summary>
-    public static LaunchStreams Open(ProcessSpec process, LaunchInputs inputs, long unreadOutputLimit)
+    /// <summary>Opens the streams; each output pipe keeps up to <c>unreadOutputLimit</c> bytes for a caller who has not read it
+    /// (see <see cref="DrainedPipeStream"/>); the first byte dropped is logged to <paramref name="logger"/> for container <paramref name="id"/>.</summary>
+    public static LaunchStreams Open(ProcessSpec process, LaunchInputs inputs, long unreadOutputLimit, ILogger logger, string id)
     {
         var streams = new LaunchStreams();
         if (process.Terminal is not null)
@@ -33,9 +35,9 @@ internal sealed class LaunchStreams : IDisposable
             if (stdin is not null)
                 streams.Input = new StreamWriter(stdin, new UTF8Encoding(false)) { AutoFlush = true };
             if (stdout is not null)
-                streams.Output = new StreamReader(streams.Drain(stdout, unreadOutputLimit), Encoding.UTF8);
+                streams.Output = new StreamReader(streams.Drain(stdout, unreadOutputLimit, DropLogger(logger, id, "stdout")), Encoding.UTF8);
             if (stderr is not null)
-                streams.Error = new StreamReader(streams.Drain(stderr, unreadOutputLimit), Encoding.UTF8);
+                streams.Error = new StreamReader(streams.Drain(stderr, unreadOutputLimit, DropLogger(logger, id, "stderr")), Encoding.UTF8);
             return streams;
         }
         catch
@@ -46,9 +48,13 @@ internal sealed class LaunchStreams : IDisposable
         }
     }
 
-    private DrainedPipeStream Drain(Stream pipe, long limit)
+    private static Action<long> DropLogger(ILogger logger, string id, string stream) => limit =>
+        logger.LogWarning(LogEvents.OutputDropped, "Container {Id}: its {Stream} was not read and {Limit} bytes are buffered (UnreadOutputLimit); further unread output is dropped",
+            id, stream, limit);
+
+    private DrainedPipeStream Drain(Stream pipe, long limit, Action<long> onFirstDrop)
     {
-        var drained = new DrainedPipeStream(pipe, limit);
+        var drained = new DrainedPipeStream(pipe, limit, onFirstDrop);
         _hostEnds.Add(drained);
         return drained;
     }

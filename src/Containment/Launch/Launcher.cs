@@ -31,6 +31,7 @@ internal static class Launcher
             foreach (var (stdio, name) in new[] { (spec.Process.StandardInput, "stdin"), (spec.Process.StandardOutput, "stdout"), (spec.Process.StandardError, "stderr") })
                 if (stdio is Stdio.PipeStdio)
                     errors.Add(new SpecError($"process.{name}", "a detached container cannot have a pipe to its host"));
+        errors.AddRange(spec.ValidateNetwork(options.Detached));
         if (errors.Count > 0)
             throw new ContainerSpecException(errors);
         var lsm = options.Lsm ?? LsmHost.Current;
@@ -45,12 +46,13 @@ internal static class Launcher
         var landlock = spec.Landlock is null ? null
             : Landlock.LandlockPlanner.Negotiate(spec.Landlock, options.LandlockAbi ?? Landlock.LandlockAbi.Current, options.LoggerFor("Landlock"));
 
+        var joinsNetwork = spec.Network is not null && spec.Rootfs is not RootfsSpec.Joined;
         var started = Stopwatch.GetTimestamp();
         var id = options.Id ?? Guid.NewGuid().ToString("N")[..16];
         var inputs = new LaunchInputs
         {
             Detached = options.Detached, FailAtStep = options.FailAtStep, FailErrno = options.InjectedErrno, IdMapWriter = mapWriter,
-            ResolveByWalk = options.ResolveByWalk, Seccomp = seccomp, Landlock = landlock, ContainerId = id, SyncBeforePivot = options.BeforePivotRoot is not null, RootNoDev = rootNoDev,
+            ResolveByWalk = options.ResolveByWalk, Seccomp = seccomp, Landlock = landlock, ContainerId = id, SyncBeforePivot = options.BeforePivotRoot is not null || joinsNetwork, RootNoDev = rootNoDev,
             DeviceListEnforced = DeviceGuard.EnforcesList(spec),
             Lsm = lsm, MountLabel = LsmPlanner.MountLabel(spec, lsm, logger),
             LockMounts = Rootless.LocksMounts(spec, logger),
@@ -62,9 +64,13 @@ internal static class Launcher
         CgroupHandle? cgroup = null;
         CgroupManager? createAfterPlan = null;
         SeccompSupervisor? supervisor = null;
+        Networking.CniAttachment? network = null;
         var registration = LiveContainers.Register(id);
+        Networking.NetworkFiles? networkFiles = null;
         try
         {
+            if (joinsNetwork)
+                (spec, networkFiles) = Networking.NetworkFiles.Prepare(spec, id);
             OpenJoinedNamespaces(spec.Namespaces, inputs);
             if (options.StartFifo is not null)
                 OpenStartFifo(options.StartFifo, inputs);
@@ -75,12 +81,13 @@ internal static class Launcher
             if (spec.Rootfs is not RootfsSpec.Joined && spec.Cgroup is not null)
             {
                 var manager = CgroupManager.Detect(options.LoggerFor("Cgroups"));
-                registration.Claim(manager.DirectoriesOf(id, spec.CgroupsPath).Where(d => d.IsLeaf).Select(d => d.Path));
                 // The executor runs first, knowing what the launch is about to create: if the host dies, it removes that.
                 channel = ExecutorChannel.Spawn();
                 if (spec.CgroupDriver == CgroupDriverKind.Systemd)
                     manager = new CgroupManager(manager.Layout, MachineTopology.Host, logger)
                         { Driver = CgroupDriverKind.Systemd, PlaceholderPid = channel.ExecutorPid };
+                // With the driver known: a systemd cgroupsPath names a scope, which the cgroupfs driver refuses.
+                registration.Claim(manager.DirectoriesOf(id, spec.CgroupsPath).Where(d => d.IsLeaf).Select(d => d.Path));
                 await channel.AnnounceAsync(AnnounceCgroup(manager, id, spec.CgroupsPath), cancellationToken).ConfigureAwait(false);
                 if (CgroupLateJoin.Applies(manager, spec))
                 {
@@ -103,7 +110,7 @@ internal static class Launcher
             }
             // A cgroup made for this container counts from 0; one at a given path may have a past.
             var oomKillsAtStart = cgroup is not null && spec.CgroupsPath is not null ? new Cgroup(cgroup).GetStats().Memory?.OomKills ?? 0 : 0;
-            streams = LaunchStreams.Open(spec.Process, inputs, options.UnreadOutputLimit);
+            streams = LaunchStreams.Open(spec.Process, inputs, options.UnreadOutputLimit, logger, id);
             var plan = PlanCompiler.Compile(spec, inputs);
             if (channel is null)
                 channel = ExecutorChannel.Start(plan.Encode(), plan.Fds);
@@ -152,9 +159,12 @@ internal static class Launcher
                     channel.Continue();
                     continue;
                 }
-                if (message.Kind == MessageKind.Sync && message.Value == unchecked((int)PlanCompiler.SyncBeforePivot) && options.BeforePivotRoot is { } beforePivot)
+                if (message.Kind == MessageKind.Sync && message.Value == unchecked((int)PlanCompiler.SyncBeforePivot) && inputs.SyncBeforePivot)
                 {
-                    await beforePivot(pid, cancellationToken).ConfigureAwait(false);
+                    if (joinsNetwork)
+                        network = await Networking.CniAttachment.AttachAsync(spec, id, pid, networkFiles, options.LoggerFor("Network"), cancellationToken).ConfigureAwait(false);
+                    if (options.BeforePivotRoot is { } beforePivot)
+                        await beforePivot(pid, cancellationToken).ConfigureAwait(false);
                     channel.Continue();
                     continue;
                 }
@@ -164,7 +174,7 @@ internal static class Launcher
                 {
                     logger.LogInformation(LogEvents.Started, "Container {Id} started: pid {Pid} in {Ms:F2} ms", id, pid, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                     var process = new ContainerProcess(id, channel, pid, pidfd, streams, terminal, cgroup, supervisor, options.Detached, logger, requested,
-                        oomKillsAtStart, registration);
+                        oomKillsAtStart, registration) { Network = network };
                     process.SetLandlock(landlock);
                     return process;
                 }
@@ -190,6 +200,9 @@ internal static class Launcher
             streams?.DisposeHostEnds();
             DisposeInputs(inputs);
             DestroyCgroup(cgroup, logger);
+            if (network is not null)
+                await network.DetachAsync().ConfigureAwait(false);
+            networkFiles?.Delete();
             throw;
         }
     }
@@ -227,7 +240,7 @@ internal static class Launcher
         }
         catch (ContainmentException e)
         {
-            logger.LogWarning(e, "Could not remove cgroup {Paths}", string.Join(", ", cgroup.Paths));
+            logger.LogWarning(LogEvents.CleanupFailed, e, "Could not remove cgroup {Paths}", string.Join(", ", cgroup.Paths));
         }
         finally
         {

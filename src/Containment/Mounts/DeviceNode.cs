@@ -20,8 +20,8 @@ public enum DeviceNodeType
 /// <param name="Major">The major number (0 for a FIFO).</param>
 /// <param name="Minor">The minor number (0 for a FIFO).</param>
 /// <param name="FileMode">The permission bits, e.g. <c>0x1b6</c> (0666).</param>
-/// <param name="Uid">The owner.</param>
-/// <param name="Gid">The group.</param>
+/// <param name="Uid">The owner, a uid in the container's user namespace.</param>
+/// <param name="Gid">The group, a gid in the container's user namespace.</param>
 public sealed record DeviceNode(string Path, DeviceNodeType Type, uint Major, uint Minor, uint FileMode = 0x1b6, uint Uid = 0, uint Gid = 0)
 {
     /// <summary>Parses an OCI device type letter (<c>c</c>, <c>u</c>, <c>b</c>, <c>p</c>); null when unknown.</summary>

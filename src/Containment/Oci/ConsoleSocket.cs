@@ -11,7 +11,7 @@ namespace Containment.Oci;
 /// the manager (conmon, containerd-shim) listens on and sends the pty master as an <c>SCM_RIGHTS</c> descriptor,
 /// with the terminal's name as the message's bytes.
 /// </summary>
-public static class ConsoleSocket
+internal static class ConsoleSocket
 {
     private const int MaxName = 4096;
 

@@ -8,7 +8,7 @@ namespace Containment.Oci;
 /// document said: an absent field is <c>null</c>, and writing omits it again. Unknown properties are ignored,
 /// as the specification requires.
 /// </summary>
-public sealed record OciConfig
+internal sealed record OciConfig
 {
     /// <summary>Value equality: the same data, lists and maps compared by content.</summary>
     public bool Equals(OciConfig? other) => OciEquality.Same(this, other, OciJsonContext.Default.OciConfig);

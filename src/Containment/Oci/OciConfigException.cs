@@ -13,7 +13,7 @@ public sealed class OciConfigException : ContainmentException
     /// <param name="line">The 1-based line.</param>
     /// <param name="column">The 1-based byte position in the line.</param>
     /// <param name="inner">The underlying error.</param>
-    public OciConfigException(string message, string? source, string? jsonPath, long? line, long? column, Exception? inner)
+    internal OciConfigException(string message, string? source, string? jsonPath, long? line, long? column, Exception? inner)
         : base(message, inner)
     {
         SourcePath = source;

@@ -9,7 +9,7 @@ namespace Containment.Oci;
 /// What this runtime supports, as the OCI runtime-spec features document (<c>runc features</c>): managers read it to
 /// decide, for example, whether id-mapped mounts (user-namespaced pods) or recursive read-only binds can be asked for.
 /// </summary>
-public static class OciFeatures
+internal static class OciFeatures
 {
     /// <summary>The six hook stages, all run.</summary>
     public static IReadOnlyList<string> Hooks { get; } = ["prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"];

@@ -3,10 +3,10 @@ using Containment.Landlock;
 
 namespace Containment.Oci;
 
-public static partial class OciSpecConverter
+internal static partial class OciSpecConverter
 {
     /// <summary>The annotation that carries Landlock rules (JSON), as no OCI field does: see docs/landlock.md.</summary>
-    public const string LandlockAnnotation = "org.containment.landlock";
+    internal const string LandlockAnnotation = "org.containment.landlock";
 
     /// <summary>
     /// The rules of the <see cref="LandlockAnnotation"/> annotation, e.g.

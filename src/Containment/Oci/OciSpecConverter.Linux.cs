@@ -4,7 +4,7 @@ using Containment.Namespaces;
 
 namespace Containment.Oci;
 
-public static partial class OciSpecConverter
+internal static partial class OciSpecConverter
 {
     /// <summary>OCI: no <c>linux.seccomp</c>, no filter; otherwise the profile as given (the JSON runc and Docker read).</summary>
     private static Seccomp.SeccompProfile? ConvertSeccomp(string? json, Action<string, string> refuse)

@@ -2,7 +2,7 @@ using Containment.Mounts;
 
 namespace Containment.Oci;
 
-public static partial class OciSpecConverter
+internal static partial class OciSpecConverter
 {
     /// <summary>
     /// mounts[] one to one, in order, options strings included (the library parses them as runc does, unknown

@@ -3,7 +3,7 @@ using Containment.Identity;
 
 namespace Containment.Oci;
 
-public static partial class OciSpecConverter
+internal static partial class OciSpecConverter
 {
     private static ProcessSpec ConvertProcess(OciProcess process, Action<string, string> refuse, Action<string, string> warn)
     {

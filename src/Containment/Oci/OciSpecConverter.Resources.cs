@@ -2,7 +2,7 @@ using Containment.Cgroups;
 
 namespace Containment.Oci;
 
-public static partial class OciSpecConverter
+internal static partial class OciSpecConverter
 {
     /// <summary>
     /// linux.resources onto the cgroup builder; a container always gets a cgroup, as with runc. What runc and crun ignore

@@ -13,7 +13,7 @@ namespace Containment.Oci;
 /// dropped. Other fields this version cannot honour are accepted only with their empty or default value
 /// (<c>"ioPriority"</c> absent), which managers often send.
 /// </summary>
-public static partial class OciSpecConverter
+internal static partial class OciSpecConverter
 {
     /// <summary>Converts a configuration; <paramref name="bundle"/> anchors a relative <c>root.path</c>. What is ignored
     /// as runc ignores it is not reported: use the overload with a logger to see it.</summary>

@@ -12,6 +12,7 @@ namespace Containment.Seccomp;
 public sealed record SeccompArgCondition(int Index, SeccompArgOperator Operator, ulong Value, ulong ValueTwo = 0)
 {
     /// <summary>Whether an argument value satisfies this condition.</summary>
+    /// <exception cref="InvalidOperationException"><see cref="Operator"/> is not a defined <see cref="SeccompArgOperator"/>.</exception>
     public bool Matches(ulong argument) => Operator switch
     {
         SeccompArgOperator.NotEqual => argument != Value,

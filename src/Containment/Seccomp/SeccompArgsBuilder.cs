@@ -8,6 +8,7 @@ public sealed class SeccompArgsBuilder
     internal IReadOnlyList<SeccompArgCondition> Conditions => _conditions;
 
     /// <summary>Starts a condition on argument <paramref name="index"/> (0 to 5).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not 0 to 5.</exception>
     public SeccompArgBuilder Arg(int index)
     {
         if (index is < 0 or > 5)

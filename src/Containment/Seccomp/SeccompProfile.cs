@@ -210,6 +210,7 @@ public sealed partial class SeccompProfile
     /// <param name="syscall">The call's name on that ABI.</param>
     /// <param name="args">Argument values (missing ones are 0).</param>
     /// <param name="capabilities">The container's capabilities, for conditional rules (none when null).</param>
+    /// <exception cref="ArgumentException">There is no syscall table for <paramref name="architecture"/>, or <paramref name="syscall"/> is not a system call on it.</exception>
     public SeccompDecision Explain(SeccompArchitecture architecture, string syscall, IReadOnlyList<ulong>? args = null,
         CapabilitySet? capabilities = null)
     {

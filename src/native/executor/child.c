@@ -382,6 +382,27 @@ static int run_op(struct executor *x, struct op *op)
     }
 }
 
+/* An OCI create returns at the ready report, and the program is exec'd only after `start`, where nobody reads an
+ * error: so a plan that waits for `start` fails at the ready report, on the exec step, when none of the program's
+ * candidates exists (as runc's create does; containerd then reports StartError naming it). By then the root, the
+ * working directory and the identity are final, so what faccessat finds is what execve would. */
+static void check_program(struct executor *x, int ready)
+{
+    const struct op *exec = &x->ops[x->nops - 1];
+    if (ready + 1 >= x->nops || x->ops[ready + 1].code != OP_WAIT_FIFO || exec->code != OP_EXEC)
+        return;
+    struct reader a = exec->args; /* a copy: OP_EXEC reads its own later */
+    char **candidates = rd_strv(&a);
+    if (!candidates)
+        return; /* malformed: OP_EXEC reports it */
+    int missing = 1;
+    for (char **c = candidates; *c && missing; c++)
+        missing = faccessat(AT_FDCWD, *c, F_OK, 0) < 0 && (errno == ENOENT || errno == ENOTDIR);
+    free(candidates);
+    if (missing)
+        fail(x, (int)exec->index, ENOENT);
+}
+
 void run_child(struct executor *x)
 {
     static int last[PLAN_MAX_FDS];
@@ -390,6 +411,8 @@ void run_child(struct executor *x)
     for (int i = x->clone_at + 1; i < x->nops; i++) {
         if (is_monitor_op(x, i))
             continue;
+        if (x->ops[i].code == OP_READY)
+            check_program(x, i);
         if (run_op(x, &x->ops[i]) < 0)
             fail(x, (int)x->ops[i].index, errno);
         close_used_up(x, last, i);

@@ -20,6 +20,9 @@ public static class RuntimeBinary
     private static string Publish()
     {
         var output = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "containment-cli-" + Environment.ProcessId);
+        // Test projects run in parallel and more than one publishes (this file is linked into Containment.CriTests):
+        // two publishes of one project at once would write the same obj/ files.
+        using var publishing = PublishLock();
         var (code, text) = Shell.Run("dotnet", ["publish", System.IO.Path.Combine(RepositoryRoot(), "samples/Containment.Runtime"), "-c", "Release", "-o", output, "-nologo", "-v", "q"], TimeSpan.FromMinutes(10));
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
@@ -29,6 +32,18 @@ public static class RuntimeBinary
         if (code != 0 || !File.Exists(binary))
             throw new InvalidOperationException($"publishing the containment CLI failed ({code}): {text}");
         return binary;
+    }
+
+    /// <summary>An exclusive lock (flock, released when the process dies) on a file beside the repository's build output.</summary>
+    private static FileStream PublishLock()
+    {
+        var path = System.IO.Path.Combine(RepositoryRoot(), "samples/Containment.Runtime/obj/.publish.lock");
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        for (var deadline = DateTime.UtcNow.AddMinutes(15); ; Thread.Sleep(500))
+        {
+            try { return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); }
+            catch (IOException) when (DateTime.UtcNow < deadline) { }
+        }
     }
 }
 

@@ -69,6 +69,21 @@ public class RuntimeLifecycleConformance : ConformanceBundle
     }
 
     [Test]
+    public void Create_WithAProgramThatDoesNotExist_FailsNamingItAndCreatesNothing()
+    {
+        // runc's behaviour, which containerd's CRI plugin turns into StartError naming the path: after `start` the
+        // error would reach no one (Containment.CriTests found it). With a PATH search, every candidate is missing.
+        foreach (var program in new[] { "/no/such/binary", "nosuchprogram" })
+        {
+            Config("true", c => Process(c)["args"] = new JsonArray(program));
+            var r = Cli.Run("create", "--bundle", Cli.Bundle, "missing");
+            Assert.That(r.ExitCode, Is.Not.Zero);
+            Assert.That(r.Stderr, Does.Contain($"execve({program}): ENOENT"));
+            Assert.That(Cli.Run("state", "missing").ExitCode, Is.Not.Zero);
+        }
+    }
+
+    [Test]
     public void Start_OfAContainerNotCreated_Fails()
     {
         RunDetached("st");

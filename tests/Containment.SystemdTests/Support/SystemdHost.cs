@@ -10,6 +10,12 @@ public static class SystemdHost
     /// <summary>Generous: .NET and every syscall run 15–20× slower under emulation.</summary>
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
 
+    /// <summary>
+    /// How long a command may take: the CLI is JIT-compiled at every call, and podman calls it several times (create,
+    /// start, state); on a loaded machine under emulation that takes minutes.
+    /// </summary>
+    public static readonly TimeSpan CommandPatience = TimeSpan.FromMinutes(5);
+
     /// <summary>Why the suite cannot run here, or null when it can.</summary>
     public static string? Missing()
     {
@@ -38,12 +44,24 @@ public static class SystemdHost
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(Patience)) { p.Kill(true); Assert.Fail($"{file} {string.Join(' ', args)} timed out"); }
+        if (!p.WaitForExit(CommandPatience)) { p.Kill(true); Assert.Fail($"{file} {string.Join(' ', args)} timed out"); }
         return (p.ExitCode, stdout.Result + stderr.Result);
     }
 
     /// <summary><c>systemctl show -p NAME --value UNIT</c>.</summary>
     public static string Show(string unit, string property) => Run("systemctl", "show", "-p", property, "--value", unit).Output.Trim();
+
+    /// <summary>
+    /// Stops a slice the test made systemd create (with everything in it) and returns what is left loaded under its
+    /// name: systemd creates a scope's parent slices on demand but never removes them, as a kubelet removes its pod
+    /// slices itself.
+    /// </summary>
+    public static IReadOnlyList<string> StopSlice(string slice)
+    {
+        var (code, output) = Run("systemctl", "stop", slice);
+        Assert.That(code, Is.Zero, $"systemctl stop {slice}: {output}");
+        return Units(slice[..^".slice".Length] + "*");
+    }
 
     /// <summary>The loaded units matching <paramref name="pattern"/> (<c>systemctl list-units --all</c>).</summary>
     public static IReadOnlyList<string> Units(string pattern) =>

@@ -253,9 +253,9 @@ public class OciConfigValidationTests
     }
 
     [TestCaseSource(nameof(Invalid))]
-    public void Each_rule_reports_its_field(OciConfig config, string field)
+    public void Each_rule_reports_its_field(object config, string field) // object: OciConfig is internal
     {
-        var errors = config.Validate();
+        var errors = ((OciConfig)config).Validate();
 
         Assert.That(errors.Select(e => e.Field), Does.Contain(field), string.Join("\n", errors));
     }

@@ -192,9 +192,9 @@ public class OciSpecConverterTests
     }
 
     [TestCaseSource(nameof(ProcessRefusals))]
-    public void A_process_field_this_version_cannot_honour_is_refused_by_name(Func<OciProcess, OciProcess> change, string field, string message)
+    public void A_process_field_this_version_cannot_honour_is_refused_by_name(object change, string field, string message) // object: OciProcess is internal
     {
-        Assert.That(RefusedProcess(change), Is.EqualTo(new[] { new SpecError(field, message) }));
+        Assert.That(RefusedProcess((Func<OciProcess, OciProcess>)change), Is.EqualTo(new[] { new SpecError(field, message) }));
     }
 
     [Test]
@@ -368,9 +368,9 @@ public class OciSpecConverterTests
     }
 
     [TestCaseSource(nameof(LinuxRefusals))]
-    public void A_linux_field_this_version_cannot_honour_is_refused_by_name(Func<OciLinux, OciLinux> change, string field, string message)
+    public void A_linux_field_this_version_cannot_honour_is_refused_by_name(object change, string field, string message) // object: OciLinux is internal
     {
-        Assert.That(RefusedLinux(change), Is.EqualTo(new[] { new SpecError(field, message) }));
+        Assert.That(RefusedLinux((Func<OciLinux, OciLinux>)change), Is.EqualTo(new[] { new SpecError(field, message) }));
     }
 
     [Test]

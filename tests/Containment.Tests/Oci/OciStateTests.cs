@@ -26,8 +26,9 @@ public class OciStateTests
     [TestCase(OciStatus.Running, "running")]
     [TestCase(OciStatus.Paused, "paused")]
     [TestCase(OciStatus.Stopped, "stopped")]
-    public void Statuses_are_written_as_the_specification_spells_them(OciStatus status, string text)
+    public void Statuses_are_written_as_the_specification_spells_them(object boxed, string text) // object: OciStatus is internal
     {
+        var status = (OciStatus)boxed;
         var json = new OciState { Id = "x", Status = status, Bundle = "/b" }.ToJson();
 
         Assert.That(json, Does.Contain($"\"status\": \"{text}\""));

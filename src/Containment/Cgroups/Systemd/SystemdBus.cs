@@ -20,6 +20,15 @@ internal sealed class SystemdBus : ISystemdManager
     private readonly Dictionary<string, TaskCompletionSource<string>> waiting = new(StringComparer.Ordinal);
     private IDisposable? watch;
 
+    /// <summary>
+    /// Writes a method call. By reference: <see cref="MessageWriter"/> is a ref struct, and a copy's writes never reach
+    /// the message (an <c>Action&lt;MessageWriter&gt;</c> sent headers without their length: the bus never answered).
+    /// </summary>
+    private delegate void WriteCall(ref MessageWriter writer);
+
+    /// <summary>How long a call waits for systemd's reply: a bus that never answers is an error, not a hang.</summary>
+    private static readonly TimeSpan ReplyTimeout = TimeSpan.FromSeconds(30);
+
     private SystemdBus(DBusConnection connection, string address)
     {
         this.connection = connection;
@@ -54,18 +63,18 @@ internal sealed class SystemdBus : ISystemdManager
     }
 
     public Task<string> StartTransientUnitAsync(string unit, IReadOnlyList<UnitProperty> properties, CancellationToken cancellationToken) =>
-        RunJobAsync("StartTransientUnit", unit, cancellationToken, w =>
+        RunJobAsync("StartTransientUnit", unit, cancellationToken, (ref MessageWriter w) =>
         {
             w.WriteMethodCallHeader(Service, ManagerPath, Manager, "StartTransientUnit", "ssa(sv)a(sa(sv))", MessageFlags.None);
             w.WriteString(unit);
             w.WriteString("replace");
-            WriteProperties(w, properties);
+            WriteProperties(ref w, properties);
             var aux = w.WriteArrayStart(DBusType.Struct);
             w.WriteArrayEnd(aux);
         });
 
     public Task<string> StopUnitAsync(string unit, CancellationToken cancellationToken) =>
-        RunJobAsync("StopUnit", unit, cancellationToken, w =>
+        RunJobAsync("StopUnit", unit, cancellationToken, (ref MessageWriter w) =>
         {
             w.WriteMethodCallHeader(Service, ManagerPath, Manager, "StopUnit", "ss", MessageFlags.None);
             w.WriteString(unit);
@@ -73,16 +82,16 @@ internal sealed class SystemdBus : ISystemdManager
         });
 
     public Task SetUnitPropertiesAsync(string unit, IReadOnlyList<UnitProperty> properties, CancellationToken cancellationToken) =>
-        CallAsync("SetUnitProperties", cancellationToken, w =>
+        CallAsync("SetUnitProperties", cancellationToken, (ref MessageWriter w) =>
         {
             w.WriteMethodCallHeader(Service, ManagerPath, Manager, "SetUnitProperties", "sba(sv)", MessageFlags.None);
             w.WriteString(unit);
             w.WriteBool(true);
-            WriteProperties(w, properties);
+            WriteProperties(ref w, properties);
         });
 
     public Task ResetFailedUnitAsync(string unit, CancellationToken cancellationToken) =>
-        CallAsync("ResetFailedUnit", cancellationToken, w =>
+        CallAsync("ResetFailedUnit", cancellationToken, (ref MessageWriter w) =>
         {
             w.WriteMethodCallHeader(Service, ManagerPath, Manager, "ResetFailedUnit", "s", MessageFlags.None);
             w.WriteString(unit);
@@ -93,7 +102,7 @@ internal sealed class SystemdBus : ISystemdManager
         string path;
         try
         {
-            path = await CallAsync("GetUnit", cancellationToken, w =>
+            path = await CallAsync("GetUnit", cancellationToken, (ref MessageWriter w) =>
             {
                 w.WriteMethodCallHeader(Service, ManagerPath, Manager, "GetUnit", "s", MessageFlags.None);
                 w.WriteString(unit);
@@ -103,7 +112,7 @@ internal sealed class SystemdBus : ISystemdManager
         {
             return null;
         }
-        var group = await CallAsync("Get ControlGroup", cancellationToken, w =>
+        var group = await CallAsync("Get ControlGroup", cancellationToken, (ref MessageWriter w) =>
         {
             w.WriteMethodCallHeader(Service, path, "org.freedesktop.DBus.Properties", "Get", "ss", MessageFlags.None);
             w.WriteString(unit.EndsWith(".slice", StringComparison.Ordinal) ? "org.freedesktop.systemd1.Slice" : "org.freedesktop.systemd1.Scope");
@@ -118,7 +127,7 @@ internal sealed class SystemdBus : ISystemdManager
     }
 
     /// <summary>Sends a job-starting call and waits for the unit's <c>JobRemoved</c>.</summary>
-    private async Task<string> RunJobAsync(string call, string unit, CancellationToken cancellationToken, Action<MessageWriter> write)
+    private async Task<string> RunJobAsync(string call, string unit, CancellationToken cancellationToken, WriteCall write)
     {
         var done = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (gate) waiting[unit] = done;
@@ -147,20 +156,29 @@ internal sealed class SystemdBus : ISystemdManager
         }
     }
 
-    private Task CallAsync(string call, CancellationToken cancellationToken, Action<MessageWriter> write) =>
+    private Task CallAsync(string call, CancellationToken cancellationToken, WriteCall write) =>
         CallAsync<bool>(call, cancellationToken, write, static (_, _) => true);
 
-    private async Task<T> CallAsync<T>(string call, CancellationToken cancellationToken, Action<MessageWriter> write, MessageValueReader<T> read)
+    private async Task<T> CallAsync<T>(string call, CancellationToken cancellationToken, WriteCall write, MessageValueReader<T> read)
     {
         MessageBuffer message;
-        using (var writer = connection.GetMessageWriter())
+        var writer = connection.GetMessageWriter();
+        try
         {
-            write(writer);
+            write(ref writer);
             message = writer.CreateMessage();
+        }
+        finally
+        {
+            writer.Dispose();
         }
         try
         {
-            return await connection.CallMethodAsync(message, read, null).WaitAsync(cancellationToken).ConfigureAwait(false);
+            return await connection.CallMethodAsync(message, read, null).WaitAsync(ReplyTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException e)
+        {
+            throw new CgroupException($"systemd {call} over D-Bus at {address}: no reply within {ReplyTimeout.TotalSeconds} s", inner: e);
         }
         catch (DBusErrorReplyException e)
         {
@@ -173,7 +191,7 @@ internal sealed class SystemdBus : ISystemdManager
     }
 
     /// <summary>Writes <c>a(sv)</c>.</summary>
-    private static void WriteProperties(MessageWriter w, IReadOnlyList<UnitProperty> properties)
+    private static void WriteProperties(ref MessageWriter w, IReadOnlyList<UnitProperty> properties)
     {
         var array = w.WriteArrayStart(DBusType.Struct);
         foreach (var p in properties)

@@ -135,7 +135,7 @@ internal sealed class SystemdCgroupDriver(CgroupHierarchy hierarchy, Func<ISyste
     private static void StopQuietly(ISystemdManager manager, string unit, ILogger? logger)
     {
         try { Stop(manager, unit); }
-        catch (CgroupException e) { logger?.LogWarning(e, "cgroup systemd: cleanup of {Unit} after a failed create", unit); }
+        catch (CgroupException e) { logger?.LogWarning(LogEvents.CleanupFailed, e, "cgroup systemd: cleanup of {Unit} after a failed create", unit); }
     }
 
     private static string ProcCgroupOf(int pid) =>

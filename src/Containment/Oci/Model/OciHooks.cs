@@ -1,7 +1,7 @@
 namespace Containment.Oci;
 
 /// <summary>Commands run at points of the container's lifecycle (<c>hooks</c> in config.json).</summary>
-public sealed record OciHooks
+internal sealed record OciHooks
 {
     /// <summary>Value equality: the same data, lists and maps compared by content.</summary>
     public bool Equals(OciHooks? other) => OciEquality.Same(this, other, OciJsonContext.Default.OciHooks);
@@ -29,7 +29,7 @@ public sealed record OciHooks
 }
 
 /// <summary>One hook: a command that receives the container's state on its standard input.</summary>
-public sealed record OciHook
+internal sealed record OciHook
 {
     /// <summary>Value equality: the same data, lists and maps compared by content.</summary>
     public bool Equals(OciHook? other) => OciEquality.Same(this, other, OciJsonContext.Default.OciHook);

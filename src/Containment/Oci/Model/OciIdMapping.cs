@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Containment.Oci;
 
 /// <summary>A range of user or group ids mapped from the host into the container.</summary>
-public sealed record OciIdMapping
+internal sealed record OciIdMapping
 {
     /// <summary>The first id inside the container.</summary>
     [JsonPropertyName("containerID")]

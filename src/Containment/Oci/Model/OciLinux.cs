@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace Containment.Oci;
 
 /// <summary>The Linux-specific configuration (<c>linux</c> in config.json).</summary>
-public sealed record OciLinux
+internal sealed record OciLinux
 {
     /// <summary>Value equality: the same data, lists and maps compared by content.</summary>
     public bool Equals(OciLinux? other) => OciEquality.Same(this, other, OciJsonContext.Default.OciLinux);
@@ -74,7 +74,7 @@ public sealed record OciLinux
 }
 
 /// <summary>A namespace to create or join.</summary>
-public sealed record OciNamespace
+internal sealed record OciNamespace
 {
     /// <summary>One of <see cref="OciNamespaceTypes"/>.</summary>
     public string Type { get; init; } = "";
@@ -84,7 +84,7 @@ public sealed record OciNamespace
 }
 
 /// <summary>The namespace type names used by <see cref="OciNamespace.Type"/>.</summary>
-public static class OciNamespaceTypes
+internal static class OciNamespaceTypes
 {
     /// <summary>Process ids.</summary>
     public const string Pid = "pid";
@@ -108,7 +108,7 @@ public static class OciNamespaceTypes
 }
 
 /// <summary>An offset applied to one clock of a time namespace.</summary>
-public sealed record OciTimeOffset
+internal sealed record OciTimeOffset
 {
     /// <summary>Seconds.</summary>
     public long? Secs { get; init; }
@@ -118,7 +118,7 @@ public sealed record OciTimeOffset
 }
 
 /// <summary>A device node created in the container.</summary>
-public sealed record OciDevice
+internal sealed record OciDevice
 {
     /// <summary>The path inside the container.</summary>
     public string Path { get; init; } = "";
@@ -143,14 +143,14 @@ public sealed record OciDevice
 }
 
 /// <summary>A network device moved into the container.</summary>
-public sealed record OciNetDevice
+internal sealed record OciNetDevice
 {
     /// <summary>Its name inside the container; the host name is kept when absent.</summary>
     public string? Name { get; init; }
 }
 
 /// <summary>The <c>personality(2)</c> execution domain.</summary>
-public sealed record OciPersonality
+internal sealed record OciPersonality
 {
     /// <summary>Value equality: the same data, lists and maps compared by content.</summary>
     public bool Equals(OciPersonality? other) => OciEquality.Same(this, other, OciJsonContext.Default.OciPersonality);
@@ -166,7 +166,7 @@ public sealed record OciPersonality
 }
 
 /// <summary>Intel RDT (resctrl) settings.</summary>
-public sealed record OciIntelRdt
+internal sealed record OciIntelRdt
 {
     /// <summary>The resctrl group (class of service); the container id when absent.</summary>
     [JsonPropertyName("closID")]
@@ -192,7 +192,7 @@ public sealed record OciIntelRdt
 }
 
 /// <summary>A NUMA memory policy.</summary>
-public sealed record OciMemoryPolicy
+internal sealed record OciMemoryPolicy
 {
     /// <summary>Value equality: the same data, lists and maps compared by content.</summary>
     public bool Equals(OciMemoryPolicy? other) => OciEquality.Same(this, other, OciJsonContext.Default.OciMemoryPolicy);

@@ -1,7 +1,7 @@
 namespace Containment.Oci;
 
 /// <summary>The container's root filesystem (<c>root</c> in config.json).</summary>
-public sealed record OciRoot
+internal sealed record OciRoot
 {
     /// <summary>The path of the root filesystem, absolute or relative to the bundle.</summary>
     public string Path { get; init; } = "";
@@ -11,7 +11,7 @@ public sealed record OciRoot
 }
 
 /// <summary>One entry of <c>mounts</c>.</summary>
-public sealed record OciMount
+internal sealed record OciMount
 {
     /// <summary>Value equality: the same data, lists and maps compared by content.</summary>
     public bool Equals(OciMount? other) => OciEquality.Same(this, other, OciJsonContext.Default.OciMount);

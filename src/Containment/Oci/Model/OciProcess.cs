@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Containment.Oci;
 
 /// <summary>The container process (<c>process</c> in config.json).</summary>
-public sealed record OciProcess
+internal sealed record OciProcess
 {
     /// <summary>Value equality: the same data, lists and maps compared by content.</summary>
     public bool Equals(OciProcess? other) => OciEquality.Same(this, other, OciJsonContext.Default.OciProcess);
@@ -66,7 +66,7 @@ public sealed record OciProcess
 }
 
 /// <summary>The size of a console, in characters.</summary>
-public sealed record OciConsoleSize
+internal sealed record OciConsoleSize
 {
     /// <summary>Rows.</summary>
     public uint Height { get; init; }
@@ -76,7 +76,7 @@ public sealed record OciConsoleSize
 }
 
 /// <summary>The user and groups a process runs as, in the container's user namespace.</summary>
-public sealed record OciUser
+internal sealed record OciUser
 {
     /// <summary>Value equality: the same data, lists and maps compared by content.</summary>
     public bool Equals(OciUser? other) => OciEquality.Same(this, other, OciJsonContext.Default.OciUser);
@@ -101,7 +101,7 @@ public sealed record OciUser
 }
 
 /// <summary>The five capability sets, each a list of names such as <c>CAP_KILL</c>.</summary>
-public sealed record OciCapabilities
+internal sealed record OciCapabilities
 {
     /// <summary>Value equality: the same data, lists and maps compared by content.</summary>
     public bool Equals(OciCapabilities? other) => OciEquality.Same(this, other, OciJsonContext.Default.OciCapabilities);
@@ -126,7 +126,7 @@ public sealed record OciCapabilities
 }
 
 /// <summary>One POSIX resource limit.</summary>
-public sealed record OciRlimit
+internal sealed record OciRlimit
 {
     /// <summary>The limit's name, such as <c>RLIMIT_NOFILE</c>.</summary>
     public string Type { get; init; } = "";
@@ -139,7 +139,7 @@ public sealed record OciRlimit
 }
 
 /// <summary>An I/O scheduling class and priority.</summary>
-public sealed record OciIoPriority
+internal sealed record OciIoPriority
 {
     /// <summary><c>IOPRIO_CLASS_RT</c>, <c>IOPRIO_CLASS_BE</c> or <c>IOPRIO_CLASS_IDLE</c>.</summary>
     public string Class { get; init; } = "";
@@ -149,7 +149,7 @@ public sealed record OciIoPriority
 }
 
 /// <summary>Scheduling attributes (<c>sched_setattr</c>).</summary>
-public sealed record OciScheduler
+internal sealed record OciScheduler
 {
     /// <summary>Value equality: the same data, lists and maps compared by content.</summary>
     public bool Equals(OciScheduler? other) => OciEquality.Same(this, other, OciJsonContext.Default.OciScheduler);
@@ -181,7 +181,7 @@ public sealed record OciScheduler
 }
 
 /// <summary>CPU lists (such as <c>0-3,7</c>) a runtime uses while executing a process.</summary>
-public sealed record OciExecCpuAffinity
+internal sealed record OciExecCpuAffinity
 {
     /// <summary>The CPUs used before the process joins the container's cgroup.</summary>
     public string? Initial { get; init; }

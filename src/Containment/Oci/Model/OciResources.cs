@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Containment.Oci;
 
 /// <summary>cgroup limits (<c>linux.resources</c>).</summary>
-public sealed record OciResources
+internal sealed record OciResources
 {
     /// <summary>Value equality: the same data, lists and maps compared by content.</summary>
     public bool Equals(OciResources? other) => OciEquality.Same(this, other, OciJsonContext.Default.OciResources);
@@ -45,7 +45,7 @@ public sealed record OciResources
 }
 
 /// <summary>One device allow-list rule.</summary>
-public sealed record OciDeviceRule
+internal sealed record OciDeviceRule
 {
     /// <summary>Whether the rule allows (or denies) access.</summary>
     public bool Allow { get; init; }
@@ -64,7 +64,7 @@ public sealed record OciDeviceRule
 }
 
 /// <summary>Memory limits, in bytes (-1 is unlimited).</summary>
-public sealed record OciMemory
+internal sealed record OciMemory
 {
     /// <summary>The hard limit.</summary>
     public long? Limit { get; init; }
@@ -97,7 +97,7 @@ public sealed record OciMemory
 }
 
 /// <summary>CPU limits.</summary>
-public sealed record OciCpu
+internal sealed record OciCpu
 {
     /// <summary>Relative weight (cgroup v1 <c>cpu.shares</c>).</summary>
     public ulong? Shares { get; init; }
@@ -128,14 +128,14 @@ public sealed record OciCpu
 }
 
 /// <summary>The pids limit.</summary>
-public sealed record OciPids
+internal sealed record OciPids
 {
     /// <summary>The maximum number of tasks; zero or less is unlimited.</summary>
     public long Limit { get; init; }
 }
 
 /// <summary>Block I/O limits.</summary>
-public sealed record OciBlockIo
+internal sealed record OciBlockIo
 {
     /// <summary>Value equality: the same data, lists and maps compared by content.</summary>
     public bool Equals(OciBlockIo? other) => OciEquality.Same(this, other, OciJsonContext.Default.OciBlockIo);
@@ -168,7 +168,7 @@ public sealed record OciBlockIo
 }
 
 /// <summary>A per-device block I/O weight.</summary>
-public sealed record OciWeightDevice
+internal sealed record OciWeightDevice
 {
     /// <summary>The device's major number.</summary>
     public long Major { get; init; }
@@ -184,7 +184,7 @@ public sealed record OciWeightDevice
 }
 
 /// <summary>A per-device block I/O rate limit.</summary>
-public sealed record OciThrottleDevice
+internal sealed record OciThrottleDevice
 {
     /// <summary>The device's major number.</summary>
     public long Major { get; init; }
@@ -197,7 +197,7 @@ public sealed record OciThrottleDevice
 }
 
 /// <summary>A hugetlb limit.</summary>
-public sealed record OciHugepageLimit
+internal sealed record OciHugepageLimit
 {
     /// <summary>The page size, such as <c>2MB</c> or <c>1GB</c>.</summary>
     public string PageSize { get; init; } = "";
@@ -207,7 +207,7 @@ public sealed record OciHugepageLimit
 }
 
 /// <summary>Network classification and priorities.</summary>
-public sealed record OciNetwork
+internal sealed record OciNetwork
 {
     /// <summary>Value equality: the same data, lists and maps compared by content.</summary>
     public bool Equals(OciNetwork? other) => OciEquality.Same(this, other, OciJsonContext.Default.OciNetwork);
@@ -224,7 +224,7 @@ public sealed record OciNetwork
 }
 
 /// <summary>The priority of traffic leaving through one interface.</summary>
-public sealed record OciInterfacePriority
+internal sealed record OciInterfacePriority
 {
     /// <summary>The interface name.</summary>
     public string Name { get; init; } = "";
@@ -234,7 +234,7 @@ public sealed record OciInterfacePriority
 }
 
 /// <summary>RDMA limits of one device.</summary>
-public sealed record OciRdma
+internal sealed record OciRdma
 {
     /// <summary>The maximum number of HCA handles.</summary>
     public uint? HcaHandles { get; init; }

@@ -4,7 +4,7 @@ namespace Containment.Oci;
 
 /// <summary>Container ids: letters, digits, <c>_</c>, <c>+</c>, <c>-</c> and <c>.</c>, not <c>.</c> or
 /// <c>..</c> (runc's rule), at most 255 characters (a directory name). An id is also a directory name in the state store.</summary>
-public static partial class ContainerId
+internal static partial class ContainerId
 {
     /// <summary>The longest id accepted.</summary>
     public const int MaxLength = 255;

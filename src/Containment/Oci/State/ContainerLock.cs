@@ -10,7 +10,7 @@ namespace Containment.Oci;
 /// Changes to the container's record go through it. Locks taken through separate opens exclude each other,
 /// in this process as in others.
 /// </summary>
-public sealed class ContainerLock : IDisposable
+internal sealed class ContainerLock : IDisposable
 {
     private readonly ContainerStateStore _store;
     private readonly SafeFileHandle _handle;

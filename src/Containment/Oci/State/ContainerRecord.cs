@@ -5,7 +5,7 @@ namespace Containment.Oci;
 /// time), to answer the OCI <c>state</c> operation, and a free-form map for the runtime's own data
 /// (cgroup path, console socket, ...). The store never launches anything.
 /// </summary>
-public sealed record ContainerRecord
+internal sealed record ContainerRecord
 {
     /// <summary>Value equality: the same data, lists and maps compared by content.</summary>
     public bool Equals(ContainerRecord? other) => OciEquality.Same(this, other, OciJsonContext.Default.ContainerRecord);

@@ -1,14 +1,14 @@
 namespace Containment.Oci;
 
 /// <summary>A state store operation failed (invalid id, unreadable state, lock timeout...).</summary>
-public class ContainerStateException : ContainmentException
+internal class ContainerStateException : ContainmentException
 {
     /// <summary>Creates the exception.</summary>
     public ContainerStateException(string message, Exception? inner = null) : base(message, inner) { }
 }
 
 /// <summary>No container with that id exists in the state store.</summary>
-public sealed class ContainerNotFoundException : ContainerStateException
+internal sealed class ContainerNotFoundException : ContainerStateException
 {
     /// <summary>Creates the exception.</summary>
     public ContainerNotFoundException(string id) : base($"container {id} does not exist") => Id = id;
@@ -18,7 +18,7 @@ public sealed class ContainerNotFoundException : ContainerStateException
 }
 
 /// <summary>A container with that id already exists in the state store.</summary>
-public sealed class ContainerExistsException : ContainerStateException
+internal sealed class ContainerExistsException : ContainerStateException
 {
     /// <summary>Creates the exception.</summary>
     public ContainerExistsException(string id) : base($"container {id} already exists") => Id = id;

@@ -9,7 +9,7 @@ namespace Containment.Oci;
 /// Reads need no lock; every change goes through a <see cref="ContainerLock"/>. The store records processes
 /// but never starts one.
 /// </summary>
-public sealed class ContainerStateStore
+internal sealed class ContainerStateStore
 {
     /// <summary>The state directory used when none is given.</summary>
     public const string DefaultRoot = "/run/containment";
@@ -230,7 +230,7 @@ public sealed class ContainerStateStore
 }
 
 /// <summary>A container's lock could not be taken in time.</summary>
-public sealed class ContainerLockTimeoutException : ContainerStateException
+internal sealed class ContainerLockTimeoutException : ContainerStateException
 {
     /// <summary>Creates the exception.</summary>
     public ContainerLockTimeoutException(string id, TimeSpan waited)

@@ -2,7 +2,7 @@ namespace Containment.Oci;
 
 /// <summary>The OCI <c>state</c> of a container: what <c>runc state</c> prints and what hooks read on their
 /// standard input.</summary>
-public sealed record OciState
+internal sealed record OciState
 {
     /// <summary>Value equality: the same data, lists and maps compared by content.</summary>
     public bool Equals(OciState? other) => OciEquality.Same(this, other, OciJsonContext.Default.OciState);

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Containment.Oci;
 
 /// <summary>The runtime status of a container, as the OCI <c>state</c> operation reports it.</summary>
-public enum OciStatus
+internal enum OciStatus
 {
     /// <summary>The container is being created.</summary>
     [JsonStringEnumMemberName("creating")] Creating,

@@ -8,7 +8,7 @@ namespace Containment.Oci;
 /// </summary>
 /// <param name="Pid">The process id.</param>
 /// <param name="StartTime">The start time in clock ticks since boot.</param>
-public readonly record struct ProcessIdentity(int Pid, ulong StartTime)
+internal readonly record struct ProcessIdentity(int Pid, ulong StartTime)
 {
     /// <summary>The identity of a running process, or <c>null</c> when no process has that pid.</summary>
     public static ProcessIdentity? Of(int pid) =>

@@ -13,7 +13,7 @@ namespace Containment.Seccomp.Notify;
 /// container is being created. An OCI runtime calls <see cref="SendAsync"/> from its
 /// <see cref="ContainerStartOptions.SeccompListener"/>.
 /// </summary>
-public static class SeccompListenerPath
+internal static class SeccompListenerPath
 {
     /// <summary>The name the state gives the attached listener fd.</summary>
     public const string SeccompFdName = "seccompFd";

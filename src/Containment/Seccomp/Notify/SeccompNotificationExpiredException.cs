@@ -7,7 +7,7 @@ namespace Containment.Seccomp.Notify;
 public sealed class SeccompNotificationExpiredException : ContainmentException
 {
     /// <summary>Creates the exception for notification <paramref name="id"/> of process <paramref name="pid"/>.</summary>
-    public SeccompNotificationExpiredException(ulong id, int pid)
+    internal SeccompNotificationExpiredException(ulong id, int pid)
         : base($"seccomp notification {id} of pid {pid} is no longer valid: the call was interrupted or the process exited")
     {
         Id = id;

@@ -14,4 +14,4 @@ public delegate ValueTask<SeccompResponse> SeccompNotificationHandler(SeccompNot
 /// Receives a container's seccomp notify listener fd (see <see cref="ContainerStartOptions.SeccompListener"/>), with the
 /// container's pid, before the start returns. The callee owns <paramref name="listener"/> and must dispose it.
 /// </summary>
-public delegate ValueTask SeccompListenerReceiver(SafeFileHandle listener, int pid, CancellationToken cancellationToken);
+internal delegate ValueTask SeccompListenerReceiver(SafeFileHandle listener, int pid, CancellationToken cancellationToken);

@@ -20,6 +20,7 @@ public readonly record struct SeccompResponse
     public static SeccompResponse Continue { get; } = new(0, null, true);
 
     /// <summary>The call is not made and fails with <paramref name="errno"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="errno"/> is not 1 to 4095.</exception>
     public static SeccompResponse Fail(SeccompErrno errno) =>
         (int)errno is > 0 and <= 4095 ? new(0, errno, false) : throw new ArgumentOutOfRangeException(nameof(errno), errno, "an errno is 1 to 4095");
 

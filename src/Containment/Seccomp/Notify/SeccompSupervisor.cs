@@ -39,6 +39,7 @@ public sealed class SeccompSupervisor : IAsyncDisposable
     /// <param name="listener">A seccomp notify listener fd (from <c>SECCOMP_FILTER_FLAG_NEW_LISTENER</c>).</param>
     /// <param name="handler">Answers each call.</param>
     /// <param name="logger">Where handler failures and lost answers are reported.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="listener"/> or <paramref name="handler"/> is null.</exception>
     public static SeccompSupervisor Start(SafeFileHandle listener, SeccompNotificationHandler handler, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(listener);
