@@ -60,6 +60,7 @@ public class LandlockPlanValidationTests
     [Test]
     public async Task Well_formed_Landlock_ops_pass_validation_and_run_up_to_the_exec()
     {
+        LandlockTests.RequireLandlock();
         var dir = Directory.CreateTempSubdirectory("landlock-plan-");
         var marker = Path.Combine(dir.FullName, "marker");
         try

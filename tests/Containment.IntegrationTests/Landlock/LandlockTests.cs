@@ -10,6 +10,16 @@ namespace Containment.IntegrationTests.Landlock;
 /// </summary>
 public class LandlockTests
 {
+    /// <summary>Skips a test on a kernel without Landlock (Linux 5.13+, CONFIG_SECURITY_LANDLOCK, "landlock" in lsm=).</summary>
+    internal static void RequireLandlock()
+    {
+        if (LandlockAbi.Current == 0)
+            Assert.Ignore("this kernel has no Landlock");
+    }
+
+    [SetUp]
+    public void SetUp() => RequireLandlock();
+
     /// <summary>What every script needs: the programs and libraries under /usr (Debian's /bin and /lib link there) and /dev/null.</summary>
     private static LandlockRules Base => LandlockRules.Empty.Execute("/usr").ReadWrite("/dev/null");
 

@@ -17,6 +17,7 @@ public class LandlockAnnotationCliTests
     [Test]
     public void A_created_and_started_container_runs_under_the_annotations_rules()
     {
+        Landlock.LandlockTests.RequireLandlock();
         var result = Path.Combine(_cli.Bundle, "rootfs/tmp/result");
         _cli.WriteConfig(["sh", "-c", "{ echo written > /tmp/f && cat /tmp/f; ls / >/dev/null || echo root-denied; } > /tmp/result 2>&1; touch /tmp/done"],
             c => c["annotations"] = new JsonObject { ["org.containment.landlock"] = """{"execute":["/bin"],"readWrite":["/tmp","/dev/null"]}""" });

@@ -6,6 +6,7 @@ public class RunSampleLandlockTests
     [Test]
     public async Task Landlock_flags_allow_the_named_paths_and_close_the_rest()
     {
+        Landlock.LandlockTests.RequireLandlock();
         var (code, stdout, stderr) = await RunSampleTests.RunSample("--tmpfs", "/scratch", "--landlock-exec", "/usr", "--landlock-rw", "/scratch", "--landlock-rw", "/dev/null",
             "--landlock-ro", "/etc/passwd", "--", "/bin/sh", "-c",
             "echo a > /scratch/f && cat /scratch/f; cat /etc/passwd >/dev/null && echo passwd-read; cat /etc/group || echo group-denied");
