@@ -17,9 +17,10 @@ internal static class Usage
                                 (warned) instead of failing
 
         commands:
-          create [--bundle DIR] [--pid-file F] [--console-socket S] [--no-pivot] [--no-new-keyring] [--preserve-fds N] ID
+          create [--bundle DIR] [--pid-file F] [--console-socket S] [--no-pivot] [--no-new-keyring] [--preserve-fds N] [--dry-run] ID
           start ID              run the created container's process
-          run [--bundle DIR] [--pid-file F] [--detach] ID     create + start (+ wait and delete unless detached)
+          run [--bundle DIR] [--pid-file F] [--detach] [--dry-run] ID     create + start (+ wait and delete unless detached)
+          --dry-run             (create, run) print every step the start would perform; create nothing
           state ID              print the OCI state
           list [--format table|json]
           ps [--format table|json] ID

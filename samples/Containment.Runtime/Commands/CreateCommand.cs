@@ -10,8 +10,10 @@ internal static class CreateCommand
 {
     public static async Task<int> RunAsync(Runtime runtime, IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var a = Args.Parse(args, ["bundle|b", "pid-file", "console-socket", "preserve-fds"], ["no-pivot", "no-new-keyring", "detach|d"]);
+        var a = Args.Parse(args, ["bundle|b", "pid-file", "console-socket", "preserve-fds"], ["no-pivot", "no-new-keyring", "detach|d", "dry-run"]);
         var id = a.Id("create");
+        if (a.Has("dry-run"))
+            return DryRun.Print(runtime, id, Load(runtime, a, foreground: false), gated: true);
         await CreateAsync(runtime, a, id, Load(runtime, a, foreground: false), cancellationToken);
         return 0;
     }

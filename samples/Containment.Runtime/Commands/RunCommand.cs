@@ -10,10 +10,12 @@ internal static class RunCommand
 {
     public static async Task<int> RunAsync(Runtime runtime, IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var a = Args.Parse(args, ["bundle|b", "pid-file", "console-socket", "preserve-fds"], ["detach|d", "no-pivot", "no-new-keyring", "keep"]);
+        var a = Args.Parse(args, ["bundle|b", "pid-file", "console-socket", "preserve-fds"], ["detach|d", "no-pivot", "no-new-keyring", "keep", "dry-run"]);
         var id = a.Id("run");
         var foreground = !a.Has("detach");
         var bundle = CreateCommand.Load(runtime, a, foreground);
+        if (a.Has("dry-run"))
+            return DryRun.Print(runtime, id, bundle, gated: !foreground || a.Has("keep") || bundle.Config.Hooks?.StartContainer is { Count: > 0 });
         if (foreground && !a.Has("keep") && bundle.Config.Hooks?.StartContainer is not { Count: > 0 })
             return await RunAttachedAsync(runtime, a, id, bundle, cancellationToken);
         if (foreground)

@@ -98,6 +98,7 @@ internal static class PlanPreviewer
             foreach (var controller in controllers.Where(c => c.IsRequested(spec.Cgroup!)))
                 foreach (var write in v2Files ? controller.V2Writes(spec.Cgroup!) : controller.V1Writes(spec.Cgroup!))
                     steps.Add(new PreviewStep(PreviewPerformer.Host, "write", $"{write.File} = {write.Value}"));
+        inputs.CgroupPaths = steps.Where(s => s.Syscall == "mkdir").Select(s => s.Arguments).ToList();
         if (CgroupLateJoin.Applies(manager, spec))
             inputs.JoinCgroupsLate = true;
         else if (manager.Mode == CgroupMode.Unified)
