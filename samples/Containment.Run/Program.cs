@@ -21,11 +21,15 @@ if (options.ShowHelp)
     return 0;
 }
 
-if (options.ExplainSyscall is { } syscall)
+if (options.ExplainSyscall is not null || options.DryRun)
 {
     try
     {
-        Console.WriteLine(RunOptions.Explain(options.ToSpec(), syscall));
+        if (options.ExplainSyscall is { } syscall)
+            Console.WriteLine(RunOptions.Explain(options.ToSpec(), syscall));
+        else
+            foreach (var step in ContainerProcess.Preview(options.ToSpec(), new ContainerStartOptions { AllowUnenforcedLimits = options.AllowUnenforcedLimits }))
+                Console.WriteLine(step);
         return 0;
     }
     catch (Exception e) when (e is ArgumentException or ContainmentException or IOException)

@@ -39,6 +39,8 @@ internal sealed class RunOptions
                                profile file (default: default)
           --deny-syscall NAME  make a system call fail with EPERM (repeatable)
           --explain-syscall NAME  print what the effective profile does with NAME and why, then exit
+          --dry-run            print every step the start would perform (who, system call, arguments), then
+                               exit without creating anything (see docs/preview.md)
           --landlock-ro PATH   Landlock: the command may read beneath PATH; once any --landlock-* is given,
                                everything not named is closed to it (repeatable; see docs/landlock.md)
           --landlock-rw PATH   Landlock: ... read and write beneath PATH (repeatable)
@@ -73,6 +75,7 @@ internal sealed class RunOptions
     public string Seccomp { get; private set; } = "default";
     public List<string> DeniedSyscalls { get; } = [];
     public string? ExplainSyscall { get; private set; }
+    public bool DryRun { get; private set; }
     public LandlockRules? Landlock { get; private set; }
     private LandlockRules LandlockOrEmpty => Landlock ?? LandlockRules.Empty;
     public bool AllowUnenforcedLimits { get; private set; }
@@ -168,6 +171,7 @@ internal sealed class RunOptions
                 case "--seccomp": o.Seccomp = Next(a); break;
                 case "--deny-syscall": o.DeniedSyscalls.Add(Next(a)); break;
                 case "--explain-syscall": o.ExplainSyscall = Next(a); break;
+                case "--dry-run": o.DryRun = true; break;
                 case "--landlock-ro": o.Landlock = o.LandlockOrEmpty.ReadOnly(Next(a)); break;
                 case "--landlock-rw": o.Landlock = o.LandlockOrEmpty.ReadWrite(Next(a)); break;
                 case "--landlock-exec": o.Landlock = o.LandlockOrEmpty.Execute(Next(a)); break;
