@@ -93,4 +93,7 @@ public sealed record ContainerStartOptions
 
     /// <summary>Test-only: the Landlock ABI to negotiate with instead of this kernel's (a lower one, to see rules dropped).</summary>
     internal int? LandlockAbi { get; init; }
+
+    /// <summary>Test-only: sees the compiled plan before it is sent (to compare a start with its preview).</summary>
+    internal Action<Launch.LaunchPlan>? PlanCompiled { get; init; }
 }

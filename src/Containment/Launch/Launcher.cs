@@ -112,6 +112,7 @@ internal static class Launcher
             var oomKillsAtStart = cgroup is not null && spec.CgroupsPath is not null ? new Cgroup(cgroup).GetStats().Memory?.OomKills ?? 0 : 0;
             streams = LaunchStreams.Open(spec.Process, inputs, options.UnreadOutputLimit, logger, id);
             var plan = PlanCompiler.Compile(spec, inputs);
+            options.PlanCompiled?.Invoke(plan);
             if (channel is null)
                 channel = ExecutorChannel.Start(plan.Encode(), plan.Fds);
             else

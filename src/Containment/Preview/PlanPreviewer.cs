@@ -91,9 +91,11 @@ internal static class PlanPreviewer
         if (spec.CgroupDriver == CgroupDriverKind.Systemd)
             manager = new CgroupManager(manager.Layout, MachineTopology.Host) { Driver = CgroupDriverKind.Systemd };
         spec.Cgroup!.ThrowIfInvalid(MachineTopology.Host);
-        var steps = manager.DirectoriesOf(id, spec.CgroupsPath).Where(d => d.IsLeaf)
-            .Select(d => new PreviewStep(PreviewPerformer.Host, "mkdir", d.Path)).ToList();
         var (v1, v2) = manager.Place(spec.Cgroup!);
+        // As Create: the v2 leaf of a hybrid machine only when a controller is placed there.
+        var unified = manager.Mode != CgroupMode.Unified && v2.Count == 0 && manager.Layout.Unified is { } u ? u.MountPoint.TrimEnd('/') + "/" : null;
+        var steps = manager.DirectoriesOf(id, spec.CgroupsPath).Where(d => d.IsLeaf && (unified is null || !d.Path.StartsWith(unified, StringComparison.Ordinal)))
+            .Select(d => new PreviewStep(PreviewPerformer.Host, "mkdir", d.Path)).ToList();
         foreach (var (controllers, v2Files) in new[] { (v1, false), (v2, true) })
             foreach (var controller in controllers.Where(c => c.IsRequested(spec.Cgroup!)))
                 foreach (var write in v2Files ? controller.V2Writes(spec.Cgroup!) : controller.V1Writes(spec.Cgroup!))
