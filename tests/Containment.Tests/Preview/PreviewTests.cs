@@ -51,6 +51,14 @@ public class PreviewTests
     }
 
     [Test]
+    public void The_monitor_writes_the_id_maps_it_shows()
+    {
+        var steps = ContainerProcess.Preview(Spec.WithUserNamespace(u => u.MapUser(0, 100000, 65536).MapGroup(0, 100000, 65536)));
+        Assert.That(steps, Has.Some.EqualTo(new PreviewStep(PreviewPerformer.Monitor, "write", "/proc/<pid>/uid_map = 0 100000 65536")));
+        Assert.That(steps.Single(s => s.Syscall == "clone3").Arguments, Does.Contain("CLONE_NEWUSER"));
+    }
+
+    [Test]
     public void A_cgroup_is_previewed_by_the_host_and_not_created()
     {
         var id = "preview-" + Guid.NewGuid().ToString("N")[..8];
