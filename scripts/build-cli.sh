@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Builds the `containment` OCI runtime CLI (samples/Containment.Runtime) as a NativeAOT single-file binary.
+# Usage: build-cli.sh [OUTPUT_DIR] (default artifacts/cli) [RID...] (default linux-x64 linux-arm64)
+# Writes OUTPUT_DIR/RID/containment for each RID that builds. NativeAOT needs clang (or gcc) and zlib1g-dev for the
+# host's architecture; linux-arm64 from an x64 host also needs the aarch64 cross toolchain and an arm64 sysroot
+# (see docs/install.md): a RID that does not build is reported and skipped, and the script fails only if none built.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+out=$(realpath -m "${1:-$root/artifacts/cli}")
+shift || true
+if [ $# -gt 0 ]; then rids=("$@"); else rids=(linux-x64 linux-arm64); fi
+built=0
+for rid in "${rids[@]}"; do
+  echo "build-cli: $rid"
+  log=$(mktemp)
+  if dotnet publish "$root/samples/Containment.Runtime" -c Release -r "$rid" -m:1 -o "$out/$rid" -p:PublishAot=true \
+      -p:StripSymbols=true >"$log" 2>&1; then
+    rm -f "$out/$rid/Containment.Runtime" "$out/$rid"/*.dbg
+    echo "build-cli: $out/$rid/containment ($(stat -c %s "$out/$rid/containment") bytes)"
+    built=$((built + 1))
+  else
+    grep -E 'error|warning NETSDK' "$log" | sort -u | head -n 5
+    echo "build-cli: $rid did not build (full log: $log)" >&2
+    continue
+  fi
+  rm -f "$log"
+done
+[ "$built" -gt 0 ]
