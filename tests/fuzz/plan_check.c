@@ -8,28 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define main executor_main
-#include "../../src/native/executor/main.c"
-#undef main
-
-/* decode() is all this program reaches; main.c's callers of the monitor and of the orphan cleanup are linked, never run. */
-_Noreturn void run_monitor(struct executor *x)
-{
-    (void)x;
-    abort();
-}
-
-int take_announcement(struct executor *x, const uint8_t *buf, size_t len)
-{
-    (void)x, (void)buf, (void)len;
-    abort();
-}
-
-_Noreturn void orphaned(struct executor *x)
-{
-    (void)x;
-    abort();
-}
+#include "decode_only.h"
 
 static void check(const char *name, const char *variant, long at, const uint8_t *plan, size_t size)
 {
