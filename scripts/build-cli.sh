@@ -15,7 +15,7 @@ for rid in "${rids[@]}"; do
   log=$(mktemp)
   if dotnet publish "$root/samples/Containment.Runtime" -c Release -r "$rid" -m:1 -o "$out/$rid" -p:PublishAot=true \
       -p:StripSymbols=true >"$log" 2>&1; then
-    rm -f "$out/$rid/Containment.Runtime" "$out/$rid"/*.dbg
+    rm -f "$out/$rid/Containment.Runtime" "$out/$rid"/*.dbg "$out/$rid"/*.pdb "$out/$rid/Containment.xml"   # the binary alone
     echo "build-cli: $out/$rid/containment ($(stat -c %s "$out/$rid/containment") bytes)"
     built=$((built + 1))
   else
