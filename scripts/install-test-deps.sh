@@ -23,6 +23,8 @@ missing() {
   command -v iptables >/dev/null 2>&1 || pkgs+=(iptables)        # portmap's rules (in the tests' own network namespaces)
   command -v dbus-daemon >/dev/null 2>&1 || pkgs+=(dbus-daemon)  # Systemd/SystemdBusWireTests: a private bus
   [ -f /usr/lib/x86_64-linux-gnu/libc.a ] && command -v gcc >/dev/null 2>&1 || pkgs+=(gcc libc6-dev)  # seccomp tests build a static syscall probe
+  command -v aarch64-linux-gnu-gcc >/dev/null 2>&1 && [ -f /usr/aarch64-linux-gnu/lib/libc.a ] || pkgs+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross)  # the arm64 executor (built and embedded)
+  command -v qemu-aarch64-static >/dev/null 2>&1 || pkgs+=(qemu-user-static)  # Launch/Arm64ExecutorTests: the arm64 executor under qemu-user
   echo "${pkgs[@]}"
 }
 

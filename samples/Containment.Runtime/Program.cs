@@ -1,3 +1,4 @@
+using System.Reflection;
 using Containment;
 using Containment.Oci;
 using Containment.Runtime;
@@ -23,7 +24,10 @@ if (rest.Count == 0 || rest[0] is "help" or "--help" or "-h")
 }
 if (rest[0] is "--version" or "-v" or "version")
 {
-    Console.WriteLine($"containment version {typeof(ContainerSpec).Assembly.GetName().Version}\nspec: {OciConfig.CurrentVersion}");
+    // As runc: the version, the commit it was built from (SourceLink's "+sha" suffix of the informational version), the spec.
+    var informational = typeof(ContainerSpec).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+    var plus = informational.IndexOf('+', StringComparison.Ordinal);
+    Console.WriteLine($"containment version {(plus < 0 ? informational : informational[..plus])}\ncommit: {(plus < 0 ? "unknown" : informational[(plus + 1)..])}\nspec: {OciConfig.CurrentVersion}");
     return 0;
 }
 var runtime = new Runtime(globals.Root, log, globals.AllowUnenforcedLimits) { SystemdCgroup = globals.SystemdCgroup };

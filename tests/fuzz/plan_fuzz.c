@@ -5,29 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define main executor_main
-#include "../../src/native/executor/main.c"
-#undef main
-
-/* decode() is all this harness reaches; main.c's callers of the monitor and of the orphan cleanup (orphan.c, which
- * removes directories) are linked, never run. */
-_Noreturn void run_monitor(struct executor *x)
-{
-    (void)x;
-    abort();
-}
-
-int take_announcement(struct executor *x, const uint8_t *buf, size_t len)
-{
-    (void)x, (void)buf, (void)len;
-    abort();
-}
-
-_Noreturn void orphaned(struct executor *x)
-{
-    (void)x;
-    abort();
-}
+#include "decode_only.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -14,10 +14,21 @@ internal static class ExecutorImage
     /// <summary>The path that executes the sealed executor: <c>/proc/self/fd/N</c>.</summary>
     public static string Path => $"/proc/self/fd/{Memfd.Value}";
 
+    /// <summary>The resource that holds the executor built for <paramref name="architecture"/>.</summary>
+    internal static string ResourceName(Architecture architecture) => $"containment-executor-{architecture.ToString().ToLowerInvariant()}";
+
+    /// <summary>The architectures an executor is embedded for, as <see cref="Architecture"/> names.</summary>
+    internal static IEnumerable<string> EmbeddedArchitectures() =>
+        typeof(ExecutorImage).Assembly.GetManifestResourceNames()
+            .Where(n => n.StartsWith("containment-executor-", StringComparison.Ordinal))
+            .Select(n => n["containment-executor-".Length..]);
+
     private static unsafe int Create()
     {
-        using var stream = typeof(ExecutorImage).Assembly.GetManifestResourceStream("containment-executor")
-            ?? throw new ContainmentException("The executor is not embedded in Containment.dll: the build did not produce it.");
+        var architecture = RuntimeInformation.ProcessArchitecture;
+        using var stream = typeof(ExecutorImage).Assembly.GetManifestResourceStream(ResourceName(architecture))
+            ?? throw new ContainmentException(
+                $"Containment.dll embeds no executor for this process's architecture ({architecture}): it has one for {string.Join(", ", EmbeddedArchitectures())}. Containers run on linux-x64 and linux-arm64.");
         var bytes = new byte[stream.Length];
         stream.ReadExactly(bytes);
 
