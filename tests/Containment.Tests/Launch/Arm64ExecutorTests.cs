@@ -26,6 +26,7 @@ public class Arm64ExecutorTests
         {
             await using (var resource = typeof(ExecutorImage).Assembly.GetManifestResourceStream(ExecutorImage.ResourceName(Architecture.Arm64)))
             {
+                Arm64Executor.IgnoreUnlessEmbeddedOrOnCi(resource);
                 Assert.That(resource, Is.Not.Null, "no arm64 executor embedded");
                 await using var file = File.Create(executor);
                 await resource!.CopyToAsync(file);
@@ -42,5 +43,21 @@ public class Arm64ExecutorTests
         {
             File.Delete(executor);
         }
+    }
+}
+
+/// <summary>Whether the arm64 executor can be expected in this build of the library.</summary>
+internal static class Arm64Executor
+{
+    /// <summary>
+    /// On a fresh machine the first `dotnet test` builds the library before the test projects run
+    /// scripts/install-test-deps.sh, so the cross compiler arrives after the build that needed it: skip there, naming
+    /// why (the next run tests it). On CI (CI=true), which installs before it builds, a missing executor is a failure.
+    /// </summary>
+    public static void IgnoreUnlessEmbeddedOrOnCi(Stream? resource)
+    {
+        if (resource is null && Environment.GetEnvironmentVariable("CI") != "true")
+            Assert.Ignore("no arm64 executor embedded: the library was built before scripts/install-test-deps.sh installed " +
+                          "gcc-aarch64-linux-gnu and libc6-dev-arm64-cross (the first `dotnet test` on a fresh machine); run it again");
     }
 }

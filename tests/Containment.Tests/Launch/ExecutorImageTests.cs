@@ -13,6 +13,8 @@ public class ExecutorImageTests
     public void The_embedded_executor_is_a_static_ELF_for_its_architecture(Architecture architecture, ushort machine)
     {
         using var stream = typeof(ExecutorImage).Assembly.GetManifestResourceStream(ExecutorImage.ResourceName(architecture));
+        if (architecture == Architecture.Arm64)
+            Arm64Executor.IgnoreUnlessEmbeddedOrOnCi(stream);
         Assert.That(stream, Is.Not.Null,
             $"no {architecture} executor embedded (arm64 needs gcc-aarch64-linux-gnu libc6-dev-arm64-cross at build time; scripts/install-test-deps.sh installs them)");
         var header = new byte[64];
