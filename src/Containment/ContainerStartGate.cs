@@ -27,7 +27,15 @@ internal static class ContainerStartGate
     /// Opens the gate: the waiting process execs. Fails if the process <paramref name="pid"/> dies before it
     /// takes the signal. The FIFO is removed once used.
     /// </summary>
-    public static async Task OpenAsync(string path, int pid, CancellationToken cancellationToken = default)
+    public static Task OpenAsync(string path, int pid, CancellationToken cancellationToken = default) =>
+        OpenAsync(path, () => Directory.Exists($"/proc/{pid}"), $"the container's process {pid} exited before it was started", cancellationToken);
+
+    /// <summary>
+    /// The gate's loop, with the liveness probe as a seam. The probe runs before each read, never after: the process
+    /// writes its byte and execs, and a short-lived program can be gone (reaped) an instant later, so "no byte yet,
+    /// and now the process is gone" is no proof it died unstarted; "gone, and still no byte after that" is.
+    /// </summary>
+    internal static async Task OpenAsync(string path, Func<bool> isAlive, string diedMessage, CancellationToken cancellationToken)
     {
         var fd = Libc.Open(path, Libc.O_RDONLY | Libc.O_NONBLOCK | Libc.O_CLOEXEC, 0);
         if (fd < 0)
@@ -37,11 +45,11 @@ internal static class ContainerStartGate
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var n = Read(fd, buffer);
-            if (n == 1)
+            var alive = isAlive();
+            if (Read(fd, buffer) == 1)
                 break;
-            if (!Directory.Exists($"/proc/{pid}"))
-                throw new ContainmentException($"the container's process {pid} exited before it was started");
+            if (!alive)
+                throw new ContainmentException(diedMessage);
             // Woken by the byte itself (or the writer's end closing), not a timer; the timeout bounds how late a
             // cancellation or a dead process is noticed.
             await Task.Run(() => WaitReadable(fd, 50), cancellationToken).ConfigureAwait(false);
