@@ -19,6 +19,8 @@ internal static class Launcher
     {
         cancellationToken.ThrowIfCancellationRequested();
         var logger = options.LoggerFor("Container");
+        // A joined process is held by a pidfd before anything of it is read: a recycled pid is refused (JoinedTarget).
+        using var target = spec.Rootfs is RootfsSpec.Joined joinedRoot ? JoinedTarget.Pin(joinedRoot) : null;
         var requested = spec;
         spec = Rootless.Adapt(spec, logger);
         var errors = new List<SpecError>(spec.Validate());
@@ -75,7 +77,10 @@ internal static class Launcher
             if (options.StartFifo is not null)
                 OpenStartFifo(options.StartFifo, inputs);
             if (spec.Rootfs is RootfsSpec.Joined joined)
+            {
                 CgroupJoin.OpenOf(joined.Pid, inputs, options.SkipPausedCheck);
+                target!.ThrowIfExited();
+            }
             else
                 inputs.MountSources = Mounts.MountSources.Open(spec);
             if (spec.Rootfs is not RootfsSpec.Joined && spec.Cgroup is not null)
