@@ -100,11 +100,7 @@ internal sealed class RunOptions
                 case "--hostname": o.Hostname = Next(a); break;
                 case "--cwd": o.Cwd = Next(a); break;
                 case "--env":
-                    var kv = Next(a);
-                    var eq = kv.IndexOf('=');
-                    if (eq <= 0)
-                        throw new ArgumentException($"--env {kv}: expected K=V");
-                    o.Env.Add((kv[..eq], kv[(eq + 1)..]));
+                    o.Env.Add(KeyValue(a, Next(a)));
                     break;
                 case "--net":
                     o.Namespaces = Next(a) switch
@@ -142,11 +138,7 @@ internal sealed class RunOptions
                     o.Rlimits.Add(ParseRlimit(Next(a)));
                     break;
                 case "--sysctl":
-                    var sysctl = Next(a);
-                    var at = sysctl.IndexOf('=');
-                    if (at <= 0)
-                        throw new ArgumentException($"--sysctl {sysctl}: expected K=V");
-                    o.Sysctls.Add((sysctl[..at], sysctl[(at + 1)..]));
+                    o.Sysctls.Add(KeyValue(a, Next(a)));
                     break;
                 case "--bind":
                     var bind = Next(a).Split(':');
@@ -224,6 +216,13 @@ internal sealed class RunOptions
         if (allowAll && name.Equals("ALL", StringComparison.OrdinalIgnoreCase))
             return null;
         return CapabilityNames.TryParse(name, out var c) ? c : throw new ArgumentException($"'{name}' is not a capability");
+    }
+
+    /// <summary>A <c>K=V</c> value of <paramref name="flag"/> (<c>--env</c>, <c>--sysctl</c>), split at the first <c>=</c>.</summary>
+    private static (string, string) KeyValue(string flag, string value)
+    {
+        var eq = value.IndexOf('=');
+        return eq > 0 ? (value[..eq], value[(eq + 1)..]) : throw new ArgumentException($"{flag} {value}: expected K=V");
     }
 
     private static Rlimit ParseRlimit(string value)

@@ -16,8 +16,17 @@ public sealed partial record ContainerSpec
     public static ContainerSpec JoinRunning(int pid, ContainerSpec container)
     {
         ArgumentNullException.ThrowIfNull(container);
+        return WithExecDefaults(JoinRunning(pid), container);
+    }
+
+    /// <summary>As <see cref="JoinRunning(int, ContainerSpec)"/>, for a process known by its pid and start time (a recorded container's init).</summary>
+    internal static ContainerSpec JoinRunning(Oci.ProcessIdentity process, ContainerSpec container) =>
+        WithExecDefaults(JoinRunning(process), container);
+
+    private static ContainerSpec WithExecDefaults(ContainerSpec joined, ContainerSpec container)
+    {
         var defaults = new ProcessSpec();
-        return JoinRunning(pid) with
+        return joined with
         {
             Process = container.Process with
             {

@@ -66,9 +66,18 @@ public sealed partial record ContainerSpec
     /// A process that joins a running container (the OCI <c>exec</c>): every namespace of <paramref name="pid"/>
     /// that differs from the host's, its root, and its cgroup. Nothing is mounted.
     /// </summary>
+    /// <remarks>
+    /// The process's start time is recorded with its pid: should it exit and the pid name another process by the time
+    /// the spec is launched, the launch is refused rather than joining a stranger's namespaces.
+    /// </remarks>
     /// <exception cref="ContainmentException">Process <paramref name="pid"/> does not exist or its namespaces cannot be read.</exception>
-    public static ContainerSpec JoinRunning(int pid)
+    public static ContainerSpec JoinRunning(int pid) =>
+        JoinRunning(Oci.ProcessIdentity.Of(pid) ?? throw new ContainmentException($"process {pid} does not exist"));
+
+    /// <summary>As <see cref="JoinRunning(int)"/>, for a process known by its pid and start time (a recorded container's init).</summary>
+    internal static ContainerSpec JoinRunning(Oci.ProcessIdentity process)
     {
+        var pid = process.Pid;
         var namespaces = NamespaceSet.Host;
         foreach (var kind in Enum.GetValues<NamespaceKind>())
         {
@@ -79,7 +88,7 @@ public sealed partial record ContainerSpec
             if (theirs != new FileInfo($"/proc/self/ns/{name}").LinkTarget)
                 namespaces = namespaces.Join(kind, $"/proc/{pid}/ns/{name}");
         }
-        return new ContainerSpec(new RootfsSpec.Joined(pid)) { Namespaces = namespaces };
+        return new ContainerSpec(new RootfsSpec.Joined(pid) { StartTime = process.StartTime }) { Namespaces = namespaces };
     }
 
     /// <summary>Sets the namespaces: which are new, joined or shared with the host (default <see cref="NamespaceSet.Isolated"/>).</summary>

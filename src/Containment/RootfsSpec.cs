@@ -69,5 +69,12 @@ public abstract record RootfsSpec
 
     /// <summary>The root of a running container whose mount namespace is joined (see <see cref="ContainerSpec.JoinRunning(int)"/>).</summary>
     /// <param name="Pid">The running container's first process.</param>
-    public sealed record Joined(int Pid) : RootfsSpec;
+    public sealed record Joined(int Pid) : RootfsSpec
+    {
+        /// <summary>
+        /// The start time of <see cref="Pid"/> when the spec was made (field 22 of <c>/proc/PID/stat</c>), or null: a
+        /// launch refuses the pid when its process has another one (it exited and the pid was recycled).
+        /// </summary>
+        internal ulong? StartTime { get; init; }
+    }
 }

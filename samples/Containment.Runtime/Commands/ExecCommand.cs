@@ -43,7 +43,9 @@ internal static class ExecCommand
         {
             throw new CliException($"the container's config.json: {e.Message}");
         }
-        var spec = ContainerSpec.JoinRunning(record.Pid, containerSpec).WithProcess(PreservedFds.Apply(processSpec, a));
+        // By the recorded identity: if the init has exited and its pid names another process, the launch refuses it.
+        var init = record.Process ?? throw new CliException("cannot exec in a stopped container");
+        var spec = ContainerSpec.JoinRunning(init, containerSpec).WithProcess(PreservedFds.Apply(processSpec, a));
         await using var container = await ContainerProcess.StartAsync(spec, runtime.StartOptions with { Detached = detach }, cancellationToken);
         using var terminal = Terminals.SendToConsoleSocket(container, a.Value("console-socket"));
         await ContainerOps.WritePidFileAsync(a.Value("pid-file"), container.Pid);

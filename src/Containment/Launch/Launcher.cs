@@ -4,7 +4,6 @@ using Containment.Cgroups;
 using Containment.Identity;
 using Containment.Interop;
 using Containment.Namespaces;
-using Containment.Lsm;
 using Containment.Seccomp;
 using Containment.Seccomp.Notify;
 using Microsoft.Extensions.Logging;
@@ -19,44 +18,14 @@ internal static class Launcher
     {
         cancellationToken.ThrowIfCancellationRequested();
         var logger = options.LoggerFor("Container");
+        // A joined process is held by a pidfd before anything of it is read: a recycled pid is refused (JoinedTarget).
+        using var target = spec.Rootfs is RootfsSpec.Joined joinedRoot ? JoinedTarget.Pin(joinedRoot) : null;
         var requested = spec;
-        spec = Rootless.Adapt(spec, logger);
-        var errors = new List<SpecError>(spec.Validate());
-        var mapWriter = Rootless.ChooseMapWriter(spec, errors);
-        if (options.Id is not null && Oci.ContainerId.Problem(options.Id) is { } idProblem)
-            errors.Add(new SpecError("id", idProblem));
-        if (options.StartFifo is not null && !options.Detached)
-            errors.Add(new SpecError("startFifo", "a container waiting for a start signal must be started detached"));
-        if (options.Detached && spec.Process.Terminal is null)
-            foreach (var (stdio, name) in new[] { (spec.Process.StandardInput, "stdin"), (spec.Process.StandardOutput, "stdout"), (spec.Process.StandardError, "stderr") })
-                if (stdio is Stdio.PipeStdio)
-                    errors.Add(new SpecError($"process.{name}", "a detached container cannot have a pipe to its host"));
-        errors.AddRange(spec.ValidateNetwork(options.Detached));
-        if (errors.Count > 0)
-            throw new ContainerSpecException(errors);
-        var lsm = options.Lsm ?? LsmHost.Current;
-        if (LsmPlanner.Validate(spec, lsm).ToList() is { Count: > 0 } lsmErrors)
-            throw new ContainerSpecException(lsmErrors);
-        (spec, var rootNoDev) = DeviceGuard.Apply(spec);
-        // Without a profile the kernel is not probed: a start pays only for what it uses.
-        var seccomp = spec.Seccomp is null ? null : SeccompPlanner.Compile(spec, SeccompKernelSupport.Current, options.LoggerFor("Seccomp"));
-        if (seccomp is { ReturnsListener: true } && options.SeccompNotify is null && options.SeccompListener is null)
-            throw new ContainerSpecException([new SpecError("seccomp",
-                "the profile has NOTIFY rules: set ContainerStartOptions.SeccompNotify to answer them (or SeccompListener to take the listener)")]);
-        var landlock = spec.Landlock is null ? null
-            : Landlock.LandlockPlanner.Negotiate(spec.Landlock, options.LandlockAbi ?? Landlock.LandlockAbi.Current, options.LoggerFor("Landlock"));
-
-        var joinsNetwork = spec.Network is not null && spec.Rootfs is not RootfsSpec.Joined;
-        var started = Stopwatch.GetTimestamp();
         var id = options.Id ?? Guid.NewGuid().ToString("N")[..16];
-        var inputs = new LaunchInputs
-        {
-            Detached = options.Detached, FailAtStep = options.FailAtStep, FailErrno = options.InjectedErrno, IdMapWriter = mapWriter,
-            ResolveByWalk = options.ResolveByWalk, Seccomp = seccomp, Landlock = landlock, ContainerId = id, SyncBeforePivot = options.BeforePivotRoot is not null || joinsNetwork, RootNoDev = rootNoDev,
-            DeviceListEnforced = DeviceGuard.EnforcesList(spec),
-            Lsm = lsm, MountLabel = LsmPlanner.MountLabel(spec, lsm, logger),
-            LockMounts = Rootless.LocksMounts(spec, logger),
-        };
+        (spec, var inputs) = LaunchPreparation.Prepare(spec, options, id);
+        var landlock = inputs.Landlock;
+        var joinsNetwork = LaunchPreparation.JoinsNetwork(spec);
+        var started = Stopwatch.GetTimestamp();
         LaunchStreams? streams = null;
         ExecutorChannel? channel = null;
         SafeFileHandle? pidfd = null;
@@ -75,7 +44,10 @@ internal static class Launcher
             if (options.StartFifo is not null)
                 OpenStartFifo(options.StartFifo, inputs);
             if (spec.Rootfs is RootfsSpec.Joined joined)
+            {
                 CgroupJoin.OpenOf(joined.Pid, inputs, options.SkipPausedCheck);
+                target!.ThrowIfExited();
+            }
             else
                 inputs.MountSources = Mounts.MountSources.Open(spec);
             if (spec.Rootfs is not RootfsSpec.Joined && spec.Cgroup is not null)

@@ -33,7 +33,7 @@ internal enum PlanOp : uint
     Caps = 42,
     Seccomp = 43,
     Exec = 44,
-    Umount = 45,
+    // 45: unused (was Umount, never emitted); not reused.
     MountFs = 46,
     Bind = 47,
     OpenNull = 48,

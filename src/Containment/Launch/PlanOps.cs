@@ -44,9 +44,6 @@ internal static class PlanOps
     public static void MountSetattr(this LaunchPlan plan, string path, MountTarget kind, uint flags, ulong set, ulong clear, ulong propagation) =>
         plan.Op(PlanOp.MountSetattr, "mount_setattr", path).Str(path).U32((uint)kind).U32(flags).U64(set).U64(clear).U64(propagation).End();
 
-    public static void Umount(this LaunchPlan plan, string path, uint flags) =>
-        plan.Op(PlanOp.Umount, "umount2", path).Str(path).U32(flags).End();
-
     public static void Mknod(this LaunchPlan plan, string path, uint mode, ulong device, uint uid = 0, uint gid = 0) =>
         plan.Op(PlanOp.Mknod, "mknod", path).Str(path).U32(mode).U64(device).U32(uid).U32(gid).End();
 

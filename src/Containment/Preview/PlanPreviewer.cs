@@ -1,17 +1,14 @@
 using Containment.Cgroups;
 using Containment.Cgroups.Controllers;
-using Containment.Identity;
 using Containment.Launch;
-using Containment.Lsm;
 using Containment.Namespaces;
-using Containment.Seccomp;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Win32.SafeHandles;
 
 namespace Containment.Preview;
 
 /// <summary>
-/// A launch's steps without performing any: the spec is validated and adapted as <see cref="Launcher"/> does, the real
+/// A launch's steps without performing any: the spec is validated and adapted by <see cref="LaunchPreparation"/>, as a start is, the real
 /// <see cref="PlanCompiler"/> compiles it (with placeholders where a start would hold descriptors: a cgroup, a pipe, a
 /// joined namespace) and the encoded plan is decoded back into words, op by op. Nothing is created: no cgroup,
 /// mount, file or process (bind sources are opened to be checked, and closed).
@@ -20,25 +17,8 @@ internal static class PlanPreviewer
 {
     public static IReadOnlyList<PreviewStep> Preview(ContainerSpec spec, ContainerStartOptions options)
     {
-        spec = Rootless.Adapt(spec, NullLogger.Instance);
-        var errors = new List<SpecError>(spec.Validate());
-        var mapWriter = Rootless.ChooseMapWriter(spec, errors);
-        if (errors.Count > 0)
-            throw new ContainerSpecException(errors);
-        var lsm = options.Lsm ?? LsmHost.Current;
-        if (LsmPlanner.Validate(spec, lsm).ToList() is { Count: > 0 } lsmErrors)
-            throw new ContainerSpecException(lsmErrors);
-        (spec, var rootNoDev) = DeviceGuard.Apply(spec);
         var id = options.Id ?? "<id>";
-        var inputs = new LaunchInputs
-        {
-            Detached = options.Detached, IdMapWriter = mapWriter, ContainerId = id, RootNoDev = rootNoDev,
-            DeviceListEnforced = DeviceGuard.EnforcesList(spec), Lsm = lsm, MountLabel = LsmPlanner.MountLabel(spec, lsm, NullLogger.Instance),
-            LockMounts = Rootless.LocksMounts(spec, NullLogger.Instance),
-            SyncBeforePivot = options.BeforePivotRoot is not null || (spec.Network is not null && spec.Rootfs is not RootfsSpec.Joined),
-            Seccomp = spec.Seccomp is null ? null : SeccompPlanner.Compile(spec, SeccompKernelSupport.Current, null),
-            Landlock = spec.Landlock is null ? null : Landlock.LandlockPlanner.Negotiate(spec.Landlock, options.LandlockAbi ?? Landlock.LandlockAbi.Current, null),
-        };
+        (spec, var inputs) = LaunchPreparation.Prepare(spec, options with { Logger = NullLogger.Instance }, id);
         var steps = new List<PreviewStep>();
         using var placeholder = new SafeFileHandle(-1, ownsHandle: false);
         foreach (var (kind, setting) in spec.Namespaces.Settings)

@@ -327,11 +327,6 @@ static int run_op(struct executor *x, struct op *op)
         return do_seccomp(x, op, a);
     case OP_EXEC:
         return do_exec(a);
-    case OP_UMOUNT: {
-        const char *path = rd_str(a);
-        uint32_t flags = rd_u32(a);
-        return a->ok ? umount2(path, (int)flags) : BAD_PLAN();
-    }
     case OP_MOUNT_FS:
         return do_mount_fs(x, a);
     case OP_BIND:

@@ -49,7 +49,7 @@ enum op_code {
     OP_SECCOMP = 43,       /* u32 flags, u32 count, bytes filter[count * 8]: seccomp(SET_MODE_FILTER); a notify
                             * listener fd it returns goes to the host (MSG_SECCOMP_LISTENER) */
     OP_EXEC = 44,          /* strv candidates, strv argv, strv envp */
-    OP_UMOUNT = 45,        /* str path (in root), u32 flags */
+    /* 45: unused (was OP_UMOUNT, never emitted); not reused. */
     /* Mounts (mounts.c). target_flags: CREATE_* in the low bits, TARGET_NO_SYMLINKS. */
     OP_MOUNT_FS = 46,      /* str fstype, str source, strv options (key or key=value), str target, u32 target_flags,
                               u32 mode, u64 mount_attrs, u64 propagation, u32 propagation_recursive */

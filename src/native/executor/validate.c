@@ -62,7 +62,6 @@ static const struct layout layouts[] = {
     { OP_CAPS, { F_U64, F_U64, F_U64, F_U64 } },
     { OP_SECCOMP, { F_U32, F_BPF } },
     { OP_EXEC, { F_STRV1, F_STRV, F_STRV } },
-    { OP_UMOUNT, { F_STR, F_U32 } },
     { OP_MOUNT_FS, { F_STR, F_STR, F_STRV, F_STR, F_U32, F_U32, F_U64, F_U64, F_U32 } },
     { OP_BIND, { F_FD_I32, F_STR, F_U32, F_U32, F_U64, F_U64, F_U64, F_U64, F_U64, F_U32 } },
     { OP_OPEN_NULL, { F_STR } },

@@ -18,6 +18,7 @@ public class MalformedPlanTests
         TruncatedPayload,
         TrailingBytes,
         UnknownOp,
+        RetiredOp,
         DescriptorIndexBeyondThoseSent,
         StringWithoutNul,
         EmptyExecCandidates,
@@ -47,6 +48,10 @@ public class MalformedPlanTests
             case Defect.UnknownOp:
                 w.Begin((PlanOp)77).End();
                 break;
+            case Defect.RetiredOp:
+                // 45 was OP_UMOUNT (str path, u32 flags), never emitted and removed: well formed, but no longer an op.
+                w.Begin((PlanOp)45).Str("/").U32(2).End();
+                break;
             case Defect.DescriptorIndexBeyondThoseSent:
                 w.Begin(PlanOp.WaitFifo).U32(0).End();
                 break;
@@ -67,6 +72,7 @@ public class MalformedPlanTests
     [TestCase(Defect.TruncatedPayload)]
     [TestCase(Defect.TrailingBytes)]
     [TestCase(Defect.UnknownOp)]
+    [TestCase(Defect.RetiredOp)]
     [TestCase(Defect.DescriptorIndexBeyondThoseSent)]
     [TestCase(Defect.StringWithoutNul)]
     [TestCase(Defect.EmptyExecCandidates)]

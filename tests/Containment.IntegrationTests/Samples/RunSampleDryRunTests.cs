@@ -16,4 +16,18 @@ public class RunSampleDryRunTests
         Assert.That(lines[^1], Does.StartWith("child   execve(/usr/bin/touch, argv [/usr/bin/touch, /hosttmp/"));
         Assert.That(File.Exists(marker), Is.False);
     }
+
+    [Test]
+    public async Task Env_and_sysctl_values_are_split_at_the_first_equals_sign_and_need_one()
+    {
+        var (code, stdout, stderr) = await RunSampleTests.RunSample("--dry-run", "--env", "A=b=c", "--sysctl", "net.ipv4.ip_forward=1", "--", "/bin/true");
+        Assert.That(code, Is.Zero, stderr);
+        Assert.That(stdout.Split('\n'), Has.Some.EqualTo("child   write(/proc/sys/net/ipv4/ip_forward)"));
+        foreach (var flag in new[] { "--env", "--sysctl" })
+        {
+            var (bad, _, error) = await RunSampleTests.RunSample("--dry-run", flag, "=x", "--", "/bin/true");
+            Assert.That(bad, Is.Not.Zero);
+            Assert.That(error, Does.Contain($"{flag} =x: expected K=V"));
+        }
+    }
 }

@@ -69,4 +69,13 @@ public class PreviewTests
         Assert.That(steps, Has.Some.Matches<PreviewStep>(s => s.Performer == PreviewPerformer.Host && s.Arguments.Contains($"= {64 << 20}")));
         Assert.That(mkdirs.Select(s => s.Arguments), Has.None.Matches<string>(Directory.Exists));
     }
+
+    [Test]
+    public void A_preview_refuses_what_a_start_refuses_for_its_options()
+    {
+        // Checked only at start before the preparation was shared: a preview listed steps a start would never take.
+        var detached = new ContainerStartOptions { Detached = true, Id = "bad/id" };
+        var e = Assert.Throws<ContainerSpecException>(() => ContainerProcess.Preview(Spec.WithProcess(p => p.StandardOutput(Stdio.Pipe)), detached));
+        Assert.That(e!.Errors.Select(x => x.Field), Does.Contain("id").And.Contain("process.stdout"));
+    }
 }

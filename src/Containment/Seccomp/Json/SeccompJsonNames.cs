@@ -3,34 +3,19 @@ namespace Containment.Seccomp.Json;
 /// <summary>The OCI spellings of actions, operators and flags.</summary>
 internal static class SeccompJsonNames
 {
-    public static string Action(SeccompAction action) => action switch
-    {
-        SeccompAction.KillProcess => "SCMP_ACT_KILL_PROCESS",
-        SeccompAction.KillThread => "SCMP_ACT_KILL_THREAD",
-        SeccompAction.Trap => "SCMP_ACT_TRAP",
-        SeccompAction.Errno => "SCMP_ACT_ERRNO",
-        SeccompAction.Trace => "SCMP_ACT_TRACE",
-        SeccompAction.Allow => "SCMP_ACT_ALLOW",
-        SeccompAction.Log => "SCMP_ACT_LOG",
-        SeccompAction.Notify => "SCMP_ACT_NOTIFY",
-        _ => $"action {(int)action}",
-    };
+    private static readonly (SeccompAction Action, string Name)[] Actions =
+    [
+        (SeccompAction.KillProcess, "SCMP_ACT_KILL_PROCESS"), (SeccompAction.KillThread, "SCMP_ACT_KILL_THREAD"),
+        (SeccompAction.Trap, "SCMP_ACT_TRAP"), (SeccompAction.Errno, "SCMP_ACT_ERRNO"), (SeccompAction.Trace, "SCMP_ACT_TRACE"),
+        (SeccompAction.Allow, "SCMP_ACT_ALLOW"), (SeccompAction.Log, "SCMP_ACT_LOG"), (SeccompAction.Notify, "SCMP_ACT_NOTIFY"),
+    ];
 
-    public static bool TryParseAction(string? text, out SeccompAction action)
-    {
-        switch (text)
-        {
-            case "SCMP_ACT_KILL_PROCESS": action = SeccompAction.KillProcess; return true;
-            case "SCMP_ACT_KILL" or "SCMP_ACT_KILL_THREAD": action = SeccompAction.KillThread; return true;
-            case "SCMP_ACT_TRAP": action = SeccompAction.Trap; return true;
-            case "SCMP_ACT_ERRNO": action = SeccompAction.Errno; return true;
-            case "SCMP_ACT_TRACE": action = SeccompAction.Trace; return true;
-            case "SCMP_ACT_ALLOW": action = SeccompAction.Allow; return true;
-            case "SCMP_ACT_LOG": action = SeccompAction.Log; return true;
-            case "SCMP_ACT_NOTIFY": action = SeccompAction.Notify; return true;
-            default: action = default; return false;
-        }
-    }
+    public static string Action(SeccompAction action) =>
+        Actions.FirstOrDefault(a => a.Action == action).Name ?? $"action {(int)action}";
+
+    /// <summary>An action by name; <c>SCMP_ACT_KILL</c> is the old name of <c>SCMP_ACT_KILL_THREAD</c>.</summary>
+    public static bool TryParseAction(string? text, out SeccompAction action) =>
+        TryParse(Actions, text == "SCMP_ACT_KILL" ? "SCMP_ACT_KILL_THREAD" : text, out action);
 
     private static readonly (SeccompArgOperator Op, string Name)[] Operators =
     [
@@ -42,19 +27,7 @@ internal static class SeccompJsonNames
 
     public static string Operator(SeccompArgOperator op) => Operators.First(o => o.Op == op).Name;
 
-    public static bool TryParseOperator(string? text, out SeccompArgOperator op)
-    {
-        foreach (var (o, name) in Operators)
-        {
-            if (name == text)
-            {
-                op = o;
-                return true;
-            }
-        }
-        op = default;
-        return false;
-    }
+    public static bool TryParseOperator(string? text, out SeccompArgOperator op) => TryParse(Operators, text, out op);
 
     private static readonly (SeccompFilterFlags Flag, string Name)[] FlagNames =
     [
@@ -75,17 +48,19 @@ internal static class SeccompJsonNames
     public static IEnumerable<string> Flags(SeccompFilterFlags flags) =>
         FlagNames.Where(f => (flags & f.Flag) != 0).Select(f => f.Name);
 
-    public static bool TryParseFlag(string? text, out SeccompFilterFlags flag)
+    public static bool TryParseFlag(string? text, out SeccompFilterFlags flag) => TryParse(FlagNames, text, out flag);
+
+    private static bool TryParse<T>((T Value, string Name)[] names, string? text, out T value)
     {
-        foreach (var (f, name) in FlagNames)
+        foreach (var (v, name) in names)
         {
             if (name == text)
             {
-                flag = f;
+                value = v;
                 return true;
             }
         }
-        flag = default;
+        value = default!;
         return false;
     }
 }
