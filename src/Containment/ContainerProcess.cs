@@ -192,6 +192,8 @@ public sealed partial class ContainerProcess : IAsyncDisposable
         if (Cgroup is { IsFrozen: true })
             throw new ContainmentException($"cannot exec in container {Id}: it is paused (its cgroup is frozen); resume it first");
         var spec = ContainerSpec.JoinRunning(Pid, Spec).WithProcess(build);
+        if (Network is not null)
+            spec = spec.WithProcess(Networking.RawSocketGuard.Apply(spec.Process));
         // The start time JoinRunning read is the container's only if the container had not exited by then.
         if (_pidfd is not null && Launch.JoinedTarget.HasExited(_pidfd))
             throw new ContainmentException($"cannot exec in container {Id}: it has exited");

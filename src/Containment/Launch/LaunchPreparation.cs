@@ -18,6 +18,8 @@ internal static class LaunchPreparation
     {
         var logger = options.LoggerFor("Container");
         spec = Rootless.Adapt(spec, logger);
+        if (JoinsNetwork(spec))
+            spec = Networking.RawSocketGuard.Apply(spec);
         var errors = new List<SpecError>(spec.Validate());
         var mapWriter = Rootless.ChooseMapWriter(spec, errors);
         if (options.Id is not null && Oci.ContainerId.Problem(options.Id) is { } idProblem)

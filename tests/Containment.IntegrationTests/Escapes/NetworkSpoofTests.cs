@@ -47,6 +47,22 @@ public class NetworkSpoofTests
         Assert.That(output, Does.Contain("FAIL socket errno=1"), "AF_PACKET is refused (EPERM)");
     }
 
+    [Test]
+    public async Task A_process_execd_into_a_container_on_a_bridge_cannot_forge_packets_and_can_still_ping()
+    {
+        using var host = TestHostNetwork.Create();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var spec = ContainerSpec.HostReadOnly().WithNetwork(host.Bridge()).WithProcess(p => p.Args("/bin/sleep", "60"));
+
+        await using var c = await ContainerProcess.StartAsync(spec, cts.Token);
+        await using var exec = await c.ExecAsync(p => p.Args("/bin/sh", "-c",
+            $"{Probe.Value} eth0 {TestHostNetwork.Gateway} 10.231.0.77 {TestHostNetwork.Gateway} {Port} spoofed; {Probe.Value} icmp {TestHostNetwork.Gateway}"), cancellationToken: cts.Token);
+        var output = await exec.StandardOutput!.ReadToEndAsync(cts.Token);
+
+        Assert.That(output, Does.Contain("FAIL socket errno=1"), "AF_PACKET is refused (EPERM)");
+        Assert.That(output, Does.Contain("icmp sent"), "ICMP datagram sockets (net.ipv4.ping_group_range) need no CAP_NET_RAW");
+    }
+
     private const string Source = """
         #define _GNU_SOURCE
         #include <arpa/inet.h>
@@ -62,7 +78,7 @@ public class NetworkSpoofTests
         #include <sys/socket.h>
         #include <unistd.h>
 
-        /* rawsend udp HOST PORT MESSAGE, or rawsend IFNAME GATEWAY SRC|- DST PORT MESSAGE: sends one UDP datagram SRC -> DST:PORT as an IPv4 packet framed
+        /* rawsend udp HOST PORT MESSAGE, rawsend icmp HOST, or rawsend IFNAME GATEWAY SRC|- DST PORT MESSAGE: sends one UDP datagram SRC -> DST:PORT as an IPv4 packet framed
            for GATEWAY's MAC address on IFNAME (AF_PACKET), past the container's own routing. Prints "sent" or "FAIL errno=E". */
         static unsigned short sum(const void *p, int n)
         {
@@ -80,6 +96,15 @@ public class NetworkSpoofTests
                 inet_pton(AF_INET, argv[2], &to.sin_addr);
                 int d = socket(AF_INET, SOCK_DGRAM, 0);
                 return sendto(d, argv[4], strlen(argv[4]), 0, (struct sockaddr *)&to, sizeof to) < 0;
+            }
+            if (argc == 3 && !strcmp(argv[1], "icmp")) { /* icmp HOST: one echo request on an ICMP datagram socket (what ping uses without CAP_NET_RAW) */
+                struct sockaddr_in to = { .sin_family = AF_INET };
+                inet_pton(AF_INET, argv[2], &to.sin_addr);
+                unsigned char echo[8] = { 8 };
+                int d = socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP);
+                if (d < 0 || sendto(d, echo, sizeof echo, 0, (struct sockaddr *)&to, sizeof to) < 0) { printf("FAIL icmp errno=%d\n", errno); return 1; }
+                printf("icmp sent\n");
+                return 0;
             }
             if (argc != 7) { fprintf(stderr, "usage\n"); return 2; }
             struct sockaddr_in gw = { .sin_family = AF_INET, .sin_port = htons(9) };

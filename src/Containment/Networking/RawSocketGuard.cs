@@ -1,0 +1,29 @@
+using Containment.Capabilities;
+
+namespace Containment.Networking;
+
+/// <summary>
+/// A process on a CNI network does not get CAP_NET_RAW from the default set: with raw and packet sockets it forges
+/// frames on the shared bridge, from another container's or the gateway's address, and to the host's 127.0.0.1, which
+/// the host accepts from the bridge once portmap turned <c>route_localnet</c> on for a published port (the
+/// CVE-2020-8558 class; <c>Escapes/NetworkSpoofTests.cs</c>). A process whose capabilities the caller chose keeps them.
+/// <c>ping</c> works without it: <c>net.ipv4.ping_group_range</c> (of the container's network namespace) lets every
+/// group open ICMP datagram sockets, as Docker sets it, unless the spec sets it.
+/// </summary>
+internal static class RawSocketGuard
+{
+    private const string PingGroupRange = "net.ipv4.ping_group_range";
+
+    /// <summary>The spec of a container that joins a CNI network, with the default capabilities made safe for the bridge.</summary>
+    public static ContainerSpec Apply(ContainerSpec spec)
+    {
+        if (spec.Process.Capabilities != CapabilitySpec.Default)
+            return spec;
+        spec = spec.WithProcess(Apply(spec.Process));
+        return spec.Sysctls.ContainsKey(PingGroupRange) ? spec : spec.WithSysctl(PingGroupRange, "0 2147483647");
+    }
+
+    /// <summary>A process of a container on a CNI network (an exec): the default capabilities without CAP_NET_RAW.</summary>
+    public static ProcessSpec Apply(ProcessSpec process) => process.Capabilities != CapabilitySpec.Default ? process
+        : process with { Capabilities = CapabilitySpec.Of(CapabilitySet.Default.Remove(Capability.NetRaw)) };
+}
