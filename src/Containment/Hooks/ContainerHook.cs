@@ -43,8 +43,8 @@ internal sealed record ContainerHook(string Path)
         {
             var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
             var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-            await WriteInputAsync(process.StandardInput, input).ConfigureAwait(false);
             using var timeout = Limit(cancellationToken);
+            var writing = WriteInputAsync(process.StandardInput, input);
             int status;
             try
             {
@@ -54,14 +54,15 @@ internal sealed record ContainerHook(string Path)
             {
                 process.Kill();
                 await process.Exit.ConfigureAwait(false);
+                await AfterExitAsync(writing, stdout, stderr).ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();
                 throw new ContainerHookException(this, $"timed out after {Timeout!.Value.TotalSeconds:0.###} s");
             }
-            await stdout.ConfigureAwait(false);
+            var error = await AfterExitAsync(writing, stdout, stderr).ConfigureAwait(false);
             if (status < 0)
                 throw new ContainerHookException(this, "its exit status was collected by another reaper (a host that reaps every child, as a .NET PID 1 does)");
             if (SpawnedHook.ExitCode(status) is var code and not 0)
-                throw new ContainerHookException(this, $"failed with exit code {code}: {(await stderr.ConfigureAwait(false)).Trim()}");
+                throw new ContainerHookException(this, $"failed with exit code {code}: {error}");
         }
     }
 
@@ -125,8 +126,8 @@ internal sealed record ContainerHook(string Path)
         {
             var stderr = process.StandardError!.ReadToEndAsync(CancellationToken.None);
             var stdout = process.StandardOutput!.ReadToEndAsync(CancellationToken.None);
-            await WriteInputAsync(process.StandardInput!, input).ConfigureAwait(false);
             using var timeout = Limit(cancellationToken);
+            var writing = WriteInputAsync(process.StandardInput!, input);
             ContainerExit exit;
             try
             {
@@ -138,9 +139,9 @@ internal sealed record ContainerHook(string Path)
                 cancellationToken.ThrowIfCancellationRequested();
                 throw new ContainerHookException(this, $"timed out after {Timeout!.Value.TotalSeconds:0.###} s");
             }
-            await stdout.ConfigureAwait(false);
+            var error = await AfterExitAsync(writing, stdout, stderr).ConfigureAwait(false);
             if (exit.ExitCode != 0)
-                throw new ContainerHookException(this, $"failed ({exit}): {(await stderr.ConfigureAwait(false)).Trim()}");
+                throw new ContainerHookException(this, $"failed ({exit}): {error}");
         }
     }
 
@@ -154,6 +155,19 @@ internal sealed record ContainerHook(string Path)
             timeout.CancelAfter(t);
         return timeout;
     }
+
+    /// <summary>
+    /// Once the hook has exited: what it wrote to standard error. A process the hook left behind (a daemon) may still hold
+    /// its pipes, so the end of its input and end-of-file on its output are awaited only for <see cref="OutputGrace"/>
+    /// (the hook's own output is in the pipe by then): a hook cannot hold its runtime past its own exit.
+    /// </summary>
+    private static async Task<string> AfterExitAsync(Task writing, Task<string> stdout, Task<string> stderr)
+    {
+        await Task.WhenAny(Task.WhenAll(writing, stdout, stderr), Task.Delay(OutputGrace)).ConfigureAwait(false);
+        return stderr.IsCompletedSuccessfully ? stderr.Result.Trim() : "(its standard error is held open by a process it left running)";
+    }
+
+    private static readonly TimeSpan OutputGrace = TimeSpan.FromSeconds(1);
 
     private static async Task WriteInputAsync(StreamWriter stdin, string input)
     {

@@ -125,7 +125,14 @@ internal sealed class SpawnedHook : IDisposable
 
     public void Dispose()
     {
-        StandardInput.Dispose();
+        try
+        {
+            StandardInput.Dispose();
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException)
+        {
+            // Input the hook never read (EPIPE on the flush), or a write still blocked on a pipe a process it left holds.
+        }
         StandardOutput.Dispose();
         StandardError.Dispose();
     }
