@@ -63,6 +63,27 @@ public class NetworkSpoofTests
         Assert.That(output, Does.Contain("icmp sent"), "ICMP datagram sockets (net.ipv4.ping_group_range) need no CAP_NET_RAW");
     }
 
+    [Test]
+    public async Task A_container_cannot_reach_a_container_on_another_bridge_of_the_same_host()
+    {
+        using var host = TestHostNetwork.Create();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        // Two networks whose bridges are both gateways in the same host namespace, which forwards (the bridge plugin turns ip_forward on).
+        var other = CniNetwork.Bridge("othernet", "10.232.0.0/24", b => b.DataDir(host.DataDir)).WithPluginNetworkNamespace(host.Path);
+        await using var server = await ContainerProcess.StartAsync(ContainerSpec.HostReadOnly().WithNetwork(other)
+            .WithProcess(p => p.Args("/bin/sh", "-c", "while true; do echo reached | busybox nc -l -p 95; done")), cts.Token);
+        var target = server.Network!.Result.Addresses.Single();
+        var script = $"busybox nc -w 3 {target} 95 < /dev/null || echo refused; " +
+                     $"{Probe.Value} eth0 {TestHostNetwork.Gateway} - {target} 95 framed";
+
+        await using var client = await ContainerProcess.StartAsync(ContainerSpec.HostReadOnly().WithNetwork(host.Bridge())
+            .WithProcess(p => p.Args("/bin/sh", "-c", script)), cts.Token);
+        var output = await client.StandardOutput!.ReadToEndAsync(cts.Token);
+
+        Assert.That(output, Does.Not.Contain("reached"));
+        Assert.That(output, Does.Contain("refused").And.Contain("FAIL socket errno=1"));
+    }
+
     private const string Source = """
         #define _GNU_SOURCE
         #include <arpa/inet.h>
