@@ -64,6 +64,21 @@ public class NetworkSpoofTests
     }
 
     [Test]
+    public async Task A_container_in_a_user_namespace_on_a_bridge_cannot_forge_packets_and_can_still_ping()
+    {
+        using var host = TestHostNetwork.Create();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var spec = ContainerSpec.HostReadOnly().WithNetwork(host.Bridge())
+            .WithUserNamespace(u => u.MapUser(0, 100000, 65536).MapGroup(0, 100000, 65536))
+            .WithProcess(p => p.Args("/bin/sh", "-c", $"{Probe.Value} eth0 {TestHostNetwork.Gateway} 10.231.0.77 {TestHostNetwork.Gateway} {Port} spoofed; {Probe.Value} icmp {TestHostNetwork.Gateway}"));
+
+        await using var c = await ContainerProcess.StartAsync(spec, cts.Token);
+        var output = await c.StandardOutput!.ReadToEndAsync(cts.Token);
+
+        Assert.That(output, Does.Contain("FAIL socket errno=1").And.Contain("icmp sent"));
+    }
+
+    [Test]
     public async Task A_container_cannot_reach_a_container_on_another_bridge_of_the_same_host()
     {
         using var host = TestHostNetwork.Create();
