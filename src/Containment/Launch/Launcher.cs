@@ -176,6 +176,9 @@ internal static class Launcher
             if (network is not null)
                 await network.DetachAsync().ConfigureAwait(false);
             networkFiles?.Delete();
+            // A cancellation disposes the channel (above): a step that then used it failed because of the cancellation.
+            if (e is ObjectDisposedException && cancellationToken.IsCancellationRequested)
+                throw new OperationCanceledException("the start was cancelled", e, cancellationToken);
             throw;
         }
     }

@@ -17,7 +17,8 @@ internal static class RawSocketGuard
     /// <summary>The spec of a container that joins a CNI network, with the default capabilities made safe for the bridge.</summary>
     public static ContainerSpec Apply(ContainerSpec spec)
     {
-        if (spec.Process.Capabilities != CapabilitySpec.Default)
+        // A spec without a network namespace of its own is refused by ValidateNetwork: no sysctl to add to its errors.
+        if (spec.Process.Capabilities != CapabilitySpec.Default || !spec.Namespaces.IsNew(Namespaces.NamespaceKind.Network))
             return spec;
         spec = spec.WithProcess(Apply(spec.Process));
         return spec.Sysctls.ContainsKey(PingGroupRange) || GroupRange(spec) is not { } range ? spec : spec.WithSysctl(PingGroupRange, range);
