@@ -24,8 +24,8 @@ internal static partial class OciSpecConverter
                 warn("linux.resources.memory.kernel", "kernel memory limits were removed from Linux (5.16), as runc and crun ignore it");
             if (memory.KernelTcp is not (null or 0 or -1))
                 warn("linux.resources.memory.kernelTCP", "kernel memory limits were removed from Linux (5.16), as runc and crun ignore it");
-            if (memory.DisableOomKiller == true)
-                unsupported("linux.resources.memory.disableOOMKiller", "is not supported by this version");
+            if (memory.DisableOomKiller is { } disableOom)
+                c.DisableOomKiller(disableOom).Optional("memory.oom_control"); // cgroup v2 has no switch: skipped there, as runc does
             if (memory.UseHierarchy == false)
                 unsupported("linux.resources.memory.useHierarchy", "hierarchical accounting cannot be turned off on current kernels");
             if (memory.CheckBeforeUpdate == true)

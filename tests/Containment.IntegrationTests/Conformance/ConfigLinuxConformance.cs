@@ -129,6 +129,15 @@ public class ConfigLinuxConformance : ConformanceBundle
     }
 
     [Test]
+    public void ConfigLinux_Resources_DisableOomKiller_TurnsTheCgroupsOomKillerOff()
+    {
+        // runtime-tools' linux_cgroups_memory sets it on every case; it used to be refused, so no such container started.
+        var output = Run("grep oom_kill_disable /sys/fs/cgroup/memory/memory.oom_control", c =>
+            Linux(c)["resources"]!["memory"] = new JsonObject { ["limit"] = 64 << 20, ["disableOOMKiller"] = true });
+        Assert.That(output, Is.EqualTo("oom_kill_disable 1\n"));
+    }
+
+    [Test]
     public void ConfigLinux_Resources_PidsLimit_IsEnforced()
     {
         Config("for i in 1 2 3 4 5 6 7 8; do sleep 1 & done 2>&1; wait", c => Linux(c)["resources"]!["pids"] = new JsonObject { ["limit"] = 4 });
