@@ -7,7 +7,7 @@
 # Prints a per-binary table (passed failed skipped todo; E = the binary exited non-zero: util.Fatal, a crash or the
 # timeout, or it printed an error and no TAP point; the _fail binaries report their verdict that way) and, for each
 # runtime, a line `N passed, N failed, N skipped`. Every container a binary leaves is
-# deleted with the runtime's own `delete --force`, every /tmp/ocitest* bundle removed, leftover cgroups reported.
+# deleted with the runtime's own `delete --force`, every bundle removed (they are made in a temporary folder of the run's own), leftover cgroups reported.
 set -uo pipefail
 [ $# -ge 2 ] || { sed -n 2,8p "$0" >&2; exit 2; }
 suite=$(realpath "$1"); shift
@@ -15,6 +15,9 @@ suite=$(realpath "$1"); shift
 timeout_s=${TIMEOUT:-120}
 logs=${LOGS:-/tmp/oci-validation-logs}
 mkdir -p "$logs"
+# The binaries make their bundles with os.MkdirTemp: in a folder of this run's own, so another run's are never touched.
+export TMPDIR; TMPDIR=$(mktemp -d /tmp/oci-validation.XXXXXX)
+trap 'rm -rf "$TMPDIR"' EXIT
 if [ -n "${TESTS:-}" ]; then read -r -a tests <<<"$TESTS"; else
   mapfile -t tests < <(cd "$suite" && for f in *; do [ -x "$f" ] && [ -f "$f" ] && [ "$f" != runtimetest ] && echo "$f"; done)
 fi
@@ -51,7 +54,6 @@ for rt in "$@"; do
   tp=0 tf=0 ts=0 tt=0 te=0
   for t in "${tests[@]}"; do
     log="$logs/$name.$t.tap"
-    before_tmp=$(ls -d /tmp/ocitest* /tmp/oci-pid* 2>/dev/null | sort)
     (cd "$suite" && RUNTIME="$rtpath" timeout -k 10 "$timeout_s" "./$t" >"$log" 2>"$logs/$name.$t.err" </dev/null)
     rc=$?
     read -r p f s td e < <(count "$log" "$rc")
@@ -60,9 +62,7 @@ for rt in "$@"; do
     for id in $(comm -13 <(echo "$before_ids") <(ids "$rtpath")); do
       "$rtpath" delete --force "$id" >/dev/null 2>&1 || echo "  left: container $id could not be deleted" >&2
     done
-    for d in $(comm -13 <(echo "$before_tmp") <(ls -d /tmp/ocitest* /tmp/oci-pid* 2>/dev/null | sort)); do
-      umount -R "$d" 2>/dev/null; rm -rf "$d"
-    done
+    for d in "$TMPDIR"/*; do [ -e "$d" ] || continue; umount -R "$d" 2>/dev/null; rm -rf "$d"; done
   done
   left=$(comm -13 <(echo "$before_cg") <(cgroups))
   for d in $left; do remove_cgroup "$d" && echo "  removed leftover cgroup $d" >&2 || echo "  left: cgroup $d" >&2; done
