@@ -87,6 +87,13 @@ _Noreturn void orphaned(struct executor *x);
 /* A first message of OP_ORPHAN_RMDIR ops alone (orphan.c): records those paths that do not exist yet and
  * acknowledges with MSG_CONTINUE. Returns 1, or 0 when the message is a launch plan (nothing is recorded). */
 int take_announcement(struct executor *x, const uint8_t *buf, size_t len);
+/* A prepared cgroup (placeholder.c): 1 when the next message was MSG_CGROUP_PLACE (handled and answered), else 0. */
+int take_placement(struct executor *x);
+struct x_clone_args;
+/* OP_CLONE through the placeholder: the child's pid, 0 when there is no placeholder, -1 with errno. */
+int placeholder_clone(const struct x_clone_args *args, int keep, int drop);
+/* The child's side of OP_CLONE: keeps its end of the monitor-child channel, closes the monitor's and the host's. */
+_Noreturn void child_start(struct executor *x, int keep, int drop);
 /* OP_INIT (init.c): returns 0 in the program (on to its exec), or -1 with errno set; the init never returns. */
 int do_init(struct executor *x);
 /* OP_LSM_EXEC_LABEL (lsm.c): returns 0, or -1 with errno set. */

@@ -177,6 +177,7 @@ int main(void)
     uint8_t *plan = receive_plan(&x, &len);
     if (plan && take_announcement(&x, plan, len)) {
         /* The announcement stays allocated: the recorded paths point into it. */
+        take_placement(&x);
         plan = receive_plan(&x, &len);
         if (!plan)
             orphaned(&x); /* the host is gone, or its launch failed before the plan */

@@ -100,20 +100,26 @@ static int do_clone(struct executor *x, struct op *op)
         args.flags |= X_CLONE_INTO_CGROUP;
         args.cgroup = (uint64_t)fd;
     }
-    long pid = syscall(SYS_clone3, &args, sizeof args);
+    long pid = cgroup < 0 ? placeholder_clone(&args, pair[1], pair[0]) : 0;
+    if (pid == 0)
+        pid = syscall(SYS_clone3, &args, sizeof args);
     if (pid < 0)
         return -1;
-    if (pid == 0) {
-        close(pair[0]);
-        close(x->control);
-        x->control = -1;
-        x->channel = pair[1];
-        run_child(x);
-    }
+    if (pid == 0)
+        child_start(x, pair[1], pair[0]);
     close(pair[1]);
     x->channel = pair[0];
     x->child = (int)pid;
     return 0;
+}
+
+_Noreturn void child_start(struct executor *x, int keep, int drop)
+{
+    close(drop);
+    close(x->control);
+    x->control = -1;
+    x->channel = keep;
+    run_child(x);
 }
 
 static int write_child_proc(struct executor *x, struct op *op)

@@ -1,0 +1,108 @@
+using Containment.Cgroups;
+using Containment.IntegrationTests.Support;
+using Containment.Launch;
+using Containment.Namespaces;
+
+namespace Containment.IntegrationTests.Launch;
+
+/// <summary>
+/// Cgroups prepared ahead of need (ContainerStartOptions.PrepareCgroups, cgroup v1 and hybrid): the container is born in
+/// its cgroup with its limits, the placeholder that cloned it is not counted against them, and nothing is left behind.
+/// </summary>
+[TestFixture, NonParallelizable]
+public class PreparedCgroupTests
+{
+    private static readonly ContainerStartOptions Prepare = new() { PrepareCgroups = true };
+
+    [SetUp]
+    public async Task OnV1WithOnePrepared()
+    {
+        if (CgroupManager.Detect().Mode == CgroupMode.Unified) Assert.Ignore("needs cgroup v1 (pure v2 clones into the cgroup)");
+        // The first start with the option makes its cgroup; its disposal prepares the next ones in the background.
+        await Run.ToCompletion(ContainerSpec.HostReadOnly().WithCgroup(c => c.PidsMax(8)).WithProcess(p => p.Args("/bin/true")), Prepare);
+        var deadline = DateTime.UtcNow + Run.Timeout;
+        while (PreparedCgroups.WaitingPaths.Count == 0 && DateTime.UtcNow < deadline)
+            await Task.Delay(10);
+        Assert.That(PreparedCgroups.WaitingPaths, Is.Not.Empty, "no cgroup was prepared");
+    }
+
+    [TearDown]
+    public async Task NothingIsLeft()
+    {
+        var waiting = PreparedCgroups.WaitingPaths;
+        Assert.That(await PreparedCgroups.DrainAsync(), Is.True, "each executor removes its prepared directories when its channel closes");
+        Assert.That(waiting.Where(Directory.Exists), Is.Empty, "prepared cgroup directories left behind");
+    }
+
+    private static ContainerSpec Shell(string script, Action<CgroupBuilder> limits) =>
+        ContainerSpec.HostReadOnly().WithCgroup(limits).WithNamespaces(n => n.Without(NamespaceKind.Cgroup))
+            .WithProcess(p => p.Args("/bin/sh", "-c", script));
+
+    [Test]
+    public async Task The_container_is_born_in_a_prepared_cgroup_with_its_limits()
+    {
+        var taken = PreparedCgroups.Counts.Taken;
+        var spec = Shell("cat /proc/self/cgroup; read line", c => c.PidsMax(16).MemoryMax(48 * ByteSize.MiB))
+            .WithProcess(p => p.StandardInput(Stdio.Pipe).StandardOutput(Stdio.Pipe));
+        using var cts = new CancellationTokenSource(Run.Timeout);
+        string[] paths;
+        await using (var c = await ContainerProcess.StartAsync(spec, Prepare, cts.Token))
+        {
+            Assert.That(PreparedCgroups.Counts.Taken, Is.EqualTo(taken + 1), "the start took the prepared cgroup");
+            paths = c.Cgroup!.Paths.ToArray();
+            var lines = new List<string>();
+            while (await c.StandardOutput!.ReadLineAsync(cts.Token) is { } line && lines.Count < 20)
+            {
+                lines.Add(line);
+                if (line.StartsWith("0::", StringComparison.Ordinal)) break;
+            }
+            Assert.That(lines.Single(l => l.Contains(":pids:")), Does.EndWith($":pids:/containment/{c.Id}"));
+            Assert.That(lines.Single(l => l.Contains(":memory:")), Does.EndWith($":memory:/containment/{c.Id}"));
+            Assert.That(File.ReadAllText($"/sys/fs/cgroup/pids/containment/{c.Id}/pids.max").Trim(), Is.EqualTo("16"));
+            Assert.That(File.ReadAllText($"/sys/fs/cgroup/memory/containment/{c.Id}/memory.limit_in_bytes").Trim(), Is.EqualTo($"{48 * ByteSize.MiB}"));
+            Assert.That(File.ReadAllLines($"/sys/fs/cgroup/pids/containment/{c.Id}/cgroup.procs"), Is.EqualTo(new[] { c.Pid.ToString() }),
+                "the placeholder that cloned the container has left its cgroup");
+            await c.StandardInput!.WriteLineAsync("done");
+            await c.StandardInput.FlushAsync(cts.Token);
+            Assert.That((await c.WaitForExitAsync(cts.Token)).ExitCode, Is.EqualTo(0));
+        }
+        await PreparedCgroups.DrainAsync();
+        Assert.That(paths.Where(Directory.Exists), Is.Empty, "the container's cgroup is removed after disposal");
+    }
+
+    [Test]
+    public async Task A_pids_limit_counts_the_containers_processes_only()
+    {
+        // 4: the shell and three children fit; a fourth child does not.
+        var fits = await Run.ToCompletion(Shell("sleep 1 & sleep 1 & sleep 1 & wait; echo fits", c => c.PidsMax(4)), Prepare);
+        Assert.That((fits.Stdout.Trim(), fits.Stderr), Is.EqualTo(("fits", "")));
+        var deadline = DateTime.UtcNow + Run.Timeout;
+        while (PreparedCgroups.WaitingPaths.Count == 0 && DateTime.UtcNow < deadline)
+            await Task.Delay(10);
+        var taken = PreparedCgroups.Counts.Taken;
+        var over = await Run.ToCompletion(Shell("sleep 1 & sleep 1 & sleep 1 & sleep 1 & wait; echo over", c => c.PidsMax(4)), Prepare);
+        Assert.That(PreparedCgroups.Counts.Taken, Is.EqualTo(taken + 1));
+        Assert.That(over.Stderr, Does.Contain("fork").IgnoreCase.Or.Contain("Resource temporarily unavailable"));
+    }
+
+    [Test]
+    public async Task A_memory_hog_in_a_prepared_cgroup_is_OOM_killed()
+    {
+        var spec = ContainerSpec.HostReadOnly().WithCgroup(c => c.MemoryMax(32 * ByteSize.MiB))
+            .WithNamespaces(n => n.Without(NamespaceKind.Pid)).WithProcess(p => p.Args("/bin/sh", "-c", "exec tail /dev/zero"));
+        var taken = PreparedCgroups.Counts.Taken;
+        var r = await Run.ToCompletion(spec, Prepare);
+        Assert.That(PreparedCgroups.Counts.Taken, Is.EqualTo(taken + 1));
+        Assert.That(r.Exit.OomKilled, Is.True, r.Exit.ToString());
+    }
+
+    [Test]
+    public async Task A_start_with_an_id_makes_its_own_cgroup()
+    {
+        var (taken, missed) = PreparedCgroups.Counts;
+        var id = "containment-test-" + Guid.NewGuid().ToString("N")[..8];
+        var r = await Run.ToCompletion(Shell("cat /proc/self/cgroup", c => c.PidsMax(8)), Prepare with { Id = id });
+        Assert.That(r.Stdout, Does.Contain($":pids:/containment/{id}"));
+        Assert.That(PreparedCgroups.Counts, Is.EqualTo((taken, missed)), "not eligible: neither taken nor missed");
+    }
+}
