@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Containment.Cgroups;
 using Containment.IntegrationTests.Support;
 using Containment.Launch;
@@ -94,6 +95,31 @@ public class PreparedCgroupTests
         var r = await Run.ToCompletion(spec, Prepare);
         Assert.That(PreparedCgroups.Counts.Taken, Is.EqualTo(taken + 1));
         Assert.That(r.Exit.OomKilled, Is.True, r.Exit.ToString());
+    }
+
+    [Test]
+    public async Task A_host_killed_with_prepared_cgroups_leaves_none_behind()
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Containment.TestHost.dll"));
+        psi.ArgumentList.Add("/bin/true");
+        psi.Environment["CONTAINMENT_TESTHOST_PIDS_MAX"] = "16";
+        psi.Environment["CONTAINMENT_TESTHOST_MODE"] = "prepare";
+        using var host = Process.Start(psi)!;
+        var stderr = host.StandardError.ReadToEndAsync();
+        var prepared = new List<string>();
+        using var timeout = new CancellationTokenSource(Run.Timeout);
+        while (await host.StandardOutput.ReadLineAsync(timeout.Token) is { } line && line != "took 0")
+            if (line.StartsWith("prepared ", StringComparison.Ordinal))
+                prepared.Add(line["prepared ".Length..]);
+        Assert.That(prepared, Is.Not.Empty, await Task.WhenAny(stderr, Task.Delay(100)) == stderr ? await stderr : "no prepared cgroup");
+        Assert.That(prepared.Where(Directory.Exists), Is.EqualTo(prepared), "prepared directories exist while the host lives");
+        host.Kill(); // SIGKILL: the host cleans up nothing
+        await host.WaitForExitAsync(timeout.Token);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (prepared.Any(Directory.Exists) && DateTime.UtcNow < deadline)
+            await Task.Delay(20);
+        Assert.That(prepared.Where(Directory.Exists), Is.Empty, "each executor removes its prepared directories (and kills its placeholder) when the host dies");
     }
 
     [Test]
