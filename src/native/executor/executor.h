@@ -45,6 +45,9 @@ int send_msg(int fd, int kind, int step, int err, int value, int passfd);
 int recv_msg(int fd, struct msg *m);
 /* The same, keeping a descriptor it carries in *passfd (CLOEXEC; -1 when none). */
 int recv_msg_fd(int fd, struct msg *m, int *passfd);
+/* The same for a message carrying up to CGROUP_PROCS_MAX descriptors (CLOEXEC), stored in fds, *count of them, which
+ * the caller closes whatever the result; -2 for a message of another size or with descriptors cut off. */
+int recv_msg_fds(int fd, struct msg *m, int *fds, int *count);
 /* Moves fd to a number >= 256 with FD_CLOEXEC, out of the way of the container's fd layout. */
 int move_high(int fd);
 

@@ -87,23 +87,10 @@ int take_placement(struct executor *x)
     ssize_t n = recv(x->control, &m, sizeof m, MSG_PEEK);
     if (n != (ssize_t)sizeof m || m.kind != MSG_CGROUP_PLACE)
         return 0;
-    union {
-        char buf[CMSG_SPACE(sizeof(int) * CGROUP_PROCS_MAX)];
-        struct cmsghdr align;
-    } u;
-    struct iovec iov = { &m, sizeof m };
-    struct msghdr h = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf };
-    do
-        n = recvmsg(x->control, &h, MSG_CMSG_CLOEXEC);
-    while (n < 0 && errno == EINTR);
     int fds[CGROUP_PROCS_MAX];
-    int count = 0;
-    for (struct cmsghdr *c = CMSG_FIRSTHDR(&h); n > 0 && c; c = CMSG_NXTHDR(&h, c))
-        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
-            for (size_t i = 0; i < (c->cmsg_len - CMSG_LEN(0)) / sizeof(int) && count < CGROUP_PROCS_MAX; i++)
-                memcpy(&fds[count++], CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+    int count;
     int r = 0;
-    if (n != (ssize_t)sizeof m || m.value != count || count == 0 || (h.msg_flags & MSG_CTRUNC)) {
+    if (recv_msg_fds(x->control, &m, fds, &count) != 1 || m.value != count || count == 0) {
         errno = EBADMSG;
         r = -1;
     }
