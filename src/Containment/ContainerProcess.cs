@@ -245,7 +245,9 @@ public sealed partial class ContainerProcess : IAsyncDisposable
 
     /// <summary>
     /// Kills the container unless it is detached, waits for it to be gone, and releases the streams and the
-    /// executor. Safe to call more than once.
+    /// executor. Safe to call more than once. The cgroup of a container started with
+    /// <see cref="ContainerStartOptions.PrepareCgroups"/> that took a prepared one is removed right after this returns,
+    /// in the background (its directories are named for its random id, so no later start can want them).
     /// </summary>
     public async ValueTask DisposeAsync()
     {
