@@ -75,7 +75,7 @@ public sealed record ContainerStartOptions
     /// process, each an executor already waiting in its new cgroup, so that a start with limits skips the cgroup's
     /// creation and the kernel's RCU grace period of a v1 <c>cgroup.procs</c> write (5–20 ms after a quiet spell). The
     /// first start with this set prepares them (after its container is disposed); a start that takes one gets the
-    /// container id chosen with it. Used only for a start with a cgroup at the default path, no <see cref="Id"/>, not
+    /// container id chosen with it (<c>p&lt;pid&gt;-&lt;12 hex digits&gt;</c>). Used only for a start with a cgroup at the default path, no <see cref="Id"/>, not
     /// detached, no joined namespace or user namespace, and no controller a hybrid host has only on v2; others create
     /// their cgroup as usual. Waiting ones are removed when the process exits (each by its own executor, also when the
     /// process is killed). Default false: a process that sets it keeps two idle executors (about 130 KiB each).

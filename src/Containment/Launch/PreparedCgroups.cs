@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Containment.Cgroups;
+using Containment.Cgroups.Fs;
 using Containment.Cgroups.V1;
 using Microsoft.Extensions.Logging;
 
@@ -64,6 +65,8 @@ internal static class PreparedCgroups
         {
             try
             {
+                if (Interlocked.Exchange(ref swept, 1) == 0)
+                    SweepLeftovers(Manager(logger), logger);
                 while (Ready.Count < Target)
                     Ready.Enqueue(await PrepareAsync(Manager(logger), CancellationToken.None).ConfigureAwait(false));
             }
@@ -120,9 +123,49 @@ internal static class PreparedCgroups
 
     private static CgroupManager Manager(ILogger logger) => manager ??= CgroupManager.Detect(logger);
 
+    private static int swept;
+
+    /// <summary>
+    /// A prepared cgroup's id, and so its directories' name: <c>p&lt;host pid&gt;-&lt;12 hex digits&gt;</c>, so that a
+    /// later process can tell whose it was (<see cref="SweepLeftovers"/>).
+    /// </summary>
+    private static string NewId() => $"p{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..12]}";
+
+    /// <summary>The pid in a prepared cgroup's name (<see cref="NewId"/>), or null for any other name.</summary>
+    internal static int? PreparerOf(string name)
+    {
+        var dash = name.IndexOf('-');
+        return name.Length > 1 && name[0] == 'p' && dash > 1 && name.Length - dash - 1 == 12 &&
+               name[(dash + 1)..].All(char.IsAsciiHexDigitLower) && int.TryParse(name.AsSpan(1, dash - 1), out var pid) && pid > 0
+            ? pid : null;
+    }
+
+    /// <summary>
+    /// Once per process, before its first preparation: removes the prepared cgroups, taken or not, whose host and
+    /// executor were both killed (an executor alone removes its own when the host dies): empty directories under the
+    /// default parent of each v1 hierarchy whose name is a preparer's pid that no longer runs. A directory with a
+    /// process in it, or a child cgroup, is left alone (rmdir refuses it). A pid reused since is taken as alive.
+    /// </summary>
+    private static void SweepLeftovers(CgroupManager cgroups, ILogger logger)
+    {
+        foreach (var hierarchy in cgroups.Layout.V1)
+        {
+            using var root = CgroupDirectory.OpenRoot(hierarchy.MountPoint);
+            using var parent = root.TryOpenDirectory(CgroupPath.DefaultParent);
+            if (parent is null)
+                continue;
+            foreach (var path in Directory.EnumerateDirectories(Path.Combine(hierarchy.MountPoint, CgroupPath.DefaultParent)))
+            {
+                var name = Path.GetFileName(path);
+                if (PreparerOf(name) is { } pid && !Directory.Exists($"/proc/{pid}") && parent.RemoveDirectory(name) == 0)
+                    logger.LogInformation("Removed {Path}, a prepared cgroup left by process {Pid}", path, pid);
+            }
+        }
+    }
+
     private static async Task<PreparedCgroup> PrepareAsync(CgroupManager cgroups, CancellationToken cancellationToken)
     {
-        var id = Guid.NewGuid().ToString("N")[..16];
+        var id = NewId();
         var channel = ExecutorChannel.Spawn();
         CgroupV1Part? part = null;
         try

@@ -124,6 +124,41 @@ public class PreparedCgroupTests
     }
 
     [Test]
+    public async Task A_new_preparer_removes_the_empty_prepared_cgroups_of_dead_processes()
+    {
+        // What a host killed together with its executors leaves: prepared directories named for a pid now gone.
+        using var gone = Process.Start("/bin/true");
+        await gone.WaitForExitAsync();
+        var hierarchies = CgroupManager.Detect().Layout.V1.Select(h => h.MountPoint).ToList();
+        var dead = hierarchies.Select(h => Path.Combine(h, "containment", $"p{gone.Id}-{Guid.NewGuid().ToString("N")[..12]}")).ToList();
+        var alive = hierarchies.Select(h => Path.Combine(h, "containment", $"p{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..12]}")).ToList();
+        try
+        {
+            foreach (var dir in dead.Concat(alive))
+                Directory.CreateDirectory(dir);
+            var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+            psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Containment.TestHost.dll"));
+            psi.ArgumentList.Add("/bin/true");
+            psi.Environment["CONTAINMENT_TESTHOST_PIDS_MAX"] = "16";
+            psi.Environment["CONTAINMENT_TESTHOST_MODE"] = "prepare";
+            using var host = Process.Start(psi)!;
+            using var timeout = new CancellationTokenSource(Run.Timeout);
+            while (await host.StandardOutput.ReadLineAsync(timeout.Token) is { } line && line != "took 0")
+            {
+            }
+            host.Kill();
+            await host.WaitForExitAsync(timeout.Token);
+            Assert.That(dead.Where(Directory.Exists), Is.Empty, "the dead preparer's directories are removed");
+            Assert.That(alive.Where(Directory.Exists), Is.EqualTo(alive), "a live preparer's are left alone");
+        }
+        finally
+        {
+            foreach (var dir in dead.Concat(alive).Where(Directory.Exists))
+                Directory.Delete(dir);
+        }
+    }
+
+    [Test]
     public async Task A_start_with_an_id_makes_its_own_cgroup()
     {
         var (taken, missed) = PreparedCgroups.Counts;

@@ -40,4 +40,14 @@ public class PreparedCgroupEligibilityTests
     [Test]
     public void Not_joining_a_namespace() =>
         Assert.That(PreparedCgroups.TryTake(Limited.WithNamespaces(n => n.Join(Namespaces.NamespaceKind.Network, "/proc/1/ns/net")), Prepare), Is.Null);
+
+    [TestCase("p1234-0123456789ab", 1234)]
+    [TestCase("p1-ffffffffffff", 1)]
+    [TestCase("0123456789abcdef", null)]
+    [TestCase("p1234-0123456789a", null)]
+    [TestCase("p1234-0123456789AB", null)]
+    [TestCase("p-0123456789ab", null)]
+    [TestCase("px12-0123456789ab", null)]
+    [TestCase("p0-0123456789ab", null)]
+    public void A_prepared_cgroups_name_tells_its_preparers_pid(string name, int? pid) => Assert.That(PreparedCgroups.PreparerOf(name), Is.EqualTo(pid));
 }
