@@ -35,6 +35,17 @@ public class PreparedCgroupTests
         Assert.That(waiting.Where(Directory.Exists), Is.Empty, "prepared cgroup directories left behind");
     }
 
+    /// <summary>A test host that runs /bin/true with a pids limit and PrepareCgroups, then prints its prepared directories.</summary>
+    private static Process StartPreparingHost()
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Containment.TestHost.dll"));
+        psi.ArgumentList.Add("/bin/true");
+        psi.Environment["CONTAINMENT_TESTHOST_PIDS_MAX"] = "16";
+        psi.Environment["CONTAINMENT_TESTHOST_MODE"] = "prepare";
+        return Process.Start(psi)!;
+    }
+
     private static ContainerSpec Shell(string script, Action<CgroupBuilder> limits) =>
         ContainerSpec.HostReadOnly().WithCgroup(limits).WithNamespaces(n => n.Without(NamespaceKind.Cgroup))
             .WithProcess(p => p.Args("/bin/sh", "-c", script));
@@ -101,12 +112,7 @@ public class PreparedCgroupTests
     [Test]
     public async Task A_host_killed_with_prepared_cgroups_leaves_none_behind()
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Containment.TestHost.dll"));
-        psi.ArgumentList.Add("/bin/true");
-        psi.Environment["CONTAINMENT_TESTHOST_PIDS_MAX"] = "16";
-        psi.Environment["CONTAINMENT_TESTHOST_MODE"] = "prepare";
-        using var host = Process.Start(psi)!;
+        using var host = StartPreparingHost();
         var stderr = host.StandardError.ReadToEndAsync();
         var prepared = new List<string>();
         using var timeout = new CancellationTokenSource(Run.Timeout);
@@ -136,12 +142,7 @@ public class PreparedCgroupTests
         {
             foreach (var dir in dead.Concat(alive))
                 Directory.CreateDirectory(dir);
-            var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-            psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Containment.TestHost.dll"));
-            psi.ArgumentList.Add("/bin/true");
-            psi.Environment["CONTAINMENT_TESTHOST_PIDS_MAX"] = "16";
-            psi.Environment["CONTAINMENT_TESTHOST_MODE"] = "prepare";
-            using var host = Process.Start(psi)!;
+            using var host = StartPreparingHost();
             using var timeout = new CancellationTokenSource(Run.Timeout);
             while (await host.StandardOutput.ReadLineAsync(timeout.Token) is { } line && line != "took 0")
             {
