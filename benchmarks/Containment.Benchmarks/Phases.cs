@@ -23,7 +23,9 @@ internal static class Phases
             .WithProcess(p => p.Args("/bin/true").StandardOutput(Stdio.Null).StandardError(Stdio.Null));
         // Twice: the first pass lets the JIT tier up the code both paths share; the second is reported.
         var limited = plain.WithCgroup(SideBySide.Limits);
-        foreach (var (name, spec, report) in new[] { ("cgroup", limited, false), ("no cgroup", plain, false), ("cgroup", limited, true), ("no cgroup", plain, true) })
+        ContainerStartOptions made = new(), prepared = StartBenchmarks.Prepared;
+        foreach (var (name, spec, options, report) in new[] { ("cgroup, made", limited, made, false), ("cgroup, prepared", limited, prepared, false),
+                     ("no cgroup", plain, made, false), ("cgroup, made", limited, made, true), ("cgroup, prepared", limited, prepared, true), ("no cgroup", plain, made, true) })
         {
             List<double> start = [], wait = [], dispose = [], total = [];
             (double Self, double Children) cpu = default;
@@ -34,7 +36,7 @@ internal static class Phases
                 if (idleMs > 0)
                     await Task.Delay(idleMs);
                 var t0 = Stopwatch.GetTimestamp();
-                var c = await ContainerProcess.StartAsync(spec);
+                var c = await ContainerProcess.StartAsync(spec, options);
                 var t1 = Stopwatch.GetTimestamp();
                 await c.WaitForExitAsync();
                 var t2 = Stopwatch.GetTimestamp();
@@ -52,6 +54,8 @@ internal static class Phases
                 continue;
             Console.WriteLine($"{name}: p10/p50/p90 ms over {runs}; CPU per lifecycle: host {(used.Self - cpu.Self) / runs:F2} ms, " +
                 $"executor and container {(used.Children - cpu.Children) / runs:F2} ms");
+            if (options.PrepareCgroups)
+                Console.WriteLine($"  prepared cgroups taken/missed so far: {Launch.PreparedCgroups.Counts}");
             foreach (var (phase, xs) in new[] { ("start", start), ("wait", wait), ("dispose", dispose), ("total", total) })
                 Console.WriteLine($"  {phase,-8} {SideBySide.Percentile(xs, 0.1),7:F2} {SideBySide.Percentile(xs, 0.5),7:F2} {SideBySide.Percentile(xs, 0.9),7:F2}");
         }

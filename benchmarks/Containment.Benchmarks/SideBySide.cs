@@ -6,7 +6,8 @@ namespace Containment.Benchmarks;
 
 /// <summary>
 /// Start→exit of /bin/true, measured side by side and alternating so that machine noise falls on every candidate
-/// alike: this library from a warm, long-running host, with the bundle's cgroup (memory + pids, as crun's config) and
+/// alike: this library from a warm, long-running host, with the bundle's cgroup (memory + pids, as crun's config) prepared
+/// ahead of need (ContainerStartOptions.PrepareCgroups), the same cgroup made by the start ("made"), and
 /// without one; the CLI (<c>containment run</c>) when given; <c>crun run</c>, <c>runc run</c> and the bare
 /// <c>unshare</c> floor as whole processes. Teardown is counted (the library's <c>await using</c>). Prints p10/p50/p90
 /// and each candidate's ratio to the reference (the first candidate).
@@ -63,7 +64,8 @@ internal static class SideBySide
         var candidates = new List<Candidate>();
         if (set == "library")
         {
-            candidates.Add(new("library, cgroup", _ => StartBenchmarks.RunAsync(limited)));
+            candidates.Add(new("library, cgroup", _ => StartBenchmarks.RunAsync(limited, StartBenchmarks.Prepared)));
+            candidates.Add(new("library, cgroup, made", _ => StartBenchmarks.RunAsync(limited)));
             candidates.Add(new("library, no cgroup", _ => StartBenchmarks.RunAsync(plain)));
         }
         else if (cli is not null)

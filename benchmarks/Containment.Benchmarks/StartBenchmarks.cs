@@ -35,9 +35,14 @@ public class StartBenchmarks
     [Benchmark(Description = "host read-only view, isolated")]
     public Task<ContainerExit> HostReadOnly() => RunAsync(_hostView);
 
-    internal static async Task<ContainerExit> RunAsync(ContainerSpec spec)
+    private static readonly ContainerStartOptions Default = new();
+
+    /// <summary>Cgroups prepared ahead of need (<see cref="ContainerStartOptions.PrepareCgroups"/>).</summary>
+    internal static readonly ContainerStartOptions Prepared = new() { PrepareCgroups = true };
+
+    internal static async Task<ContainerExit> RunAsync(ContainerSpec spec, ContainerStartOptions? options = null)
     {
-        await using var c = await ContainerProcess.StartAsync(spec);
+        await using var c = await ContainerProcess.StartAsync(spec, options ?? Default);
         return await c.WaitForExitAsync();
     }
 }

@@ -55,4 +55,12 @@ internal sealed class Runtime
 
     /// <summary>The OCI state document of a container, as <c>state</c> prints it and hooks read it.</summary>
     public static string StateJson(ContainerRecord record) => ContainerStateStore.ToOciState(record with { Status = StatusOf(record) }).ToJson();
+
+    /// <summary>
+    /// The state poststart hooks read: the container as its start left it, running with its pid, even when a short
+    /// process has already ended by the time the hook runs (a state that just says stopped, pid 0, tells a hook nothing
+    /// about the container it was called for; crun passes it so).
+    /// </summary>
+    public static string StartedStateJson(ContainerRecord record) =>
+        (ContainerStateStore.ToOciState(record) with { Status = OciStatus.Running, Pid = record.Pid }).ToJson();
 }

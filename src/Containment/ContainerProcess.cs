@@ -250,7 +250,9 @@ public sealed partial class ContainerProcess : IAsyncDisposable
 
     /// <summary>
     /// Kills the container unless it is detached, waits for it to be gone, and releases the streams and the
-    /// executor. Safe to call more than once.
+    /// executor. Safe to call more than once. The cgroup of a container started with
+    /// <see cref="ContainerStartOptions.PrepareCgroups"/> that took a prepared one is removed right after this returns,
+    /// in the background (its directories are named for its random id, so no later start can want them).
     /// </summary>
     public async ValueTask DisposeAsync()
     {
@@ -273,12 +275,16 @@ public sealed partial class ContainerProcess : IAsyncDisposable
         // A non-detached executor removes the cgroup directories once the channel closes, then exits: 0 when every leaf
         // is gone, and then there is nothing left for the host to kill or remove.
         _channel.Dispose();
-        var removed = _channel.Reap();
+        // A prepared cgroup's directories (a random id's) are no one else's: removed after this returns, off the caller's path.
+        var deferred = FromPreparedCgroup && !Detached;
+        var removed = !deferred && _channel.Reap();
         if (Network is not null)
             await Network.DetachAsync().ConfigureAwait(false);
         if (_seccomp is not null)
             await _seccomp.DisposeAsync().ConfigureAwait(false);
-        if (Detached || removed)
+        if (deferred)
+            Launch.PreparedCgroups.TearDown(_channel, _cgroup, _logger);
+        else if (Detached || removed)
             _cgroup?.Dispose(); // detached: the cgroup stays with the container; only our descriptors close
         else
             Launcher.DestroyCgroup(_cgroup, _logger);
@@ -296,5 +302,14 @@ public sealed partial class ContainerProcess : IAsyncDisposable
         StandardError?.Dispose();
         Terminal?.Dispose();
         _registration?.Dispose();
+        // Now, not at the start: the placement's grace period would hold the kernel's cgroup mutex against the rmdirs above.
+        if (PrepareCgroups && !deferred)
+            Launch.PreparedCgroups.Refill(_logger);
     }
+
+    /// <summary>Prepare cgroups for the next starts once this one is disposed (<see cref="ContainerStartOptions.PrepareCgroups"/>).</summary>
+    internal bool PrepareCgroups { get; init; }
+
+    /// <summary>The container was born in a prepared cgroup: its removal (and the next preparation) follow disposal in the background.</summary>
+    internal bool FromPreparedCgroup { get; init; }
 }

@@ -21,10 +21,10 @@ public sealed partial record ContainerSpec
     /// <summary>The namespaces. Default: <see cref="NamespaceSet.Isolated"/>.</summary>
     public NamespaceSet Namespaces { get; private init; } = NamespaceSet.Isolated;
 
-    /// <summary>The hostname inside the container (needs a new UTS namespace), or null to keep the namespace's.</summary>
+    /// <summary>The hostname inside the container (needs a UTS namespace of its own: new, or joined by path), or null to keep the namespace's.</summary>
     public string? Hostname { get; private init; }
 
-    /// <summary>The NIS domain name inside the container (needs a new UTS namespace), or null.</summary>
+    /// <summary>The NIS domain name inside the container (needs a UTS namespace of its own: new, or joined by path), or null.</summary>
     public string? Domainname { get; private init; }
 
     /// <summary>The process to run.</summary>

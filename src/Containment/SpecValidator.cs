@@ -22,8 +22,9 @@ internal static class SpecValidator
         if (spec.Rootfs is RootfsSpec.HostReadOnly view)
             errors.AddRange(Mounts.HostViewPlanner.Validate(view));
         var joined = spec.Rootfs is RootfsSpec.Joined;
-        if (!joined && !spec.Namespaces.IsNew(NamespaceKind.Mount))
-            Add("namespaces.mount", "a container with its own root filesystem needs a new mount namespace");
+        // Its own, or one joined by path (runc's rule): the root is set up there, pivot_root included, as in a new one.
+        if (!joined && !spec.Namespaces.IsNew(NamespaceKind.Mount) && spec.Namespaces[NamespaceKind.Mount] is not NamespaceSetting.JoinNamespace)
+            Add("namespaces.mount", "a container with its own root filesystem needs a mount namespace of its own: a new one, or one joined by path");
         if (joined && spec.Namespaces.Settings.Values.Any(s => s is NamespaceSetting.NewNamespace))
             Add("namespaces", "a process joining a running container cannot create namespaces");
 
@@ -37,8 +38,6 @@ internal static class SpecValidator
                     Add($"namespaces.{kind.ToString().ToLowerInvariant()}", $"'{join.Path}' does not exist");
             }
         }
-        if (!joined && spec.Namespaces[NamespaceKind.Mount] is NamespaceSetting.JoinNamespace)
-            Add("namespaces.mount", "joining a mount namespace is not supported for a container with its own root; it needs a new one");
 
         if (joined && spec.Init)
             Add("init", "a process joining a running container runs under the container's PID 1, not an init of its own");
@@ -66,8 +65,9 @@ internal static class SpecValidator
     {
         if (name is null)
             return;
-        if (!spec.Namespaces.IsNew(NamespaceKind.Uts))
-            errors.Add(new(field, "setting it needs a new UTS namespace"));
+        // Not the caller's: a new UTS namespace, or one joined by path (set there, as runc does).
+        if (!spec.Namespaces.IsNew(NamespaceKind.Uts) && spec.Namespaces[NamespaceKind.Uts] is not NamespaceSetting.JoinNamespace)
+            errors.Add(new(field, "setting it needs a UTS namespace of the container's own: a new one, or one joined by path"));
         if (name.Length is 0 or > 64 || name.Contains('\0'))
             errors.Add(new(field, $"'{name}' must be 1 to 64 characters without NUL"));
     }

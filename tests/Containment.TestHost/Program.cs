@@ -22,6 +22,8 @@ using Microsoft.Extensions.Logging;
 //     exec    a second process joining the running container (COMMAND again), printed as "exec-pid N"
 //     delete  the disposal of the container: kill, wait, cgroup removal; then the host exits
 //     cycle   start, join, kill and dispose, printing each exit, the cgroup directories left, the zombie children (a pid 1 host)
+//     prepare with PrepareCgroups: start and dispose, then print "prepared PATH" for each directory of the cgroups
+//             prepared meanwhile, and "took 0" (the host then waits to be killed)
 //   CONTAINMENT_TESTHOST_STDIO=default     COMMAND gets the library's default stdio (stdin /dev/null, output pipes the host drains)
 //                                          instead of the host's stdout and stderr
 //   CONTAINMENT_TESTHOST_JOIN=1            start /bin/sleep 1000, run COMMAND joined to it (JoinRunning), print its exit
@@ -64,6 +66,7 @@ var options = new ContainerStartOptions
 {
     Logger = new StderrLogger(), Id = NullIfEmpty(Environment.GetEnvironmentVariable("CONTAINMENT_TESTHOST_ID")),
     AllowUnenforcedLimits = Environment.GetEnvironmentVariable("CONTAINMENT_TESTHOST_ALLOW_UNENFORCED") == "1",
+    PrepareCgroups = mode == "prepare",
 };
 try
 {
@@ -143,6 +146,15 @@ async Task TimeOperationAsync(string operation)
             break;
         case "cycle":
             await CycleAsync(container);
+            break;
+        case "prepare":
+            await container.DisposeAsync();
+            for (var i = 0; i < 500 && Containment.Launch.PreparedCgroups.WaitingPaths.Count == 0; i++)
+                await Task.Delay(10);
+            foreach (var path in Containment.Launch.PreparedCgroups.WaitingPaths)
+                Say($"prepared {path}");
+            Say("took 0");
+            await Task.Delay(Timeout.Infinite);
             break;
         default:
             throw new ContainmentException($"unknown CONTAINMENT_TESTHOST_MODE '{operation}'");

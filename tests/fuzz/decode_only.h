@@ -20,6 +20,12 @@ int take_announcement(struct executor *x, const uint8_t *buf, size_t len)
     abort();
 }
 
+int take_placement(struct executor *x)
+{
+    (void)x;
+    abort();
+}
+
 _Noreturn void orphaned(struct executor *x)
 {
     (void)x;

@@ -53,7 +53,7 @@ internal static class RunCommand
         try
         {
             using var keptTerminal = terminal;
-            await Hooks.RunWarningAsync("poststart", bundle.Config.Hooks?.Poststart, Runtime.StateJson(record), runtime.Log, cancellationToken);
+            await Hooks.RunWarningAsync("poststart", bundle.Config.Hooks?.Poststart, Runtime.StartedStateJson(record), runtime.Log, cancellationToken);
             var relay = terminal is null ? Task.CompletedTask : TerminalRelay.CopyAsync(terminal, cancellationToken);
             var exit = await container.WaitForExitAsync(cancellationToken);
             await relay.WaitAsync(TimeSpan.FromSeconds(2), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);

@@ -29,7 +29,7 @@ internal static class StartCommand
             record = record with { Status = OciStatus.Running };
             guard.Save(record);
         }
-        await Hooks.RunWarningAsync("poststart", config.Hooks?.Poststart, Runtime.StateJson(record), runtime.Log, cancellationToken);
+        await Hooks.RunWarningAsync("poststart", config.Hooks?.Poststart, Runtime.StartedStateJson(record), runtime.Log, cancellationToken);
     }
 
     /// <summary>

@@ -47,6 +47,9 @@ public sealed class CgroupBuilder
     /// <summary>Kill every process of the cgroup together on OOM (v2 <c>memory.oom.group</c>).</summary>
     public CgroupBuilder OomGroup(bool enabled = true) => Memory(m => m with { OomGroup = enabled });
 
+    /// <summary>Turns the OOM killer off for the cgroup (v1 <c>memory.oom_control</c>; cgroup v2 has no such switch).</summary>
+    public CgroupBuilder DisableOomKiller(bool disabled = true) => Memory(m => m with { DisableOomKiller = disabled });
+
     /// <summary>The v1 CPU shares (2–262144); converted to a weight on v2.</summary>
     public CgroupBuilder CpuShares(long shares) => Cpu(c => c with { Shares = shares });
 

@@ -124,6 +124,27 @@ internal sealed class CgroupManager
     }
 
     /// <summary>
+    /// A prepared cgroup (<see cref="Launch.PreparedCgroups"/>): the container's v1 directories at the default path, made
+    /// ahead of need with no limit written (cpusets inherited), and their cgroup.procs files open.
+    /// </summary>
+    internal CgroupV1Part CreatePrepared(string containerId) =>
+        (CgroupV1Part)new CgroupV1Driver(Layout.V1, logger).Create(CgroupSpec.Empty, [], containerId, null);
+
+    /// <summary>
+    /// Whether a prepared cgroup can be <paramref name="spec"/>'s: every controller it uses is on v1 (nothing goes to a
+    /// hybrid host's v2 leaf). Place throws for a spec this machine cannot honour, as <see cref="Create"/> would.
+    /// </summary>
+    internal bool CanUsePrepared(CgroupSpec spec) =>
+        Driver == CgroupDriverKind.Cgroupfs && Layout.Mode != CgroupMode.Unified && Layout.V1.Count > 0 && Place(spec).V2.Count == 0;
+
+    /// <summary>Writes <paramref name="spec"/>'s limits into a prepared cgroup, which becomes the container's.</summary>
+    internal CgroupHandle ConfigurePrepared(CgroupV1Part prepared, CgroupSpec spec)
+    {
+        spec.ThrowIfInvalid(machine);
+        return new CgroupHandle(Layout.Mode, [prepared.Configure(Place(spec).V1, spec)]);
+    }
+
+    /// <summary>
     /// Every directory <see cref="Create"/> may make for the container, in every mounted hierarchy (whether or not the
     /// spec uses it), deepest first within each: the leaf, then its ancestors.
     /// </summary>

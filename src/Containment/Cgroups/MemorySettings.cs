@@ -21,4 +21,10 @@ public sealed record MemorySettings
 
     /// <summary>Kill the whole cgroup when the OOM killer picks one of its processes (v2 <c>memory.oom.group</c>).</summary>
     public bool? OomGroup { get; init; }
+
+    /// <summary>
+    /// Turns the OOM killer off for the cgroup: at the limit its processes wait for memory instead of being killed
+    /// (v1 <c>memory.oom_control</c>; cgroup v2 has no such switch).
+    /// </summary>
+    public bool? DisableOomKiller { get; init; }
 }

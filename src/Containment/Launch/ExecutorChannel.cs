@@ -197,6 +197,26 @@ internal sealed class ExecutorChannel : IDisposable
         throw new SyscallException("sendmsg", "cgroup.procs files to the executor", errno);
     }
 
+    /// <summary>
+    /// For a prepared cgroup (<see cref="PreparedCgroups"/>), after the announcement and before the plan: the executor
+    /// makes its placeholder and writes it into every <paramref name="procs"/> file (paying a v1 join's RCU grace
+    /// period now); the plan's clone is then the placeholder's, and the child is born in that cgroup.
+    /// </summary>
+    public async Task PlaceAsync(IReadOnlyList<SafeHandle> procs, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[ExecutorMessage.Size];
+        BinaryPrimitives.WriteInt32LittleEndian(buffer, (int)MessageKind.CgroupPlace);
+        BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(12), procs.Count);
+        if (Libc.SendWithFds(_fd, buffer, procs) != buffer.Length)
+            throw SyscallException.FromLastError("sendmsg", "cgroup.procs files to the executor");
+        var answer = await ReceiveAsync(cancellationToken).ConfigureAwait(false);
+        answer?.Fd?.Dispose();
+        if (answer is not ({ Kind: MessageKind.Continue }, _))
+            throw new ContainmentException(answer is ({ Kind: MessageKind.Error } message, _)
+                ? $"The executor could not place its placeholder in the prepared cgroup: {Errno.Name(message.Errno)}"
+                : "The executor did not acknowledge the prepared cgroup.");
+    }
+
     /// <summary>Lets the child past a sync point.</summary>
     public void Continue()
     {

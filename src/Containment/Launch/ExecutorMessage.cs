@@ -22,4 +22,5 @@ internal enum MessageKind
     InitExec = 27,
     Continue = 16,
     CgroupProcs = 28,
+    CgroupPlace = 29,
 }

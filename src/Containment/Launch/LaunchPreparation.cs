@@ -12,9 +12,12 @@ namespace Containment.Launch;
 /// </summary>
 internal static class LaunchPreparation
 {
-    /// <summary>The adapted spec and its inputs, with nothing opened yet (the caller adds descriptors).</summary>
+    /// <summary>
+    /// The adapted spec and its inputs, with nothing opened yet (the caller adds descriptors). <paramref name="chooseId"/>
+    /// names the container once the adapted spec is known to be valid (a launch may take a prepared cgroup then).
+    /// </summary>
     /// <exception cref="ContainerSpecException">The spec or the options are invalid, every problem listed.</exception>
-    public static (ContainerSpec Spec, LaunchInputs Inputs) Prepare(ContainerSpec spec, ContainerStartOptions options, string id)
+    public static (ContainerSpec Spec, LaunchInputs Inputs) Prepare(ContainerSpec spec, ContainerStartOptions options, Func<ContainerSpec, string> chooseId)
     {
         var logger = options.LoggerFor("Container");
         spec = Rootless.Adapt(spec, logger);
@@ -44,14 +47,16 @@ internal static class LaunchPreparation
                 "the profile has NOTIFY rules: set ContainerStartOptions.SeccompNotify to answer them (or SeccompListener to take the listener)")]);
         var landlock = spec.Landlock is null ? null
             : Landlock.LandlockPlanner.Negotiate(spec.Landlock, options.LandlockAbi ?? Landlock.LandlockAbi.Current, options.LoggerFor("Landlock"));
+        var mountLabel = LsmPlanner.MountLabel(spec, lsm, logger);
+        var lockMounts = Rootless.LocksMounts(spec, logger);
+        var id = chooseId(spec); // last: nothing after it can refuse the start
         var inputs = new LaunchInputs
         {
             Detached = options.Detached, FailAtStep = options.FailAtStep, FailErrno = options.InjectedErrno, IdMapWriter = mapWriter,
             ResolveByWalk = options.ResolveByWalk, Seccomp = seccomp, Landlock = landlock, ContainerId = id,
             SyncBeforePivot = options.BeforePivotRoot is not null || JoinsNetwork(spec), RootNoDev = rootNoDev,
             DeviceListEnforced = DeviceGuard.EnforcesList(spec),
-            Lsm = lsm, MountLabel = LsmPlanner.MountLabel(spec, lsm, logger),
-            LockMounts = Rootless.LocksMounts(spec, logger),
+            Lsm = lsm, MountLabel = mountLabel, LockMounts = lockMounts,
         };
         return (spec, inputs);
     }

@@ -21,8 +21,15 @@ internal static class Launcher
         // A joined process is held by a pidfd before anything of it is read: a recycled pid is refused (JoinedTarget).
         using var target = spec.Rootfs is RootfsSpec.Joined joinedRoot ? JoinedTarget.Pin(joinedRoot) : null;
         var requested = spec;
-        var id = options.Id ?? Guid.NewGuid().ToString("N")[..16];
-        (spec, var inputs) = LaunchPreparation.Prepare(spec, options, id);
+        // On cgroup v1, a cgroup prepared ahead of need: its executor's placeholder already is in it (PreparedCgroups).
+        // Taken once the spec is adapted and valid, so a refused start never takes one.
+        PreparedCgroup? prepared = null;
+        (spec, var inputs) = LaunchPreparation.Prepare(spec, options, adapted =>
+        {
+            prepared = PreparedCgroups.TryTake(adapted, options);
+            return prepared?.Id ?? options.Id ?? Guid.NewGuid().ToString("N")[..16];
+        });
+        var id = inputs.ContainerId;
         var landlock = inputs.Landlock;
         var joinsNetwork = LaunchPreparation.JoinsNetwork(spec);
         var started = Stopwatch.GetTimestamp();
@@ -50,7 +57,14 @@ internal static class Launcher
             }
             else
                 inputs.MountSources = Mounts.MountSources.Open(spec);
-            if (spec.Rootfs is not RootfsSpec.Joined && spec.Cgroup is not null)
+            if (prepared is not null)
+            {
+                channel = prepared.Channel;
+                registration.Claim(prepared.Part.Paths);
+                cgroup = prepared.Manager.ConfigurePrepared(prepared.Part, spec.Cgroup!);
+                inputs.CgroupPaths = cgroup.Paths;
+            }
+            else if (spec.Rootfs is not RootfsSpec.Joined && spec.Cgroup is not null)
             {
                 var manager = CgroupManager.Detect(options.LoggerFor("Cgroups"));
                 // The executor runs first, knowing what the launch is about to create: if the host dies, it removes that.
@@ -147,7 +161,7 @@ internal static class Launcher
                 {
                     logger.LogInformation(LogEvents.Started, "Container {Id} started: pid {Pid} in {Ms:F2} ms", id, pid, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                     var process = new ContainerProcess(id, channel, pid, pidfd, streams, terminal, cgroup, supervisor, options.Detached, logger, requested,
-                        oomKillsAtStart, registration) { Network = network };
+                        oomKillsAtStart, registration) { Network = network, PrepareCgroups = options.PrepareCgroups && cgroup is not null, FromPreparedCgroup = prepared is not null };
                     process.SetLandlock(landlock);
                     return process;
                 }
@@ -162,6 +176,8 @@ internal static class Launcher
             if (e is ContainerStartException start)
                 logger.LogWarning(LogEvents.StartFailed, "Container {Id} failed to start: {Message}", id, start.Message);
             registration.Dispose();
+            if (prepared is not null && cgroup is null)
+                prepared.Part.Dispose();
             channel?.Dispose();
             // Never a synchronous wait here: an executor whose child is frozen exits only once it is thawed.
             channel?.ReapInBackground();
@@ -243,7 +259,7 @@ internal static class Launcher
     }
 
     /// <summary>The announcement of every directory the cgroup's creation may make (see <see cref="ExecutorChannel.AnnounceAsync"/>).</summary>
-    private static byte[] AnnounceCgroup(CgroupManager manager, string id, string? cgroupsPath)
+    internal static byte[] AnnounceCgroup(CgroupManager manager, string id, string? cgroupsPath)
     {
         var directories = manager.DirectoriesOf(id, cgroupsPath).ToList();
         if (directories.Count > ExecutorChannel.AnnouncedDirectoriesMax)

@@ -7,7 +7,8 @@ internal static partial class OciSpecConverter
     /// <summary>
     /// linux.resources onto the cgroup builder; a container always gets a cgroup, as with runc. What runc and crun ignore
     /// is ignored with a warning: kernel memory limits (removed from Linux), leaf weights where the kernel has no such
-    /// file, net_cls and net_prio settings where those v1 controllers are not mounted (cgroup v2 has neither).
+    /// file, net_cls and net_prio settings where those v1 controllers are not mounted (cgroup v2 has neither), the OOM
+    /// killer switch without a v1 memory controller.
     /// </summary>
     internal static CgroupSpec ConvertResources(OciResources? resources, Action<string, string> unsupported, Action<string, string> warn,
         OciHostFeatures host) => CgroupSpec.Build(c =>
@@ -24,8 +25,10 @@ internal static partial class OciSpecConverter
                 warn("linux.resources.memory.kernel", "kernel memory limits were removed from Linux (5.16), as runc and crun ignore it");
             if (memory.KernelTcp is not (null or 0 or -1))
                 warn("linux.resources.memory.kernelTCP", "kernel memory limits were removed from Linux (5.16), as runc and crun ignore it");
-            if (memory.DisableOomKiller == true)
-                unsupported("linux.resources.memory.disableOOMKiller", "is not supported by this version");
+            if (memory.DisableOomKiller == true && !host.MemoryOomControl)
+                warn("linux.resources.memory.disableOOMKiller", "cgroup v2 has no OOM killer switch (v1 memory.oom_control), as runc skips it");
+            else if (memory.DisableOomKiller is { } disableOom)
+                c.DisableOomKiller(disableOom);
             if (memory.UseHierarchy == false)
                 unsupported("linux.resources.memory.useHierarchy", "hierarchical accounting cannot be turned off on current kernels");
             if (memory.CheckBeforeUpdate == true)

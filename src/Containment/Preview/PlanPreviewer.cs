@@ -18,7 +18,7 @@ internal static class PlanPreviewer
     public static IReadOnlyList<PreviewStep> Preview(ContainerSpec spec, ContainerStartOptions options)
     {
         var id = options.Id ?? "<id>";
-        (spec, var inputs) = LaunchPreparation.Prepare(spec, options with { Logger = NullLogger.Instance }, id);
+        (spec, var inputs) = LaunchPreparation.Prepare(spec, options with { Logger = NullLogger.Instance }, _ => id);
         var steps = new List<PreviewStep>();
         using var placeholder = new SafeFileHandle(-1, ownsHandle: false);
         foreach (var (kind, setting) in spec.Namespaces.Settings)

@@ -45,6 +45,9 @@ int send_msg(int fd, int kind, int step, int err, int value, int passfd);
 int recv_msg(int fd, struct msg *m);
 /* The same, keeping a descriptor it carries in *passfd (CLOEXEC; -1 when none). */
 int recv_msg_fd(int fd, struct msg *m, int *passfd);
+/* The same for a message carrying up to CGROUP_PROCS_MAX descriptors (CLOEXEC), stored in fds, *count of them, which
+ * the caller closes whatever the result; -2 for a message of another size or with descriptors cut off. */
+int recv_msg_fds(int fd, struct msg *m, int *fds, int *count);
 /* Moves fd to a number >= 256 with FD_CLOEXEC, out of the way of the container's fd layout. */
 int move_high(int fd);
 
@@ -87,6 +90,13 @@ _Noreturn void orphaned(struct executor *x);
 /* A first message of OP_ORPHAN_RMDIR ops alone (orphan.c): records those paths that do not exist yet and
  * acknowledges with MSG_CONTINUE. Returns 1, or 0 when the message is a launch plan (nothing is recorded). */
 int take_announcement(struct executor *x, const uint8_t *buf, size_t len);
+/* A prepared cgroup (placeholder.c): 1 when the next message was MSG_CGROUP_PLACE (handled and answered), else 0. */
+int take_placement(struct executor *x);
+struct x_clone_args;
+/* OP_CLONE through the placeholder: the child's pid, 0 when there is no placeholder, -1 with errno. */
+int placeholder_clone(const struct x_clone_args *args, int keep, int drop);
+/* The child's side of OP_CLONE: keeps its end of the monitor-child channel, closes the monitor's and the host's. */
+_Noreturn void child_start(struct executor *x, int keep, int drop);
 /* OP_INIT (init.c): returns 0 in the program (on to its exec), or -1 with errno set; the init never returns. */
 int do_init(struct executor *x);
 /* OP_LSM_EXEC_LABEL (lsm.c): returns 0, or -1 with errno set. */

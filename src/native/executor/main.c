@@ -85,6 +85,28 @@ int recv_msg(int fd, struct msg *m)
     return recv_msg_fd(fd, m, NULL);
 }
 
+int recv_msg_fds(int fd, struct msg *m, int *fds, int *count)
+{
+    union {
+        char buf[CMSG_SPACE(sizeof(int) * CGROUP_PROCS_MAX)];
+        struct cmsghdr align;
+    } u;
+    struct iovec iov = { m, sizeof *m };
+    struct msghdr h = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf };
+    ssize_t n;
+    do
+        n = recvmsg(fd, &h, MSG_CMSG_CLOEXEC);
+    while (n < 0 && errno == EINTR);
+    *count = 0;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&h); n > 0 && c; c = CMSG_NXTHDR(&h, c))
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+            for (size_t i = 0; i < (c->cmsg_len - CMSG_LEN(0)) / sizeof(int) && *count < CGROUP_PROCS_MAX; i++)
+                memcpy(&fds[(*count)++], CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+    if (n <= 0)
+        return n < 0 ? -1 : 0;
+    return n == (ssize_t)sizeof *m && !(h.msg_flags & MSG_CTRUNC) ? 1 : -2;
+}
+
 static _Noreturn void die(struct executor *x, int err)
 {
     send_msg(x->control, MSG_ERROR, -1, err, 0, -1);
@@ -177,6 +199,7 @@ int main(void)
     uint8_t *plan = receive_plan(&x, &len);
     if (plan && take_announcement(&x, plan, len)) {
         /* The announcement stays allocated: the recorded paths point into it. */
+        take_placement(&x);
         plan = receive_plan(&x, &len);
         if (!plan)
             orphaned(&x); /* the host is gone, or its launch failed before the plan */

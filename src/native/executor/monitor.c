@@ -100,20 +100,26 @@ static int do_clone(struct executor *x, struct op *op)
         args.flags |= X_CLONE_INTO_CGROUP;
         args.cgroup = (uint64_t)fd;
     }
-    long pid = syscall(SYS_clone3, &args, sizeof args);
+    long pid = cgroup < 0 ? placeholder_clone(&args, pair[1], pair[0]) : 0;
+    if (pid == 0)
+        pid = syscall(SYS_clone3, &args, sizeof args);
     if (pid < 0)
         return -1;
-    if (pid == 0) {
-        close(pair[0]);
-        close(x->control);
-        x->control = -1;
-        x->channel = pair[1];
-        run_child(x);
-    }
+    if (pid == 0)
+        child_start(x, pair[1], pair[0]);
     close(pair[1]);
     x->channel = pair[0];
     x->child = (int)pid;
     return 0;
+}
+
+_Noreturn void child_start(struct executor *x, int keep, int drop)
+{
+    close(drop);
+    close(x->control);
+    x->control = -1;
+    x->channel = keep;
+    run_child(x);
 }
 
 static int write_child_proc(struct executor *x, struct op *op)
@@ -160,26 +166,13 @@ static int join_cgroups(struct executor *x, struct op *op)
             (void)write_number(fd, (int)getpid());
     }
     struct msg m;
-    union {
-        char buf[CMSG_SPACE(sizeof(int) * CGROUP_PROCS_MAX)];
-        struct cmsghdr align;
-    } u;
-    struct iovec iov = { &m, sizeof m };
-    struct msghdr h = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf };
-    ssize_t n;
-    do
-        n = recvmsg(x->control, &h, MSG_CMSG_CLOEXEC);
-    while (n < 0 && errno == EINTR);
-    if (n <= 0)
-        orphaned(x); /* the host is gone, or its cgroup creation failed */
     int fds[CGROUP_PROCS_MAX];
-    int count = 0;
-    for (struct cmsghdr *c = CMSG_FIRSTHDR(&h); c; c = CMSG_NXTHDR(&h, c))
-        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
-            for (size_t i = 0; i < (c->cmsg_len - CMSG_LEN(0)) / sizeof(int) && count < CGROUP_PROCS_MAX; i++)
-                memcpy(&fds[count++], CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+    int count;
+    int got = recv_msg_fds(x->control, &m, fds, &count);
+    if (got == 0 || got == -1)
+        orphaned(x); /* the host is gone, or its cgroup creation failed */
     int r = 0;
-    if (n != (ssize_t)sizeof m || m.kind != MSG_CGROUP_PROCS || m.value != count || (h.msg_flags & MSG_CTRUNC)) {
+    if (got != 1 || m.kind != MSG_CGROUP_PROCS || m.value != count) {
         errno = EBADMSG;
         r = -1;
     }

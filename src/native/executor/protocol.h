@@ -164,6 +164,9 @@ enum msg_kind {
     MSG_INIT_EXEC = 27,    /* the program exec'd (the init keeps the channel open, so its closing cannot say so) */
     /* host -> executor, for OP_CGROUP_JOIN */
     MSG_CGROUP_PROCS = 28,  /* value: how many fds it carries: the cgroup.procs files (O_WRONLY) the child joins */
+    /* host -> executor, between the announcement and the plan (placeholder.c); answered MSG_CONTINUE or MSG_ERROR */
+    MSG_CGROUP_PLACE = 29,  /* value: how many fds it carries: the cgroup.procs files a placeholder is written to; the
+                             * plan's OP_CLONE is then the placeholder's, and the child is born in that cgroup */
     /* host -> executor, executor -> child */
     MSG_CONTINUE = 16,
 };

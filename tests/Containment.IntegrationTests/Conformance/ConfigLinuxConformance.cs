@@ -61,6 +61,70 @@ public class ConfigLinuxConformance : ConformanceBundle
         Assert.That(joined, Is.EqualTo(holderNet));
     }
 
+    /// <summary>A namespace of the given kind held by <c>unshare</c> (it execs sleep in it); killed by the caller.</summary>
+    private static System.Diagnostics.Process HoldNamespace(string unshareOption)
+    {
+        var holder = System.Diagnostics.Process.Start("unshare", $"{unshareOption} sleep 60")!;
+        for (var i = 0; i < 500 && new FileInfo($"/proc/{holder.Id}/exe").LinkTarget?.EndsWith("/sleep") != true; i++)
+            Thread.Sleep(10);
+        return holder;
+    }
+
+    private static void JoinNamespace(JsonObject config, string type, string path)
+    {
+        var namespaces = Linux(config)["namespaces"]!.AsArray();
+        foreach (var n in namespaces.Where(n => (string?)n!["type"] == type).ToList())
+            namespaces.Remove(n);
+        namespaces.Add(new JsonObject { ["type"] = type, ["path"] = path });
+    }
+
+    [Test]
+    public void ConfigLinux_Namespaces_Path_OfAMountNamespace_IsJoinedAndTheRootSetUpThere()
+    {
+        // runc joins it and builds the container's root in it; it used to be refused (runtime-tools linux_ns_path).
+        using var holder = HoldNamespace("--mount");
+        try
+        {
+            var holderMnt = new FileInfo($"/proc/{holder.Id}/ns/mnt").LinkTarget;
+            var output = Run($"readlink /proc/self/ns/mnt; test -d {Cli.Bundle} && echo host-root || echo own-root", c =>
+                JoinNamespace(c, "mount", $"/proc/{holder.Id}/ns/mnt")).Split('\n');
+            Assert.That(output[0], Is.EqualTo(holderMnt));
+            Assert.That(output[1], Is.EqualTo("own-root"), "the container's root is its rootfs, not the namespace's old root");
+        }
+        finally
+        {
+            holder.Kill();
+            holder.WaitForExit();
+        }
+    }
+
+    [Test]
+    public void ConfigLinux_Hostname_IsSetInAUtsNamespaceJoinedByPath()
+    {
+        // runc sets it in the joined namespace; it used to be refused as if no UTS namespace were there.
+        using var holder = HoldNamespace("--uts");
+        try
+        {
+            var hostBefore = Environment.MachineName;
+            var output = Run("hostname", c =>
+            {
+                JoinNamespace(c, "uts", $"/proc/{holder.Id}/ns/uts");
+                c["hostname"] = "joined-uts";
+            });
+            Assert.That(output, Is.EqualTo("joined-uts\n"));
+            var inHolder = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("nsenter", $"-t {holder.Id} -u hostname")
+                { RedirectStandardOutput = true })!;
+            Assert.That(inHolder.StandardOutput.ReadToEnd(), Is.EqualTo("joined-uts\n"), "set in the joined namespace");
+            inHolder.WaitForExit();
+            Assert.That(Environment.MachineName, Is.EqualTo(hostBefore), "the host's name is untouched");
+        }
+        finally
+        {
+            holder.Kill();
+            holder.WaitForExit();
+        }
+    }
+
     [Test]
     public void ConfigLinux_UidAndGidMappings_AreTheUserNamespacesMaps()
     {
@@ -126,6 +190,15 @@ public class ConfigLinuxConformance : ConformanceBundle
             resources["cpu"] = new JsonObject { ["shares"] = 512, ["quota"] = 50000, ["period"] = 100000, ["cpus"] = "0" };
         });
         Assert.That(output, Is.EqualTo($"{64 << 20}\n42\n512\n50000\n100000\n0\n"));
+    }
+
+    [Test]
+    public void ConfigLinux_Resources_DisableOomKiller_TurnsTheCgroupsOomKillerOff()
+    {
+        // runtime-tools' linux_cgroups_memory sets it on every case; it used to be refused, so no such container started.
+        var output = Run("grep oom_kill_disable /sys/fs/cgroup/memory/memory.oom_control", c =>
+            Linux(c)["resources"]!["memory"] = new JsonObject { ["limit"] = 64 << 20, ["disableOOMKiller"] = true });
+        Assert.That(output, Is.EqualTo("oom_kill_disable 1\n"));
     }
 
     [Test]

@@ -29,6 +29,25 @@ public class HooksConformance : ConformanceBundle
     }
 
     [Test]
+    public void Hooks_Poststart_ReadsTheStartedState_RunningWithItsPid_EvenIfTheProcessHasAlreadyEnded()
+    {
+        // runtime-tools' hooks_stdin: the container's process is `true`, gone before the hook reads its stdin.
+        var copy = HostFile("poststart-state.json");
+        Config("true", c => c["hooks"] = new JsonObject { ["poststart"] = new JsonArray(Hook($"cat > {copy}")) });
+        Assert.That(Cli.Run("create", "--bundle", Cli.Bundle, "h8").ExitCode, Is.Zero);
+        var pid = Pid("h8");
+        var r = Cli.Run("start", "h8");
+        Assert.That(r.ExitCode, Is.Zero, r.Stderr);
+        var state = JsonNode.Parse(File.ReadAllText(copy))!.AsObject();
+        Assert.Multiple(() =>
+        {
+            Assert.That((string?)state["id"], Is.EqualTo("h8"));
+            Assert.That((string?)state["status"], Is.EqualTo("running"));
+            Assert.That((int)state["pid"]!, Is.EqualTo(pid));
+        });
+    }
+
+    [Test]
     public void Hooks_ArgsAndEnv_AreAsConfigured()
     {
         var log = HostFile("hook-args");

@@ -67,6 +67,22 @@ public class OciLeniencyTests
     }
 
     [Test]
+    public void Disabling_the_OOM_killer_is_applied_with_a_v1_memory_controller_and_skipped_with_a_warning_without()
+    {
+        // runtime-tools' linux_cgroups_memory writes it on every case; it used to be refused outright.
+        var config = Config(""","resources":{"memory":{"limit":67108864,"disableOOMKiller":true}}""");
+
+        var (spec, warnings) = Convert(config, OciHostFeatures.All);
+        Assert.That(spec.Cgroup!.Memory!.DisableOomKiller, Is.True);
+        Assert.That(warnings, Is.Empty);
+
+        (spec, warnings) = Convert(config, Modern with { MemoryOomControl = false });
+        Assert.That(spec.Cgroup!.Memory!.DisableOomKiller, Is.Null);
+        Assert.That(spec.Cgroup.Memory.Max, Is.EqualTo(67108864));
+        Assert.That(warnings.Single().Field, Is.EqualTo("linux.resources.memory.disableOOMKiller"));
+    }
+
+    [Test]
     public void Filesystem_data_on_bind_mounts_is_dropped_with_one_warning_and_kept_on_other_mounts()
     {
         var (spec, warnings) = Convert(Config(mounts: """

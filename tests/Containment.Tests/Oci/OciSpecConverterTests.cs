@@ -343,8 +343,8 @@ public class OciSpecConverterTests
     {
         var cgroup = OciSpecConverter.ToCgroupSpec(new OciResources { Cpu = new() { Quota = 50000, Period = 100000 } });
         Assert.That(cgroup.Cpu!.Quota, Is.EqualTo(50000));
-        var e = Assert.Throws<ContainerSpecException>(() => OciSpecConverter.ToCgroupSpec(new OciResources { Memory = new() { DisableOomKiller = true } }));
-        Assert.That(e!.Errors.Single().Field, Is.EqualTo("linux.resources.memory.disableOOMKiller"));
+        var e = Assert.Throws<ContainerSpecException>(() => OciSpecConverter.ToCgroupSpec(new OciResources { Memory = new() { UseHierarchy = false } }));
+        Assert.That(e!.Errors.Single().Field, Is.EqualTo("linux.resources.memory.useHierarchy"));
     }
 
     private static IEnumerable<TestCaseData> LinuxRefusals()
@@ -357,7 +357,6 @@ public class OciSpecConverterTests
             "linux.netDevices", "moving network devices into the container is not supported");
         yield return Case(l => l with { MemoryPolicy = new() { Mode = "MPOL_BIND", Nodes = "0" } }, "linux.memoryPolicy",
             "NUMA memory policies are not supported ('MPOL_BIND'); only MPOL_DEFAULT");
-        yield return Case(l => l with { Resources = new() { Memory = new() { DisableOomKiller = true } } }, "linux.resources.memory.disableOOMKiller", "is not supported by this version");
         yield return Case(l => l with { Resources = new() { Memory = new() { UseHierarchy = false } } }, "linux.resources.memory.useHierarchy",
             "hierarchical accounting cannot be turned off on current kernels");
         yield return Case(l => l with { Resources = new() { Cpu = new() { RealtimeRuntime = 1000 } } }, "linux.resources.cpu.realtimeRuntime", "realtime scheduling limits are not supported");

@@ -18,6 +18,7 @@ internal sealed class MemoryController : CgroupController
         if (m.Reservation is { } low) yield return new("memory.soft_limit_in_bytes", low.ToString());
         if (m.Swappiness is { } swappiness) yield return new("memory.swappiness", swappiness.ToString());
         if (m.OomGroup is { } group) yield return new("memory.oom.group", group ? "1" : "0");
+        if (m.DisableOomKiller is { } disabled) yield return new("memory.oom_control", disabled ? "1" : "0");
     }
 
     public override IEnumerable<CgroupWrite> V2Writes(CgroupSpec spec)
@@ -29,6 +30,7 @@ internal sealed class MemoryController : CgroupController
         if (m.Reservation is { } low) yield return new("memory.low", V2Limit(low));
         if (m.Swappiness is { } swappiness) yield return new("memory.swappiness", swappiness.ToString());
         if (m.OomGroup is { } group) yield return new("memory.oom.group", group ? "1" : "0");
+        if (m.DisableOomKiller is { } disabled) yield return new("memory.oom_control", disabled ? "1" : "0"); // absent on v2: ENOENT unless optional
     }
 
     public override void ReadV1Stats(CgroupDirectory dir, CgroupStatsBuilder stats)

@@ -34,6 +34,27 @@ internal sealed class CgroupV1Part : CgroupPart
         foreach (var node in nodes) procs.Add(node.Leaf.OpenFile(node.Hierarchy.Name, "cgroup.procs", Libc.O_WRONLY));
     }
 
+    /// <summary>
+    /// A prepared part (no limits, made ahead of need) configured as a container's: the same directories with the
+    /// spec's controllers and limits. This part's cgroup.procs files close (the container is born in the cgroup).
+    /// </summary>
+    internal CgroupV1Part Configure(IReadOnlyList<CgroupController> controllers, CgroupSpec spec)
+    {
+        foreach (var p in procs) p.Dispose();
+        procs.Clear();
+        var part = new CgroupV1Part(nodes, controllers, logger);
+        try
+        {
+            part.Apply(spec);
+            return part;
+        }
+        catch
+        {
+            part.Dispose();
+            throw;
+        }
+    }
+
     public override void Apply(CgroupSpec spec)
     {
         foreach (var controller in Controllers)

@@ -1,0 +1,53 @@
+using Containment.Launch;
+
+namespace Containment.Tests.Launch;
+
+/// <summary>
+/// Which starts may take a prepared cgroup (a random id's directories at the default path, a placeholder in them that
+/// clones the child from the host's namespaces): each of these is refused before the machine is looked at.
+/// </summary>
+public class PreparedCgroupEligibilityTests
+{
+    private static readonly ContainerSpec Limited = ContainerSpec.FromRootfs("/nonexistent").WithCgroup(c => c.PidsMax(8))
+        .WithProcess(p => p.Args("/bin/true"));
+
+    private static readonly ContainerStartOptions Prepare = new() { PrepareCgroups = true };
+
+    [Test]
+    public void Not_without_the_option() => Assert.That(PreparedCgroups.TryTake(Limited, new ContainerStartOptions()), Is.Null);
+
+    [Test]
+    public void Not_without_a_cgroup() =>
+        Assert.That(PreparedCgroups.TryTake(ContainerSpec.FromRootfs("/nonexistent").WithProcess(p => p.Args("/bin/true")), Prepare), Is.Null);
+
+    [Test]
+    public void Not_with_an_id_the_caller_chose() => Assert.That(PreparedCgroups.TryTake(Limited, Prepare with { Id = "mine" }), Is.Null);
+
+    [Test]
+    public void Not_detached() => Assert.That(PreparedCgroups.TryTake(Limited, Prepare with { Detached = true }), Is.Null);
+
+    [Test]
+    public void Not_at_a_given_cgroups_path() => Assert.That(PreparedCgroups.TryTake(Limited.WithCgroupsPath("/mine"), Prepare), Is.Null);
+
+    [Test]
+    public void Not_with_a_pids_limit_the_placeholder_would_exceed() =>
+        Assert.That(PreparedCgroups.TryTake(Limited.WithCgroup(c => c.PidsMax(1)), Prepare), Is.Null);
+
+    [Test]
+    public void Not_with_a_user_namespace() =>
+        Assert.That(PreparedCgroups.TryTake(Limited.WithUserNamespace(u => u.MapCurrentUserToRoot()), Prepare), Is.Null);
+
+    [Test]
+    public void Not_joining_a_namespace() =>
+        Assert.That(PreparedCgroups.TryTake(Limited.WithNamespaces(n => n.Join(Namespaces.NamespaceKind.Network, "/proc/1/ns/net")), Prepare), Is.Null);
+
+    [TestCase("p1234-0123456789ab", 1234)]
+    [TestCase("p1-ffffffffffff", 1)]
+    [TestCase("0123456789abcdef", null)]
+    [TestCase("p1234-0123456789a", null)]
+    [TestCase("p1234-0123456789AB", null)]
+    [TestCase("p-0123456789ab", null)]
+    [TestCase("px12-0123456789ab", null)]
+    [TestCase("p0-0123456789ab", null)]
+    public void A_prepared_cgroups_name_tells_its_preparers_pid(string name, int? pid) => Assert.That(PreparedCgroups.PreparerOf(name), Is.EqualTo(pid));
+}
