@@ -15,7 +15,7 @@ namespace Containment;
 /// </summary>
 public sealed partial class ContainerProcess : IAsyncDisposable
 {
-    private readonly ExecutorChannel _channel;
+    private readonly ExecutorChannel? _channel; // null for a restored container: CRIU made it this process's child
     private readonly SafeFileHandle? _pidfd;
     private readonly TaskCompletionSource<ContainerExit> _exit = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ILogger _logger;
@@ -27,7 +27,7 @@ public sealed partial class ContainerProcess : IAsyncDisposable
     private int _disposed;
     private volatile bool _killedByHost;
 
-    internal ContainerProcess(string id, ExecutorChannel channel, int pid, SafeFileHandle? pidfd, LaunchStreams streams, SafeFileHandle? terminal,
+    internal ContainerProcess(string id, ExecutorChannel? channel, int pid, SafeFileHandle? pidfd, LaunchStreams streams, SafeFileHandle? terminal,
         CgroupHandle? cgroup, SeccompSupervisor? seccomp, bool detached, ILogger logger, ContainerSpec spec, long oomKillsAtStart,
         LiveContainers.Registration? registration)
     {
@@ -47,7 +47,7 @@ public sealed partial class ContainerProcess : IAsyncDisposable
         StandardInput = streams.Input;
         StandardOutput = streams.Output;
         StandardError = streams.Error;
-        _pump = detached ? Task.CompletedTask : Task.Run(PumpAsync);
+        _pump = detached ? Task.CompletedTask : channel is null ? WaitForChildAsync() : Task.Run(PumpAsync);
     }
 
     private readonly long _oomKillsAtStart;
@@ -221,7 +221,7 @@ public sealed partial class ContainerProcess : IAsyncDisposable
     {
         try
         {
-            while (await _channel.ReceiveAsync(CancellationToken.None).ConfigureAwait(false) is { } received)
+            while (await _channel!.ReceiveAsync(CancellationToken.None).ConfigureAwait(false) is { } received)
             {
                 received.Fd?.Dispose();
                 if (received.Message.Kind == MessageKind.Exit)
@@ -267,8 +267,8 @@ public sealed partial class ContainerProcess : IAsyncDisposable
         }
         // A non-detached executor removes the cgroup directories once the channel closes, then exits: 0 when every leaf
         // is gone, and then there is nothing left for the host to kill or remove.
-        _channel.Dispose();
-        var removed = _channel.Reap();
+        _channel?.Dispose();
+        var removed = _channel?.Reap() ?? false;
         if (Network is not null)
             await Network.DetachAsync().ConfigureAwait(false);
         if (_seccomp is not null)
