@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using Containment.Checkpoint;
+using Containment.CheckpointTests.Support;
+
+namespace Containment.CheckpointTests;
+
+/// <summary>A container checkpointed with CRIU and restored carries on where it was: its count, its files, its sockets.</summary>
+[NonParallelizable]
+public class RestoreTests
+{
+    [SetUp]
+    public void RequireCriu() => Criu.Require();
+
+    [Test]
+    public async Task A_restored_counter_resumes_its_count()
+    {
+        using var rootfs = Rootfs.Create();
+        var images = Checkpoints.NewImageDir();
+        var id = "ckpt-count-" + Environment.ProcessId;
+        using var cts = new CancellationTokenSource(Checkpoints.Timeout);
+        try
+        {
+            var spec = Checkpoints.Counting(rootfs);
+            List<long> before;
+            await using (var container = await ContainerProcess.StartAsync(spec, new ContainerStartOptions { Id = id }, cts.Token))
+            {
+                var counter = new Counter(container.StandardOutput!);
+                await counter.WaitForAsync(5);
+                var watch = Stopwatch.StartNew();
+                await container.CheckpointAsync(new CheckpointOptions { ImagePath = images }, cts.Token);
+                TestContext.Out.WriteLine($"checkpoint: {watch.ElapsedMilliseconds} ms");
+                var exit = await container.WaitForExitAsync(cts.Token);
+                Assert.That(exit.Signal, Is.EqualTo(Signal.Kill), "CRIU stops a container it checkpoints (no LeaveRunning)");
+                await counter.Completion;
+                before = [.. counter.Numbers];
+            }
+            var restoreWatch = Stopwatch.StartNew();
+            await using var restored = await ContainerProcess.RestoreAsync(spec, new RestoreOptions { ImagePath = images }, new ContainerStartOptions { Id = id }, cts.Token);
+            TestContext.Out.WriteLine($"restore: {restoreWatch.ElapsedMilliseconds} ms");
+            var after = new Counter(restored.StandardOutput!);
+            await after.WaitForAsync(3);
+            Assert.That(after.Numbers[0], Is.EqualTo(before[^1] + 1), $"before the checkpoint: ...{string.Join(", ", before.TakeLast(3))}; after the restore: {string.Join(", ", after.Numbers.Take(3))}");
+            Assert.That(restored.Id, Is.EqualTo(id));
+            Assert.That(restored.Cgroup!.GetProcesses(), Does.Contain(restored.Pid), "the restored process is in the container's cgroup");
+            var exitAfter = await restored.StopAsync(TimeSpan.Zero, cts.Token);
+            Assert.That(exitAfter.Signal, Is.EqualTo(Signal.Kill));
+        }
+        finally
+        {
+            Directory.Delete(images, recursive: true);
+        }
+        Assert.That(Checkpoints.CgroupsOf(id), Is.Empty, "the restored container's cgroup is removed with it");
+    }
+}
