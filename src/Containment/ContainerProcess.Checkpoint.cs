@@ -23,7 +23,7 @@ public sealed partial class ContainerProcess
             throw new ContainmentException($"cannot checkpoint container {Id}: it has exited ({_exit.Task.Result})");
         var frozen = _cgroup?.Parts.FirstOrDefault(p => p.CanFreeze) is { } freezer && freezer.IsFrozen() ? freezer.Paths[0] : null;
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        await CriuCheckpoint.RunAsync(this, options, frozen, cancellationToken).ConfigureAwait(false);
+        await CriuCheckpoint.RunAsync(Pid, Id, Spec.Filesystem.Mounts.Where(m => m.IsBind).Select(m => m.Destination), options, frozen, cancellationToken).ConfigureAwait(false);
         _logger.LogInformation(LogEvents.Checkpointed, "Container {Id} (pid {Pid}) {What} to {Path} in {Ms:F1} ms", Id, Pid,
             options.PreDump ? "pre-dumped" : options.LeaveRunning ? "checkpointed (left running)" : "checkpointed and stopped",
             options.ImagePath, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);

@@ -11,13 +11,17 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-# The guest runs this machine's criu (its / is the guest's lower layer).
-if ! command -v criu >/dev/null 2>&1; then
-  echo "criu-vm: installing criu" >&2
+# The guest runs this machine's criu (its / is the guest's lower layer); CRIU dumps a network namespace's rules with
+# iptables-save.
+need=()
+command -v criu >/dev/null 2>&1 || need+=(criu)
+command -v iptables-save >/dev/null 2>&1 || need+=(iptables)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "criu-vm: installing ${need[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
-  { apt-get install -y -qq --no-install-recommends criu iptables >/dev/null 2>&1 ||
-    { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq --no-install-recommends criu iptables >/dev/null; }; } ||
-    { echo "criu-vm: FAILED: apt-get install criu"; echo "criu-vm: 0 passed, 1 failed, 0 skipped"; exit 1; }
+  { apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null 2>&1 ||
+    { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null; }; } ||
+    { echo "criu-vm: FAILED: apt-get install ${need[*]}"; echo "criu-vm: 0 passed, 1 failed, 0 skipped"; exit 1; }
 fi
 hook=$(mktemp /tmp/containment-criu-boot.XXXXXX)
 trap 'rm -f "$hook"' EXIT

@@ -1,13 +1,11 @@
-using Containment.Interop;
-using Containment.Launch;
-using Microsoft.Win32.SafeHandles;
-
 namespace Containment.Checkpoint;
 
 /// <summary>A checkpoint (dump or pre-dump) of a running container through <c>criu swrk</c>.</summary>
 internal static class CriuCheckpoint
 {
-    public static async Task RunAsync(ContainerProcess container, CheckpointOptions options, string? frozenCgroup, CancellationToken cancellationToken)
+    /// <summary>Checkpoints the tree of <paramref name="pid"/> (container <paramref name="id"/>); <paramref name="bindDestinations"/>: where its spec bind-mounts host paths.</summary>
+    public static async Task RunAsync(int pid, string id, IEnumerable<string> bindDestinations, CheckpointOptions options, string? frozenCgroup,
+        CancellationToken cancellationToken)
     {
         var imagePath = Path.GetFullPath(options.ImagePath);
         var workPath = Path.GetFullPath(options.WorkPath ?? options.ImagePath);
@@ -19,14 +17,14 @@ internal static class CriuCheckpoint
         string?[] keys = [null, null, null];
         if (!options.PreDump)
         {
-            keys = StdioKeys.Read(container.Pid);
+            keys = StdioKeys.Read(pid);
             StdioKeys.Write(imagePath, keys);
         }
         var criuOptions = new CriuOptions
         {
             ImagesDirFd = (int)images.DangerousGetHandle(),
             WorkDirFd = (int)work.DangerousGetHandle(),
-            Pid = container.Pid,
+            Pid = pid,
             LeaveRunning = options.LeaveRunning || options.PreDump,
             TcpEstablished = options.TcpEstablished,
             ShellJob = options.ShellJob,
@@ -36,7 +34,7 @@ internal static class CriuCheckpoint
             TrackMemory = options.PreDump,
             ManageCgroupsMode = (int)options.ManageCgroupsMode,
             // The spec's bind mounts come from the host: CRIU records them by their destination, restore maps them back.
-            ExternalMounts = container.Spec.Filesystem.Mounts.Where(m => m.IsBind).Select(m => (m.Destination, m.Destination)).ToList(),
+            ExternalMounts = bindDestinations.Select(d => (d, d)).ToList(),
             External = keys.Where(k => k is not null && k.StartsWith("file[", StringComparison.Ordinal)).Select(k => k!).ToList(),
             FreezeCgroup = frozenCgroup,
         };
@@ -45,6 +43,6 @@ internal static class CriuCheckpoint
         using var criu = CriuSwrk.Start([devNull, devNull, devNull]);
         var response = await criu.CallAsync(request, null, cancellationToken).ConfigureAwait(false);
         if (!response.Success)
-            throw CriuDirectory.Failure($"checkpoint of container {container.Id} (pid {container.Pid}) to {imagePath} failed", response, workPath, logFile);
+            throw CriuDirectory.Failure($"checkpoint of container {id} (pid {pid}) to {imagePath} failed", response, workPath, logFile);
     }
 }
