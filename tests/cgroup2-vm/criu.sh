@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs tests/Containment.CheckpointTests (checkpoint and restore with CRIU) in the cgroup v2 VM of run.sh: Debian's own
-# 6.1 kernel, under which CRIU 3.17 works (on this machine's kernel `criu check` fails). The guest chroots into this
-# machine's / as run.sh does; CRIU needs, beyond run.sh's guest: the socket diag modules it dumps sockets with,
-# nf_tables (it probes nftables and locks the network with it or iptables), veth and tun (kernel feature probes), and
+# 6.1 kernel, under which CRIU 3.17 works (on this machine's kernel `criu check` fails). CRIU needs, beyond run.sh's
+# guest: a real root (below), the socket diag modules it dumps sockets with,
+# nf_tables (it probes nftables and locks the network with it or iptables), conntrack over netlink (it dumps a
+# network namespace's connection tracking), veth and tun (kernel feature probes), and
 # the guest's loopback up (it probes TCP repair on a local connection).
 #
 # Prints the test output and "criu-vm: N passed, N failed, N skipped in S s"; exits non-zero on any failure or skip,
@@ -25,13 +26,25 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 hook=$(mktemp /tmp/containment-criu-boot.XXXXXX)
 trap 'rm -f "$hook"' EXIT
-# Sourced by the initramfs's busybox init before it chroots (see run.sh); returns, and the tests run.
+# Sourced by the initramfs's busybox init with the guest's root mounted at $r (see run.sh); never returns. Not a
+# chroot: CRIU refuses a task whose root is not its mount namespace's ("The root task has another root than mntns"),
+# so the overlay becomes / (switch_root) and a shell as PID 1 runs the suite, then powers off.
 cat >"$hook" <<'HOOK'
 ip link set lo up || fail "lo up"
+cat >$r/run/criu-tests.sh <<'SCRIPT'
+/bin/sh /run/results/guest.sh >/run/results/output.log 2>&1
+echo $? >/run/results/exit
+sync
+umount /run/results
+exec busybox poweroff -f
+SCRIPT
+echo "vm-init: switching to the guest's root"
+exec switch_root $r /bin/sh /run/criu-tests.sh
+fail "switch_root"
 HOOK
 
 export CONTAINMENT_VM_PROJECT=${CONTAINMENT_VM_PROJECT:-$repo/tests/Containment.CheckpointTests}
-export CONTAINMENT_VM_EXTRA_MODULES="inet_diag tcp_diag udp_diag unix_diag netlink_diag af_packet_diag nfnetlink crc32c_generic libcrc32c nf_tables veth tun"
+export CONTAINMENT_VM_EXTRA_MODULES="inet_diag tcp_diag udp_diag unix_diag netlink_diag af_packet_diag nfnetlink crc32c_generic libcrc32c nf_tables nf_defrag_ipv4 nf_defrag_ipv6 nf_conntrack nf_conntrack_netlink veth tun"
 export CONTAINMENT_VM_TIMEOUT_MINUTES=${CONTAINMENT_VM_TIMEOUT_MINUTES:-10}
 export CONTAINMENT_VM_BOOT_HOOK=$hook
 "$here/run.sh" "$@" 2>&1 | sed -u 's/^cgroup2-vm: /criu-vm: /'
