@@ -34,7 +34,8 @@ public static class Criu
         if (p.ExitCode == 0)
             return null;
         var lines = (error + output.Result).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var first = lines.FirstOrDefault(l => l.StartsWith("Error", StringComparison.Ordinal)) ?? lines.FirstOrDefault() ?? $"exit {p.ExitCode}";
-        return $"criu check fails on this kernel ({Environment.OSVersion.Version}): {first}; tests/cgroup2-vm/criu.sh runs these tests under Debian's 6.1 kernel";
+        var errors = lines.Where(l => l.StartsWith("Error", StringComparison.Ordinal)).ToList();
+        var said = errors.Count > 0 ? string.Join(" / ", errors) : lines.FirstOrDefault() ?? $"exit {p.ExitCode}";
+        return $"criu check fails on this kernel ({Environment.OSVersion.Version}): {said}; tests/cgroup2-vm/criu.sh runs these tests under Debian's 6.1 kernel";
     }
 }
