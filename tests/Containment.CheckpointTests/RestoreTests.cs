@@ -51,4 +51,41 @@ public class RestoreTests
         }
         Assert.That(Checkpoints.CgroupsOf(id), Is.Empty, "the restored container's cgroup is removed with it");
     }
+
+    [Test]
+    public async Task A_pre_dump_then_a_dump_on_top_of_it_restores()
+    {
+        using var rootfs = Rootfs.Create();
+        var images = Checkpoints.NewImageDir();
+        var id = "ckpt-pre-" + Environment.ProcessId;
+        using var cts = new CancellationTokenSource(Checkpoints.Timeout);
+        try
+        {
+            var spec = Checkpoints.Counting(rootfs);
+            var pre = Path.Combine(images, "pre");
+            var final = Path.Combine(images, "final");
+            List<long> before;
+            await using (var container = await ContainerProcess.StartAsync(spec, new ContainerStartOptions { Id = id }, cts.Token))
+            {
+                var counter = new Counter(container.StandardOutput!);
+                await counter.WaitForAsync(3);
+                await container.CheckpointAsync(new CheckpointOptions { ImagePath = pre, PreDump = true }, cts.Token);
+                Assert.That(container.HasExited, Is.False, "a pre-dump leaves the container running");
+                await counter.WaitForAsync(counter.Numbers.Count + 2);
+                await container.CheckpointAsync(new CheckpointOptions { ImagePath = final, ParentPath = "../pre" }, cts.Token);
+                await container.WaitForExitAsync(cts.Token);
+                await counter.Completion;
+                before = [.. counter.Numbers];
+            }
+            Assert.That(Directory.EnumerateFiles(pre, "pages-*.img"), Is.Not.Empty, "the pre-dump saved the memory");
+            await using var restored = await ContainerProcess.RestoreAsync(spec, new RestoreOptions { ImagePath = final }, new ContainerStartOptions { Id = id }, cts.Token);
+            var after = new Counter(restored.StandardOutput!);
+            await after.WaitForAsync(2);
+            Assert.That(after.Numbers[0], Is.EqualTo(before[^1] + 1));
+        }
+        finally
+        {
+            Directory.Delete(images, recursive: true);
+        }
+    }
 }

@@ -11,6 +11,12 @@ internal static class CheckpointCommand
 {
     public static async Task<int> RunAsync(Runtime runtime, IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
+        // Podman decides whether a runtime can checkpoint by `RUNTIME checkpoint --help` exiting 0.
+        if (args.Count > 0 && args[0] is "--help" or "-h")
+        {
+            Console.WriteLine(string.Join('\n', Usage.Text.Split('\n').SkipWhile(l => !l.TrimStart().StartsWith("checkpoint ", StringComparison.Ordinal)).Take(2)));
+            return 0;
+        }
         var a = Args.Parse(args, ["image-path", "work-path", "parent-path", "manage-cgroups-mode", "page-server", "empty-ns", "status-fd"],
             ["leave-running", "tcp-established", "ext-unix-sk", "shell-job", "lazy-pages", "file-locks", "pre-dump", "auto-dedup"]);
         var id = a.Id("checkpoint");

@@ -13,6 +13,12 @@ internal static class RestoreCommand
 {
     public static async Task<int> RunAsync(Runtime runtime, IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
+        // Podman decides whether a runtime can checkpoint by `RUNTIME checkpoint --help` exiting 0.
+        if (args.Count > 0 && args[0] is "--help" or "-h")
+        {
+            Console.WriteLine(string.Join('\n', Usage.Text.Split('\n').SkipWhile(l => !l.TrimStart().StartsWith("restore ", StringComparison.Ordinal)).Take(2)));
+            return 0;
+        }
         var a = Args.Parse(args, ["bundle|b", "image-path", "work-path", "manage-cgroups-mode", "pid-file", "console-socket", "empty-ns", "lsm-profile", "lsm-mount-context"],
             ["tcp-established", "ext-unix-sk", "shell-job", "file-locks", "detach|d", "no-subreaper", "no-pivot", "auto-dedup", "lazy-pages"]);
         var id = a.Id("restore");
