@@ -28,10 +28,9 @@ public class CheckpointTests
                 await counter.WaitForAsync(3);
                 beforeCall = counter.Numbers[^1];
                 await container.CheckpointAsync(new CheckpointOptions { ImagePath = images, LeaveRunning = true }, cts.Token);
-                // CRIU froze the container at some point during the call; it printed on once thawed.
-                await Task.Delay(500, cts.Token); // what it printed before the call returned has reached the pipe
-                afterCall = counter.Numbers[^1];
+                // CRIU froze the container somewhere in the call; once it prints on, what it printed up to then has been read.
                 await counter.WaitForAsync(counter.Numbers.Count + 3);
+                afterCall = counter.Numbers[^1];
                 Assert.That(container.HasExited, Is.False, "LeaveRunning: the container runs on");
             }
             await using var restored = await ContainerProcess.RestoreAsync(spec, new RestoreOptions { ImagePath = images }, new ContainerStartOptions { Id = newId }, cts.Token);
