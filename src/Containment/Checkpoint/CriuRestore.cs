@@ -52,11 +52,13 @@ internal static class CriuRestore
         {
             using var images = CriuDirectory.Open(imagePath, "image path");
             using var work = CriuDirectory.Open(workPath, "work path");
-            if (spec.Cgroup is not null)
+            // The device allow list a start gives the cgroup (runc's defaults appended: mknod of any node, which CRIU needs
+            // to restore a tmpfs /dev inside the container's cgroup).
+            if (DeviceGuard.Apply(spec).Spec.Cgroup is { } cgroupSpec)
             {
                 var manager = CgroupManager.Detect(options.LoggerFor("Cgroups"));
                 registration.Claim(manager.DirectoriesOf(id, spec.CgroupsPath).Where(d => d.IsLeaf).Select(d => d.Path));
-                cgroup = manager.Create(spec.Cgroup, id, spec.CgroupsPath);
+                cgroup = manager.Create(cgroupSpec, id, spec.CgroupsPath);
             }
             root = MountRoot(((RootfsSpec.Directory)spec.Rootfs).Path);
             var inputs = new LaunchInputs();
