@@ -88,4 +88,43 @@ public class RestoreTests
             Directory.Delete(images, recursive: true);
         }
     }
+
+    [Test]
+    public async Task A_container_with_a_device_allow_list_gets_its_dev_back_and_the_list_still_holds()
+    {
+        using var rootfs = Rootfs.Create();
+        var images = Checkpoints.NewImageDir();
+        var id = "ckpt-dev-" + Environment.ProcessId;
+        using var cts = new CancellationTokenSource(Checkpoints.Timeout);
+        try
+        {
+            // The list a Podman config carries: deny all, then a few nodes. CRIU re-creates the tmpfs /dev's nodes
+            // inside the container's cgroup, which must let it mknod them (as a start's does).
+            var spec = Checkpoints.Counting(rootfs).WithCgroup(c => c.PidsMax(64).DenyAllDevices().AllowDevice('c', 1, 3));
+            List<long> before;
+            await using (var container = await ContainerProcess.StartAsync(spec, new ContainerStartOptions { Id = id }, cts.Token))
+            {
+                var counter = new Counter(container.StandardOutput!);
+                await counter.WaitForAsync(3);
+                await container.CheckpointAsync(new CheckpointOptions { ImagePath = images }, cts.Token);
+                await container.WaitForExitAsync(cts.Token);
+                await counter.Completion;
+                before = [.. counter.Numbers];
+            }
+            await using var restored = await ContainerProcess.RestoreAsync(spec, new RestoreOptions { ImagePath = images }, new ContainerStartOptions { Id = id }, cts.Token);
+            var after = new Counter(restored.StandardOutput!);
+            await after.WaitForAsync(2);
+            Assert.That(after.Numbers[0], Is.EqualTo(before[^1] + 1));
+            // /dev/mem (1:1) is on no list: a node can be made, not opened.
+            await using var probe = await restored.ExecAsync(p => p.Args("/bin/sh", "-c",
+                "test -c /dev/null && echo null-ok; mknod /tmp/mem c 1 1 && echo made; cat /tmp/mem >/dev/null 2>&1 || echo denied"), cancellationToken: cts.Token);
+            var output = await probe.StandardOutput!.ReadToEndAsync(cts.Token);
+            await probe.WaitForExitAsync(cts.Token);
+            Assert.That(output.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(new[] { "null-ok", "made", "denied" }));
+        }
+        finally
+        {
+            Directory.Delete(images, recursive: true);
+        }
+    }
 }
