@@ -26,7 +26,7 @@ public static class Criu
         }
         catch (System.ComponentModel.Win32Exception)
         {
-            return "criu is not installed (scripts/install-test-deps.sh installs it)";
+            return "criu is not installed (tests/cgroup2-vm/criu.sh installs it and runs these tests in a VM)";
         }
         var output = p!.StandardOutput.ReadToEndAsync();
         var error = p.StandardError.ReadToEnd();
