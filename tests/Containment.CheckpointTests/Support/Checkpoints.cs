@@ -30,7 +30,6 @@ public static class Checkpoints
     /// <summary>This process's children (a restored tree is one, through CRIU's rst_sibling).</summary>
     public static IReadOnlyList<int> Children()
     {
-        var self = Environment.ProcessId.ToString();
         return Directory.EnumerateDirectories("/proc/self/task")
             .SelectMany(t => File.ReadAllText(Path.Combine(t, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries))
             .Select(int.Parse).ToList();
