@@ -53,6 +53,8 @@ try
         "resume" => await FreezeCommand.RunAsync(runtime, commandArgs, frozen: false, cancel.Token),
         "update" => UpdateCommand.Run(runtime, commandArgs),
         "events" => await EventsCommand.RunAsync(runtime, commandArgs, cancel.Token),
+        "checkpoint" => await CheckpointCommand.RunAsync(runtime, commandArgs, cancel.Token),
+        "restore" => await RestoreCommand.RunAsync(runtime, commandArgs, cancel.Token),
         "spec" => SpecCommand.Spec(commandArgs),
         "features" => SpecCommand.Features(),
         var other => throw new CliException($"unknown command \"{other}\" (see containment --help)"),

@@ -29,6 +29,10 @@ internal static class Usage
           exec [--process F | -- ARGS] [--detach] [--tty] [--pid-file F] [--console-socket S] [--cwd DIR] [--env K=V]
                [--user UID[:GID]] [--preserve-fds N] ID [ARGS...]
           pause ID, resume ID
+          checkpoint [--image-path DIR] [--work-path DIR] [--leave-running] [--tcp-established] [--file-locks] [--shell-job]
+                     [--pre-dump] [--parent-path DIR] [--manage-cgroups-mode soft|full|strict|ignore] ID     (CRIU)
+          restore [--bundle DIR] [--image-path DIR] [--work-path DIR] [--tcp-established] [--file-locks] [--shell-job]
+                  [--manage-cgroups-mode M] [--detach] [--pid-file F] ID
           update [-r FILE|-] [--memory M] [--memory-swap M] [--memory-reservation M] [--cpu-shares N] [--cpu-quota N]
                  [--cpu-period N] [--cpuset-cpus L] [--cpuset-mems L] [--pids-limit N] [--blkio-weight N] ID
           events [--stats] [--interval 5s] ID

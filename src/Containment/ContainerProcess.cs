@@ -15,7 +15,7 @@ namespace Containment;
 /// </summary>
 public sealed partial class ContainerProcess : IAsyncDisposable
 {
-    private readonly ExecutorChannel _channel;
+    private readonly ExecutorChannel? _channel; // null for a restored container: CRIU made it this process's child
     private readonly SafeFileHandle? _pidfd;
     private readonly TaskCompletionSource<ContainerExit> _exit = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ILogger _logger;
@@ -27,7 +27,7 @@ public sealed partial class ContainerProcess : IAsyncDisposable
     private int _disposed;
     private volatile bool _killedByHost;
 
-    internal ContainerProcess(string id, ExecutorChannel channel, int pid, SafeFileHandle? pidfd, LaunchStreams streams, SafeFileHandle? terminal,
+    internal ContainerProcess(string id, ExecutorChannel? channel, int pid, SafeFileHandle? pidfd, LaunchStreams streams, SafeFileHandle? terminal,
         CgroupHandle? cgroup, SeccompSupervisor? seccomp, bool detached, ILogger logger, ContainerSpec spec, long oomKillsAtStart,
         LiveContainers.Registration? registration)
     {
@@ -47,7 +47,7 @@ public sealed partial class ContainerProcess : IAsyncDisposable
         StandardInput = streams.Input;
         StandardOutput = streams.Output;
         StandardError = streams.Error;
-        _pump = detached ? Task.CompletedTask : Task.Run(PumpAsync);
+        _pump = detached ? Task.CompletedTask : channel is null ? WaitForChildAsync() : Task.Run(PumpAsync);
     }
 
     private readonly long _oomKillsAtStart;
@@ -226,7 +226,7 @@ public sealed partial class ContainerProcess : IAsyncDisposable
     {
         try
         {
-            while (await _channel.ReceiveAsync(CancellationToken.None).ConfigureAwait(false) is { } received)
+            while (await _channel!.ReceiveAsync(CancellationToken.None).ConfigureAwait(false) is { } received)
             {
                 received.Fd?.Dispose();
                 if (received.Message.Kind == MessageKind.Exit)
@@ -274,16 +274,17 @@ public sealed partial class ContainerProcess : IAsyncDisposable
         }
         // A non-detached executor removes the cgroup directories once the channel closes, then exits: 0 when every leaf
         // is gone, and then there is nothing left for the host to kill or remove.
-        _channel.Dispose();
+        _channel?.Dispose();
         // A prepared cgroup's directories (a random id's) are no one else's: removed after this returns, off the caller's path.
-        var deferred = FromPreparedCgroup && !Detached;
-        var removed = !deferred && _channel.Reap();
+        // A restored container (no executor channel) never has one.
+        var deferred = FromPreparedCgroup && !Detached && _channel is not null;
+        var removed = !deferred && (_channel?.Reap() ?? false);
         if (Network is not null)
             await Network.DetachAsync().ConfigureAwait(false);
         if (_seccomp is not null)
             await _seccomp.DisposeAsync().ConfigureAwait(false);
         if (deferred)
-            Launch.PreparedCgroups.TearDown(_channel, _cgroup, _logger);
+            Launch.PreparedCgroups.TearDown(_channel!, _cgroup, _logger);
         else if (Detached || removed)
             _cgroup?.Dispose(); // detached: the cgroup stays with the container; only our descriptors close
         else

@@ -35,4 +35,10 @@ public static class LogEvents
 
     /// <summary>A Landlock rule the kernel cannot enforce was dropped (best-effort rules).</summary>
     public static readonly EventId LandlockDropped = new(1050, nameof(LandlockDropped));
+
+    /// <summary>A container was checkpointed with CRIU: where to, and how long it took.</summary>
+    public static readonly EventId Checkpointed = new(1060, nameof(Checkpointed));
+
+    /// <summary>A container was restored from a checkpoint: its new pid and how long it took.</summary>
+    public static readonly EventId Restored = new(1061, nameof(Restored));
 }

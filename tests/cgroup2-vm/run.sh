@@ -27,6 +27,8 @@ configuration=${CONTAINMENT_VM_CONFIGURATION:-Debug}
 project=${CONTAINMENT_VM_PROJECT:-$repo/tests/Containment.Cgroup2Tests}  # systemd.sh runs another suite the same way
 # In load order; each one's dependencies come before it.
 modules=(virtio_ring virtio_pci_modern_dev virtio_pci_legacy_dev virtio virtio_pci virtio_blk 9pnet 9pnet_virtio netfs fscache 9p overlay)
+# A stage may load more (criu.sh: the socket diag modules CRIU dumps sockets with), after these.
+modules+=(${CONTAINMENT_VM_EXTRA_MODULES:-})
 
 say() { echo "cgroup2-vm: $*" >&2; }
 die() { say "FAILED: $*"; echo "cgroup2-vm: 0 passed, 1 failed, 0 skipped"; exit 1; }

@@ -1,0 +1,37 @@
+using Containment.Cgroups;
+
+namespace Containment.CheckpointTests.Support;
+
+/// <summary>The containers the tests checkpoint, and what a test checks the host for afterwards.</summary>
+public static class Checkpoints
+{
+    /// <summary>Generous: .NET, CRIU and every syscall run 15–20× slower under emulation.</summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
+
+    /// <summary>Prints 1, 2, 3… a line every 100 ms, forever.</summary>
+    public const string CountScript = "i=0; while :; do i=$((i+1)); echo $i; sleep 0.1; done";
+
+    public static ContainerSpec Counting(Rootfs rootfs, string script = CountScript) =>
+        ContainerSpec.FromRootfs(rootfs.Path)
+            .WithHostname("ckpt")
+            .WithCgroup(c => c.PidsMax(64).MemoryMax(128 * ByteSize.MiB))
+            .WithProcess(p => p.Args("/bin/sh", "-c", script));
+
+    public static string NewImageDir() => Directory.CreateTempSubdirectory("containment-criu-images-").FullName;
+
+    /// <summary>Mounts of this process that a restore may have left (its bind of the rootfs).</summary>
+    public static IReadOnlyList<string> LeftMounts() =>
+        File.ReadLines("/proc/self/mountinfo").Where(l => l.Contains("containment-criu-", StringComparison.Ordinal)).ToList();
+
+    /// <summary>The cgroup directories named for <paramref name="id"/> anywhere under /sys/fs/cgroup.</summary>
+    public static IReadOnlyList<string> CgroupsOf(string id) =>
+        Directory.EnumerateDirectories("/sys/fs/cgroup", id, new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 4, IgnoreInaccessible = true }).ToList();
+
+    /// <summary>This process's children (a restored tree is one, through CRIU's rst_sibling).</summary>
+    public static IReadOnlyList<int> Children()
+    {
+        return Directory.EnumerateDirectories("/proc/self/task")
+            .SelectMany(t => File.ReadAllText(Path.Combine(t, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Select(int.Parse).ToList();
+    }
+}
