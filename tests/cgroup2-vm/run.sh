@@ -16,7 +16,9 @@
 # 120) bounds the boot up to the init script; CONTAINMENT_VM_CACHE as above; CONTAINMENT_VM_CONFIGURATION
 # (default Debug) is the build configuration of the tests. systemd.sh sets two more: CONTAINMENT_VM_PROJECT (the
 # suite, default tests/Containment.Cgroup2Tests) and CONTAINMENT_VM_BOOT_HOOK (a script the init sources where it
-# would chroot: it hands the guest to systemd as PID 1).
+# would chroot: it hands the guest to systemd as PID 1). tests/oci-validation/in-vm.sh sets CONTAINMENT_VM_GUEST_COMMAND
+# (a shell command run in the guest instead of a test suite, nothing published; its exit status is the script's) and
+# CONTAINMENT_VM_RESULTS (the results share: a folder of the caller's, mounted at /run/results in the guest, kept).
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -106,11 +108,14 @@ if [ -z "$complete" ]; then
 fi
 
 # --- The tests, published where the guest sees them (this machine's / is its lower layer) ------------------
-say "publishing $(basename "$project") ($configuration)"
-dotnet publish "$project" -c "$configuration" -o "$work/publish" --nologo -v q >"$work/publish.log" 2>&1 ||
-  { cat "$work/publish.log" >&2; die "dotnet publish $project failed"; }
-exe=$work/publish/$(basename "$project")
-[ -x "$exe" ] || die "$exe was not produced"
+guest_command=${CONTAINMENT_VM_GUEST_COMMAND:-}
+if [ -z "$guest_command" ]; then
+  say "publishing $(basename "$project") ($configuration)"
+  dotnet publish "$project" -c "$configuration" -o "$work/publish" --nologo -v q >"$work/publish.log" 2>&1 ||
+    { cat "$work/publish.log" >&2; die "dotnet publish $project failed"; }
+  exe=$work/publish/$(basename "$project")
+  [ -x "$exe" ] || die "$exe was not produced"
+fi
 
 # --- The initramfs: busybox, the modules, and an init that builds the guest's root and runs the tests -------
 initramfs=$work/initramfs
@@ -148,7 +153,7 @@ chmod 755 "$initramfs/init"
 (cd "$initramfs" && find . | "$busybox" cpio -o -H newc 2>/dev/null | gzip -1 >"$work/initrd.gz") || die "cannot build the initramfs"
 
 # --- What runs in the guest, chrooted into the overlay of this machine's / ---------------------------------
-results=$work/results
+results=${CONTAINMENT_VM_RESULTS:-$work/results}
 mkdir -p "$results"
 [ -n "${CONTAINMENT_VM_BOOT_HOOK:-}" ] && cp "$CONTAINMENT_VM_BOOT_HOOK" "$results/boot.sh"
 test_args=
@@ -157,9 +162,12 @@ cat >"$results/guest.sh" <<EOF
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 echo "guest: kernel \$(uname -r); /sys/fs/cgroup: \$(stat -f -c %T /sys/fs/cgroup); controllers: \$(cat /sys/fs/cgroup/cgroup.controllers)"
+EOF
+if [ -n "$guest_command" ]; then echo "exec $guest_command" >>"$results/guest.sh"; else cat >>"$results/guest.sh" <<EOF
 cd "$work/publish"
 exec "$exe" --no-progress --no-ansi --output Detailed --timeout $((minutes * 60 - 60))s ${test_args}
 EOF
+fi
 
 # --- Boot ---------------------------------------------------------------------------------------------------
 # Emulation (TCG): nested KVM, where /dev/kvm exists at all, hangs this kernel early in boot.
@@ -210,6 +218,7 @@ if [ ! -f "$results/exit" ]; then
   die "the VM stopped without a result (qemu exit $qemu_status)"
 fi
 status=$(cat "$results/exit")
+[ -n "$guest_command" ] && exit "$status" # its own output says what passed
 
 # Microsoft.Testing.Platform's summary: "total: T", "failed: F", "succeeded: P", "skipped: S", one per line.
 count() { grep -E "^\s+$1: [0-9]+" "$results/output.log" | tail -n 1 | grep -oE '[0-9]+' || true; }

@@ -5,7 +5,8 @@ namespace Containment.Oci;
 /// <summary>
 /// What the host offers that decides whether a host-dependent field is applied or skipped with a warning, as runc
 /// skips a v1 subsystem that is not mounted: net_cls, net_prio, blkio's leaf weights (gone with CFQ in Linux 5.0), and
-/// the v1 memory controller's OOM switch (<c>memory.oom_control</c>; cgroup v2 has none).
+/// the v1 memory controller's OOM switch (<c>memory.oom_control</c>) and swappiness (cgroup v2 has neither):
+/// <see cref="MemoryOomControl"/> is true when a v1 memory controller is mounted.
 /// </summary>
 internal sealed record OciHostFeatures(bool NetCls, bool NetPrio, bool BlkioLeafWeight, bool MemoryOomControl = true)
 {
@@ -19,7 +20,7 @@ internal sealed record OciHostFeatures(bool NetCls, bool NetPrio, bool BlkioLeaf
 
     /// <summary>This host's features when <paramref name="resources"/> use one (the host is read only then), else <see cref="All"/>.</summary>
     public static OciHostFeatures For(OciResources? resources) =>
-        resources?.Network is not null || resources?.Memory?.DisableOomKiller == true
+        resources?.Network is not null || resources?.Memory?.DisableOomKiller == true || resources?.Memory?.Swappiness is <= 100
         || resources?.BlockIo is { } io && (io.LeafWeight is not null || io.WeightDevice?.Any(d => d?.LeafWeight is not null) == true)
             ? Current : All;
 

@@ -8,7 +8,7 @@ internal static partial class OciSpecConverter
     /// linux.resources onto the cgroup builder; a container always gets a cgroup, as with runc. What runc and crun ignore
     /// is ignored with a warning: kernel memory limits (removed from Linux), leaf weights where the kernel has no such
     /// file, net_cls and net_prio settings where those v1 controllers are not mounted (cgroup v2 has neither), the OOM
-    /// killer switch without a v1 memory controller.
+    /// killer switch and swappiness without a v1 memory controller.
     /// </summary>
     internal static CgroupSpec ConvertResources(OciResources? resources, Action<string, string> unsupported, Action<string, string> warn,
         OciHostFeatures host) => CgroupSpec.Build(c =>
@@ -20,7 +20,11 @@ internal static partial class OciSpecConverter
             if (memory.Limit is { } limit and not 0) c.MemoryMaxAnySize(limit);
             if (memory.Reservation is { } reservation and not 0) c.MemoryReservation(reservation);
             if (memory.Swap is { } swap and not 0) c.MemorySwapMax(swap);
-            if (memory.Swappiness is { } swappiness and <= 100) c.Swappiness((int)swappiness);
+            if (memory.Swappiness is { } swappiness and <= 100)
+            {
+                if (host.MemoryOomControl) c.Swappiness((int)swappiness);
+                else warn("linux.resources.memory.swappiness", "cgroup v2 has no swappiness (v1 memory.swappiness), as runc skips it");
+            }
             if (memory.Kernel is not (null or 0 or -1))
                 warn("linux.resources.memory.kernel", "kernel memory limits were removed from Linux (5.16), as runc and crun ignore it");
             if (memory.KernelTcp is not (null or 0 or -1))

@@ -83,6 +83,22 @@ public class OciLeniencyTests
     }
 
     [Test]
+    public void Swappiness_is_applied_with_a_v1_memory_controller_and_skipped_with_a_warning_without()
+    {
+        // runtime-tools' linux_cgroups_memory sets it on every case; on cgroup v2 (no memory.swappiness) every one failed.
+        var config = Config(""","resources":{"memory":{"limit":67108864,"swappiness":60}}""");
+
+        var (spec, warnings) = Convert(config, OciHostFeatures.All);
+        Assert.That(spec.Cgroup!.Memory!.Swappiness, Is.EqualTo(60));
+        Assert.That(warnings, Is.Empty);
+
+        (spec, warnings) = Convert(config, Modern with { MemoryOomControl = false });
+        Assert.That(spec.Cgroup!.Memory!.Swappiness, Is.Null);
+        Assert.That(spec.Cgroup.Memory.Max, Is.EqualTo(67108864));
+        Assert.That(warnings.Single().Field, Is.EqualTo("linux.resources.memory.swappiness"));
+    }
+
+    [Test]
     public void Filesystem_data_on_bind_mounts_is_dropped_with_one_warning_and_kept_on_other_mounts()
     {
         var (spec, warnings) = Convert(Config(mounts: """
