@@ -65,6 +65,10 @@ public class JoinRecycledPidTests
         var spec = ContainerSpec.JoinRunning(c.Pid, c.Spec).WithProcess(p => p.Args("true"));
         Assert.That(spec.Namespaces.Settings.Any(s => s.Value is NamespaceSetting.JoinNamespace), "the spec joins the container's namespaces");
         var pid = c.Pid;
+        // A start time counts clock ticks (10 ms): a pid recycled within the tick its first owner started in looks the
+        // same. Wrapping pid_max takes far longer than that; only a steered ns_last_pid (root) recycles that fast, so the
+        // container lives past its start tick before the stranger takes its pid (failed once in CI without this).
+        await Task.Delay(30);
         await c.DisposeAsync();
         Assert.That(Directory.Exists($"/proc/{pid}"), Is.False, "the container is reaped");
         return (pid, spec);
