@@ -75,3 +75,9 @@ catch (OperationCanceledException)
     log.Error("interrupted");
     return 130;
 }
+catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+{
+    // A file of the host's (state, cgroup, bundle) that could not be read or written: an error, not an abort.
+    log.Error(e.Message);
+    return 1;
+}

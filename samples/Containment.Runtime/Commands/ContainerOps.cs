@@ -24,17 +24,32 @@ internal static class ContainerOps
         }
     }
 
-    /// <summary>Every process in the container's cgroups.</summary>
+    /// <summary>Every process in the container's cgroups (none in a cgroup that is gone, or goes while it is read).</summary>
     public static IReadOnlyList<int> Processes(ContainerRecord record) =>
         CgroupPaths(record)
             .Select(p => Path.Combine(p, "cgroup.procs"))
-            .Where(File.Exists)
-            .SelectMany(File.ReadAllLines)
+            .SelectMany(ReadLinesIfPresent)
             .Where(l => l.Length > 0)
             .Select(int.Parse)
             .Distinct()
             .Order()
             .ToList();
+
+    /// <summary>
+    /// The lines of a cgroup file, or none once the cgroup is removed: a foreground <c>run</c> removes its cgroup when its
+    /// container ends, which a <c>delete --force</c> of it causes, so the file can vanish between listing and reading.
+    /// </summary>
+    private static string[] ReadLinesIfPresent(string file)
+    {
+        try
+        {
+            return File.ReadAllLines(file);
+        }
+        catch (IOException) when (!File.Exists(file)) // ENOENT, or ENODEV from a cgroup removed while open
+        {
+            return [];
+        }
+    }
 
     /// <summary>Sends a signal to the container's init, never to a recycled pid.</summary>
     public static bool Signal(ContainerRecord record, int signal)
