@@ -31,8 +31,10 @@ public class HostKillTests
         using var subreaper = new Subreaper();
         var childrenBefore = HostSnapshot.ChildPids();
         var mountsBefore = HostSnapshot.MountPoints();
-        var window = (await RunHost(rootfs, operation, killAfterUs: null)).Took;
+        var calibration = await RunHost(rootfs, operation, killAfterUs: null);
+        var window = calibration.Took;
         Assert.That(window, Is.GreaterThan(0), "the calibration run did not time the operation");
+        Assert.That(calibration.Namespaces, Is.Not.Empty, "the container's namespaces were read (its pid found in its cgroup)");
         var clock = Stopwatch.StartNew();
         var iterations = 0;
         var killedDuring = 0;
@@ -56,6 +58,23 @@ public class HostKillTests
         if (iterations < Iterations)
             Assert.Warn($"only {iterations} of {Iterations} kills fit in {Budget.TotalSeconds} s");
         Assert.That(killedDuring, Is.GreaterThan(0), "no kill landed inside the operation");
+    }
+
+    /// <summary>
+    /// Whether the pid still names the container's process (it is in the container's cgroup): a process killed with its
+    /// host can be gone by now and its pid taken by another program on the machine, whose namespaces are not ours (failed
+    /// once when a fresh-machine run started beside the suite). A leaked process stays in the cgroup and is found there.
+    /// </summary>
+    private static bool InContainerCgroup(int pid, string id)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cgroup").Contains($"/containment/{id}", StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     private sealed record HostRun(string Id, long Took, IReadOnlyList<string> Namespaces);
@@ -87,7 +106,7 @@ public class HostKillTests
         while (await host.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
         {
             var (key, value) = (line.Split(' ')[0], line[(line.IndexOf(' ') + 1)..]);
-            if (key is "pid" or "exec-pid")
+            if (key is "pid" or "exec-pid" && InContainerCgroup(int.Parse(value), id))
                 namespaces.AddRange(new[] { "net", "pid", "mnt" }.Select(k => ProcScan.Namespace(int.Parse(value), k)).OfType<string>()
                     .Where(ns => ns != ProcScan.Namespace(Environment.ProcessId, ns[..ns.IndexOf(':')])));
             else if (key == "took")
