@@ -60,23 +60,6 @@ public class HostKillTests
         Assert.That(killedDuring, Is.GreaterThan(0), "no kill landed inside the operation");
     }
 
-    /// <summary>
-    /// Whether the pid still names the container's process (it is in the container's cgroup): a process killed with its
-    /// host can be gone by now and its pid taken by another program on the machine, whose namespaces are not ours (failed
-    /// once when a fresh-machine run started beside the suite). A leaked process stays in the cgroup and is found there.
-    /// </summary>
-    private static bool InContainerCgroup(int pid, string id)
-    {
-        try
-        {
-            return File.ReadAllText($"/proc/{pid}/cgroup").Contains($"/containment/{id}", StringComparison.Ordinal);
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-    }
-
     private sealed record HostRun(string Id, long Took, IReadOnlyList<string> Namespaces);
 
     /// <summary>
@@ -106,7 +89,10 @@ public class HostKillTests
         while (await host.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
         {
             var (key, value) = (line.Split(' ')[0], line[(line.IndexOf(' ') + 1)..]);
-            if (key is "pid" or "exec-pid" && InContainerCgroup(int.Parse(value), id))
+            // Only while the pid still names the container's process: one killed with its host can be gone and its pid taken by
+            // another program on the machine, whose namespaces are not ours (failed once beside a fresh-machine run). A
+            // leaked process stays in the cgroup and is found there.
+            if (key is "pid" or "exec-pid" && ProcScan.IsInCgroup(int.Parse(value), $"/containment/{id}"))
                 namespaces.AddRange(new[] { "net", "pid", "mnt" }.Select(k => ProcScan.Namespace(int.Parse(value), k)).OfType<string>()
                     .Where(ns => ns != ProcScan.Namespace(Environment.ProcessId, ns[..ns.IndexOf(':')])));
             else if (key == "took")

@@ -16,8 +16,11 @@ public static class ProcScan
 
     /// <summary>Live (non-zombie) processes whose cgroup path, in any hierarchy, contains <paramref name="fragment"/>.</summary>
     public static IReadOnlyList<int> InCgroup(string fragment) =>
-        AllPids().Where(p => TryRead($"/proc/{p}/cgroup")?.Contains(fragment, StringComparison.Ordinal) == true && State(p) is not ('Z' or null))
-            .ToList();
+        AllPids().Where(p => IsInCgroup(p, fragment) && State(p) is not ('Z' or null)).ToList();
+
+    /// <summary>Whether the process's cgroup paths contain <paramref name="fragment"/> (false when it is gone).</summary>
+    public static bool IsInCgroup(int pid, string fragment) =>
+        TryRead($"/proc/{pid}/cgroup")?.Contains(fragment, StringComparison.Ordinal) == true;
 
     /// <summary>A namespace's identity ("net:[4026532]"), or null when the process is gone.</summary>
     public static string? Namespace(int pid, string kind)
