@@ -5,7 +5,8 @@ namespace Containment.Benchmarks;
 
 /// <summary>
 /// Containers per second: COUNT lifecycles of /bin/true, IN_FLIGHT at a time, for the library (one host, with the
-/// bundle's cgroup), <c>containment run</c>, <c>crun run</c> and <c>runc run</c> (one process per container).
+/// bundle's cgroup, prepared ahead of need by a pool that grows to the containers in flight, and the same cgroup made
+/// by each start), <c>containment run</c>, <c>crun run</c> and <c>runc run</c> (one process per container).
 /// Candidates take turns in rounds; prints each one's median rate over the rounds and the library's ratio to it.
 /// </summary>
 internal static class Throughput
@@ -35,7 +36,11 @@ internal static class Throughput
             .WithNamespaces(NamespaceSet.Isolated.Without(NamespaceKind.Cgroup))
             .WithCgroup(SideBySide.Limits)
             .WithProcess(p => p.Args("/bin/true").StandardOutput(Stdio.Null).StandardError(Stdio.Null));
-        var candidates = new List<(string Name, Func<int, Task> Run)> { ("library, cgroup", _ => StartBenchmarks.RunAsync(spec)) };
+        var candidates = new List<(string Name, Func<int, Task> Run)>
+        {
+            ("library, cgroup", _ => StartBenchmarks.RunAsync(spec, StartBenchmarks.Prepared)),
+            ("library, made", _ => StartBenchmarks.RunAsync(spec)),
+        };
         if (cli is not null)
             candidates.Add(("containment run", i => SideBySide.Exec(cli, "--root", "/run/containment-bench-cli", "run", "--bundle", bundle, $"tp-cli-{i}")));
         foreach (var runtime in new[] { "crun", "runc" })
@@ -58,6 +63,8 @@ internal static class Throughput
             var m = SideBySide.Percentile(rates[c], 0.5);
             Console.WriteLine($"  {candidates[c].Name,-18} {m,7:F0}  ({rates[c].Min():F0}–{rates[c].Max():F0})   {candidates[0].Name} / this = {reference / m:F2}");
         }
+        var (taken, missed) = Launch.PreparedCgroups.Counts;
+        Console.WriteLine($"  prepared cgroups taken/missed: {taken}/{missed}; pool target {Launch.PreparedCgroups.Target} (at most {Launch.PreparedCgroups.Max})");
         return 0;
     }
 

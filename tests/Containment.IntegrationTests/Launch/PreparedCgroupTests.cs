@@ -36,13 +36,14 @@ public class PreparedCgroupTests
     }
 
     /// <summary>A test host that runs /bin/true with a pids limit and PrepareCgroups, then prints its prepared directories.</summary>
-    private static Process StartPreparingHost()
+    private static Process StartPreparingHost(int inFlight = 1)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Containment.TestHost.dll"));
         psi.ArgumentList.Add("/bin/true");
         psi.Environment["CONTAINMENT_TESTHOST_PIDS_MAX"] = "16";
         psi.Environment["CONTAINMENT_TESTHOST_MODE"] = "prepare";
+        psi.Environment["CONTAINMENT_TESTHOST_IN_FLIGHT"] = inFlight.ToString();
         return Process.Start(psi)!;
     }
 
@@ -107,6 +108,89 @@ public class PreparedCgroupTests
         var r = await Run.ToCompletion(spec, Prepare);
         Assert.That(PreparedCgroups.Counts.Taken, Is.EqualTo(taken + 1));
         Assert.That(r.Exit.OomKilled, Is.True, r.Exit.ToString());
+    }
+
+    /// <summary>Starts <paramref name="count"/> sleeping containers with the option, all alive at once, then disposes them.</summary>
+    private static async Task RunAliveAtOnce(int count)
+    {
+        var containers = new List<ContainerProcess>();
+        try
+        {
+            for (var i = 0; i < count; i++)
+                containers.Add(await ContainerProcess.StartAsync(Shell("exec sleep 1000", c => c.PidsMax(8)), Prepare));
+        }
+        finally
+        {
+            foreach (var c in containers)
+                await c.DisposeAsync();
+        }
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + Run.Timeout;
+        while (!condition() && DateTime.UtcNow < deadline)
+            await Task.Delay(10);
+    }
+
+    [Test]
+    public async Task The_pool_grows_to_the_containers_alive_at_once()
+    {
+        await RunAliveAtOnce(5);
+        Assert.That(PreparedCgroups.Target, Is.EqualTo(5), "five eligible containers were alive at once");
+        await WaitUntil(() => PreparedCgroups.Waiting == 5);
+        var waiting = PreparedCgroups.WaitingPaths;
+        Assert.That(PreparedCgroups.Waiting, Is.EqualTo(5), "the disposals prepared five");
+        Assert.That(waiting.Where(Directory.Exists), Is.EqualTo(waiting));
+        var taken = PreparedCgroups.Counts.Taken;
+        await RunAliveAtOnce(5);
+        Assert.That(PreparedCgroups.Counts.Taken, Is.EqualTo(taken + 5), "five starts side by side each took one");
+        // TearDown: the executors remove every waiting one's directories.
+    }
+
+    [Test]
+    public async Task An_idle_pool_shrinks_back_and_the_surplus_is_removed()
+    {
+        PreparedCgroups.IdleTimeout = TimeSpan.FromSeconds(1);
+        try
+        {
+            await RunAliveAtOnce(4);
+            var seen = new HashSet<string>();
+            await WaitUntil(() =>
+            {
+                seen.UnionWith(PreparedCgroups.WaitingPaths);
+                return PreparedCgroups.Target == PreparedCgroups.Base && PreparedCgroups.Waiting <= PreparedCgroups.Base;
+            });
+            Assert.That((PreparedCgroups.Target, PreparedCgroups.Waiting), Is.EqualTo((PreparedCgroups.Base, PreparedCgroups.Base)),
+                "back to the base after a second without a start");
+            var discarded = seen.Except(PreparedCgroups.WaitingPaths).ToList();
+            await WaitUntil(() => !discarded.Any(Directory.Exists));
+            Assert.That(discarded.Where(Directory.Exists), Is.Empty, "the surplus's executors removed its directories");
+        }
+        finally
+        {
+            PreparedCgroups.IdleTimeout = TimeSpan.FromSeconds(10);
+        }
+    }
+
+    [Test]
+    public async Task A_host_killed_with_a_grown_pool_leaves_none_behind()
+    {
+        using var host = StartPreparingHost(inFlight: 4);
+        var stderr = host.StandardError.ReadToEndAsync();
+        var prepared = new List<string>();
+        using var timeout = new CancellationTokenSource(Run.Timeout);
+        while (await host.StandardOutput.ReadLineAsync(timeout.Token) is { } line && line != "took 0")
+            if (line.StartsWith("prepared ", StringComparison.Ordinal))
+                prepared.Add(line["prepared ".Length..]);
+        Assert.That(prepared.Select(Path.GetFileName).Distinct().Count(), Is.EqualTo(4),
+            await Task.WhenAny(stderr, Task.Delay(100)) == stderr ? await stderr : "four prepared cgroups wait");
+        host.Kill();
+        await host.WaitForExitAsync(timeout.Token);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (prepared.Any(Directory.Exists) && DateTime.UtcNow < deadline)
+            await Task.Delay(20);
+        Assert.That(prepared.Where(Directory.Exists), Is.Empty, "each executor of the grown pool removes its directories when the host dies");
     }
 
     [Test]
