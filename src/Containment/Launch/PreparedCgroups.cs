@@ -130,7 +130,7 @@ internal static class PreparedCgroups
     /// <summary>Prepares cgroups in the background until <see cref="Target"/> wait (one filler at a time).</summary>
     public static void Refill(ILogger logger)
     {
-        if (Ready.Count >= Volatile.Read(ref target) || Interlocked.CompareExchange(ref filling, 1, 0) != 0)
+        if (Ready.Count >= Volatile.Read(ref target) || !CanPrepare(Manager(logger)) || Interlocked.CompareExchange(ref filling, 1, 0) != 0)
             return;
         refill = Task.Run(async () =>
         {
@@ -198,6 +198,13 @@ internal static class PreparedCgroups
     internal static IReadOnlyList<string> WaitingPaths => Ready.SelectMany(p => p.Part.Paths).ToList();
 
     private static CgroupManager Manager(ILogger logger) => manager ??= CgroupManager.Detect(logger);
+
+    /// <summary>
+    /// Whether cgroups can be prepared here at all: as root on a v1 or hybrid host. On pure v2 the child is cloned into its
+    /// cgroup (CLONE_INTO_CGROUP) and no start takes one; without this check each disposal spawned an executor in vain.
+    /// </summary>
+    internal static bool CanPrepare(CgroupManager cgroups) =>
+        !Identity.Rootless.IsRootless && cgroups.Layout.Mode != CgroupMode.Unified && cgroups.Layout.V1.Count > 0;
 
     private static int swept;
 

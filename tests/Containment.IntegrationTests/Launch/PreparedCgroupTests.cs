@@ -173,37 +173,20 @@ public class PreparedCgroupTests
         }
     }
 
-    [Test]
-    public async Task A_host_killed_with_a_grown_pool_leaves_none_behind()
+    /// <summary>1: the pool as the host's first disposal leaves it; 4: grown to four containers alive at once.</summary>
+    [TestCase(1)]
+    [TestCase(4)]
+    public async Task A_host_killed_with_prepared_cgroups_leaves_none_behind(int inFlight)
     {
-        using var host = StartPreparingHost(inFlight: 4);
+        using var host = StartPreparingHost(inFlight);
         var stderr = host.StandardError.ReadToEndAsync();
         var prepared = new List<string>();
         using var timeout = new CancellationTokenSource(Run.Timeout);
         while (await host.StandardOutput.ReadLineAsync(timeout.Token) is { } line && line != "took 0")
             if (line.StartsWith("prepared ", StringComparison.Ordinal))
                 prepared.Add(line["prepared ".Length..]);
-        Assert.That(prepared.Select(Path.GetFileName).Distinct().Count(), Is.EqualTo(4),
-            await Task.WhenAny(stderr, Task.Delay(100)) == stderr ? await stderr : "four prepared cgroups wait");
-        host.Kill();
-        await host.WaitForExitAsync(timeout.Token);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-        while (prepared.Any(Directory.Exists) && DateTime.UtcNow < deadline)
-            await Task.Delay(20);
-        Assert.That(prepared.Where(Directory.Exists), Is.Empty, "each executor of the grown pool removes its directories when the host dies");
-    }
-
-    [Test]
-    public async Task A_host_killed_with_prepared_cgroups_leaves_none_behind()
-    {
-        using var host = StartPreparingHost();
-        var stderr = host.StandardError.ReadToEndAsync();
-        var prepared = new List<string>();
-        using var timeout = new CancellationTokenSource(Run.Timeout);
-        while (await host.StandardOutput.ReadLineAsync(timeout.Token) is { } line && line != "took 0")
-            if (line.StartsWith("prepared ", StringComparison.Ordinal))
-                prepared.Add(line["prepared ".Length..]);
-        Assert.That(prepared, Is.Not.Empty, await Task.WhenAny(stderr, Task.Delay(100)) == stderr ? await stderr : "no prepared cgroup");
+        Assert.That(prepared.Select(Path.GetFileName).Distinct().Count(), Is.GreaterThanOrEqualTo(inFlight),
+            await Task.WhenAny(stderr, Task.Delay(100)) == stderr ? await stderr : "too few prepared cgroups");
         Assert.That(prepared.Where(Directory.Exists), Is.EqualTo(prepared), "prepared directories exist while the host lives");
         host.Kill(); // SIGKILL: the host cleans up nothing
         await host.WaitForExitAsync(timeout.Token);

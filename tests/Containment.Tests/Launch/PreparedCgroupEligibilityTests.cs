@@ -1,3 +1,4 @@
+using Containment.Cgroups;
 using Containment.Launch;
 
 namespace Containment.Tests.Launch;
@@ -44,6 +45,15 @@ public class PreparedCgroupEligibilityTests
     [Test]
     public void Not_joining_a_namespace() =>
         Assert.That(Refused(Limited.WithNamespaces(n => n.Join(Namespaces.NamespaceKind.Network, "/proc/1/ns/net")), Prepare), Is.True);
+
+    [Test]
+    public void None_is_prepared_on_pure_cgroup_v2()
+    {
+        var machine = new MachineTopology(new HashSet<int> { 0 }, new HashSet<int> { 0 }, new HashSet<string>());
+        var unified = new CgroupManager(new CgroupLayout(CgroupMode.Unified, [],
+            new CgroupHierarchy("/sys/fs/cgroup", "/", new HashSet<string> { "memory", "pids" }, true, "/")), machine);
+        Assert.That(PreparedCgroups.CanPrepare(unified), Is.False);
+    }
 
     [TestCase("p1234-0123456789ab", 1234)]
     [TestCase("p1-ffffffffffff", 1)]
