@@ -130,12 +130,14 @@ internal static class PreparedCgroups
     /// <summary>Prepares cgroups in the background until <see cref="Target"/> wait (one filler at a time).</summary>
     public static void Refill(ILogger logger)
     {
-        if (Ready.Count >= Volatile.Read(ref target) || !CanPrepare(Manager(logger)) || Interlocked.CompareExchange(ref filling, 1, 0) != 0)
+        if (Ready.Count >= Volatile.Read(ref target) || Interlocked.CompareExchange(ref filling, 1, 0) != 0)
             return;
         refill = Task.Run(async () =>
         {
             try
             {
+                if (!CanPrepare(Manager(logger)))
+                    return;
                 if (Interlocked.Exchange(ref swept, 1) == 0)
                     SweepLeftovers(Manager(logger), logger);
                 while (Ready.Count < Volatile.Read(ref target))
