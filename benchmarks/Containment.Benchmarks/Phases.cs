@@ -63,7 +63,7 @@ internal static class Phases
     }
 
     /// <summary>CPU time (user + system) of this process and of its reaped children, in ms.</summary>
-    private static unsafe (double Self, double Children) CpuMs()
+    internal static unsafe (double Self, double Children) CpuMs()
     {
         var usage = stackalloc long[18];
         getrusage(0, usage);

@@ -5,8 +5,10 @@ namespace Containment.Benchmarks;
 
 /// <summary>
 /// Containers per second: COUNT lifecycles of /bin/true, IN_FLIGHT at a time, for the library (one host, with the
-/// bundle's cgroup), <c>containment run</c>, <c>crun run</c> and <c>runc run</c> (one process per container).
-/// Candidates take turns in rounds; prints each one's median rate over the rounds and the library's ratio to it.
+/// bundle's cgroup, prepared ahead of need by a pool that grows to the containers in flight, and the same cgroup made
+/// by each start), <c>containment run</c>, <c>crun run</c> and <c>runc run</c> (one process per container).
+/// Candidates take turns in rounds; prints each one's median rate over the rounds, the library's ratio to it, and the CPU
+/// time per container (this process and its children: host, executors, containers, runtimes), which the load does not skew.
 /// </summary>
 internal static class Throughput
 {
@@ -35,7 +37,11 @@ internal static class Throughput
             .WithNamespaces(NamespaceSet.Isolated.Without(NamespaceKind.Cgroup))
             .WithCgroup(SideBySide.Limits)
             .WithProcess(p => p.Args("/bin/true").StandardOutput(Stdio.Null).StandardError(Stdio.Null));
-        var candidates = new List<(string Name, Func<int, Task> Run)> { ("library, cgroup", _ => StartBenchmarks.RunAsync(spec)) };
+        var candidates = new List<(string Name, Func<int, Task> Run)>
+        {
+            ("library, cgroup", _ => StartBenchmarks.RunAsync(spec, StartBenchmarks.Prepared)),
+            ("library, made", _ => StartBenchmarks.RunAsync(spec)),
+        };
         if (cli is not null)
             candidates.Add(("containment run", i => SideBySide.Exec(cli, "--root", "/run/containment-bench-cli", "run", "--bundle", bundle, $"tp-cli-{i}")));
         foreach (var runtime in new[] { "crun", "runc" })
@@ -45,19 +51,26 @@ internal static class Throughput
         foreach (var (_, run) in candidates)
             await Lifecycles(run, SideBySide.WarmUp, inFlight, 1_000_000); // warm-up (see SideBySide.WarmUp)
         var rates = candidates.Select(_ => new List<double>()).ToArray();
+        var cpu = new double[candidates.Count]; // this process's and its children's CPU ms, over every round
         for (var r = 0; r < rounds; r++)
             for (var k = 0; k < candidates.Count; k++)
             {
                 var c = (r + k) % candidates.Count;
+                var before = Phases.CpuMs();
                 rates[c].Add(count / await Lifecycles(candidates[c].Run, count, inFlight, r * count));
+                var after = Phases.CpuMs();
+                cpu[c] += after.Self - before.Self + after.Children - before.Children;
             }
         Console.WriteLine($"containers/s: {count} lifecycles of /bin/true, {inFlight} in flight, {rounds} rounds (median, min–max):");
         var reference = SideBySide.Percentile(rates[0], 0.5);
         for (var c = 0; c < candidates.Count; c++)
         {
             var m = SideBySide.Percentile(rates[c], 0.5);
-            Console.WriteLine($"  {candidates[c].Name,-18} {m,7:F0}  ({rates[c].Min():F0}–{rates[c].Max():F0})   {candidates[0].Name} / this = {reference / m:F2}");
+            Console.WriteLine($"  {candidates[c].Name,-18} {m,7:F0}  ({rates[c].Min():F0}–{rates[c].Max():F0})   {candidates[0].Name} / this = {reference / m:F2}" +
+                $"   CPU per container {cpu[c] / (count * rounds):F1} ms");
         }
+        var (taken, missed) = Launch.PreparedCgroups.Counts;
+        Console.WriteLine($"  prepared cgroups taken/missed: {taken}/{missed}; pool target {Launch.PreparedCgroups.Target} (at most {Launch.PreparedCgroups.Max})");
         return 0;
     }
 

@@ -303,6 +303,8 @@ public sealed partial class ContainerProcess : IAsyncDisposable
         StandardError?.Dispose();
         Terminal?.Dispose();
         _registration?.Dispose();
+        if (PoolDemand)
+            Launch.PreparedCgroups.Ended();
         // Now, not at the start: the placement's grace period would hold the kernel's cgroup mutex against the rmdirs above.
         if (PrepareCgroups && !deferred)
             Launch.PreparedCgroups.Refill(_logger);
@@ -313,4 +315,7 @@ public sealed partial class ContainerProcess : IAsyncDisposable
 
     /// <summary>The container was born in a prepared cgroup: its removal (and the next preparation) follow disposal in the background.</summary>
     internal bool FromPreparedCgroup { get; init; }
+
+    /// <summary>The start could use a prepared cgroup: it counts toward the pool's size until disposed (<see cref="Launch.PreparedCgroups"/>).</summary>
+    internal bool PoolDemand { get; init; }
 }

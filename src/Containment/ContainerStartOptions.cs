@@ -71,14 +71,15 @@ public sealed record ContainerStartOptions
     public long UnreadOutputLimit { get; init; } = 1 << 20;
 
     /// <summary>
-    /// On a cgroup v1 or hybrid host, as root: keep up to two cgroups prepared ahead of need for the next starts of this
-    /// process, each an executor already waiting in its new cgroup, so that a start with limits skips the cgroup's
+    /// On a cgroup v1 or hybrid host, as root: keep cgroups prepared ahead of need for the next starts of this process
+    /// (two, or as many as such containers were alive at once, at most 16; back to two after 10 s without such a start),
+    /// each an executor already waiting in its new cgroup, so that a start with limits skips the cgroup's
     /// creation and the kernel's RCU grace period of a v1 <c>cgroup.procs</c> write (5–20 ms after a quiet spell). The
     /// first start with this set prepares them (after its container is disposed); a start that takes one gets the
     /// container id chosen with it (<c>p&lt;pid&gt;-&lt;12 hex digits&gt;</c>). Used only for a start with a cgroup at the default path, no <see cref="Id"/>, not
     /// detached, no joined namespace or user namespace, and no controller a hybrid host has only on v2; others create
     /// their cgroup as usual. Waiting ones are removed when the process exits (each by its own executor, also when the
-    /// process is killed). Default false: a process that sets it keeps two idle executors (about 130 KiB each).
+    /// process is killed). Default false: a process that sets it keeps at least two idle executors (about 130 KiB each).
     /// </summary>
     public bool PrepareCgroups { get; init; }
 

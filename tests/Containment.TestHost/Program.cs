@@ -24,6 +24,7 @@ using Microsoft.Extensions.Logging;
 //     cycle   start, join, kill and dispose, printing each exit, the cgroup directories left, the zombie children (a pid 1 host)
 //     prepare with PrepareCgroups: start and dispose, then print "prepared PATH" for each directory of the cgroups
 //             prepared meanwhile, and "took 0" (the host then waits to be killed)
+//   CONTAINMENT_TESTHOST_IN_FLIGHT=N       in prepare mode, N containers alive at once before the disposals (the pool grows to N)
 //   CONTAINMENT_TESTHOST_STDIO=default     COMMAND gets the library's default stdio (stdin /dev/null, output pipes the host drains)
 //                                          instead of the host's stdout and stderr
 //   CONTAINMENT_TESTHOST_JOIN=1            start /bin/sleep 1000, run COMMAND joined to it (JoinRunning), print its exit
@@ -148,8 +149,14 @@ async Task TimeOperationAsync(string operation)
             await CycleAsync(container);
             break;
         case "prepare":
+            var inFlight = int.TryParse(Environment.GetEnvironmentVariable("CONTAINMENT_TESTHOST_IN_FLIGHT"), out var n) ? n : 1;
+            var alongside = new List<ContainerProcess>();
+            for (var i = 1; i < inFlight; i++)
+                alongside.Add(await ContainerProcess.StartAsync(process, options));
             await container.DisposeAsync();
-            for (var i = 0; i < 500 && Containment.Launch.PreparedCgroups.WaitingPaths.Count == 0; i++)
+            foreach (var other in alongside)
+                await other.DisposeAsync();
+            for (var i = 0; i < 500 && Containment.Launch.PreparedCgroups.Waiting < inFlight; i++)
                 await Task.Delay(10);
             foreach (var path in Containment.Launch.PreparedCgroups.WaitingPaths)
                 Say($"prepared {path}");

@@ -3,8 +3,8 @@ using Containment;
 using Containment.Cgroups;
 using Containment.Namespaces;
 
-// Cgroup2Compare --bundle DIR [--runs N]: start→exit of /bin/true, the library with the bundle's limits (memory + pids) and
-// without a cgroup, `crun run` on the bundle and the unshare floor, alternating with the order rotating each round, after
+// Cgroup2Compare --bundle DIR [--runs N]: start→exit of /bin/true, the library with the bundle's limits (memory + pids), the
+// same with PrepareCgroups, and without a cgroup, `crun run` on the bundle and the unshare floor, alternating with the order rotating each round, after
 // a warm-up; prints p50 and each one's ratio to the library with a cgroup. Other arguments are ignored: the VM harness
 // (tests/cgroup2-vm/run.sh) passes a test runner's flags first.
 string? bundle = null;
@@ -28,6 +28,8 @@ var limited = plain.WithCgroup(CgroupSpec.Build(c => c.MemoryMax(64 * ByteSize.M
 var candidates = new (string Name, Func<int, Task> Run, List<double> Ms)[]
 {
     ("library, cgroup", _ => LibraryAsync(limited), []),
+    // On pure v2 no start takes a prepared cgroup (CLONE_INTO_CGROUP already places the child without a join): the same path.
+    ("library, PrepareCgroups", _ => LibraryAsync(limited, new ContainerStartOptions { PrepareCgroups = true }), []),
     ("library, no cgroup", _ => LibraryAsync(plain), []),
     ("crun run", i => ExecAsync("crun", "--root", "/run/containment-bench-crun", "run", "--bundle", bundle, $"bench-crun-{i}"), []),
     ("unshare floor", _ => ExecAsync("unshare", "--fork", "--pid", "--mount", "--uts", "--ipc", "--net", "/bin/true"), []),
@@ -50,9 +52,9 @@ foreach (var c in candidates)
     Console.WriteLine($"  {c.Name,-20} p50 {Median(c.Ms),8:F2} ms   library, cgroup / this {reference / Median(c.Ms),5:F2}");
 return 0;
 
-static async Task LibraryAsync(ContainerSpec spec)
+static async Task LibraryAsync(ContainerSpec spec, ContainerStartOptions? options = null)
 {
-    await using var container = await ContainerProcess.StartAsync(spec);
+    await using var container = await ContainerProcess.StartAsync(spec, options ?? new ContainerStartOptions());
     await container.WaitForExitAsync();
 }
 

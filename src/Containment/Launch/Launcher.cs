@@ -24,9 +24,10 @@ internal static class Launcher
         // On cgroup v1, a cgroup prepared ahead of need: its executor's placeholder already is in it (PreparedCgroups).
         // Taken once the spec is adapted and valid, so a refused start never takes one.
         PreparedCgroup? prepared = null;
+        var poolDemand = false; // counted as demand for prepared cgroups until the container is disposed
         (spec, var inputs) = LaunchPreparation.Prepare(spec, options, adapted =>
         {
-            prepared = PreparedCgroups.TryTake(adapted, options);
+            prepared = PreparedCgroups.TryTake(adapted, options, out poolDemand);
             return prepared?.Id ?? options.Id ?? Guid.NewGuid().ToString("N")[..16];
         });
         var id = inputs.ContainerId;
@@ -161,7 +162,8 @@ internal static class Launcher
                 {
                     logger.LogInformation(LogEvents.Started, "Container {Id} started: pid {Pid} in {Ms:F2} ms", id, pid, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                     var process = new ContainerProcess(id, channel, pid, pidfd, streams, terminal, cgroup, supervisor, options.Detached, logger, requested,
-                        oomKillsAtStart, registration) { Network = network, PrepareCgroups = options.PrepareCgroups && cgroup is not null, FromPreparedCgroup = prepared is not null };
+                        oomKillsAtStart, registration) { Network = network, PrepareCgroups = options.PrepareCgroups && cgroup is not null, FromPreparedCgroup = prepared is not null,
+                          PoolDemand = poolDemand };
                     process.SetLandlock(landlock);
                     return process;
                 }
@@ -176,6 +178,8 @@ internal static class Launcher
             if (e is ContainerStartException start)
                 logger.LogWarning(LogEvents.StartFailed, "Container {Id} failed to start: {Message}", id, start.Message);
             registration.Dispose();
+            if (poolDemand)
+                PreparedCgroups.Ended();
             if (prepared is not null && cgroup is null)
                 prepared.Part.Dispose();
             channel?.Dispose();

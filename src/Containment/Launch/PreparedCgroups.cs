@@ -11,20 +11,38 @@ namespace Containment.Launch;
 /// docs/cgroups.md): an executor spawned and told the directories, the container's v1 directories made for an id chosen
 /// now, and the executor's placeholder written into them, which pays the RCU grace period of a v1 cgroup.procs write
 /// (5–20 ms after a quiet spell) off the critical path. A start that takes one writes its limits, sends its plan, and
-/// the placeholder clones the child into the cgroup: no cgroup.procs write, no mkdir. At most <see cref="Target"/> wait
-/// per process; they are made again after a container that took one is disposed (not during its run, where the
-/// grace period would hold the kernel's cgroup mutex against its teardown). A host that exits or dies leaves none
-/// behind: each executor removes its directories when its channel closes, as for any launch.
+/// the placeholder clones the child into the cgroup: no cgroup.procs write, no mkdir. As many wait as this process had
+/// eligible containers running at once (at least <see cref="Base"/>, at most <see cref="Max"/>), back to
+/// <see cref="Base"/> after <see cref="IdleTimeout"/> without an eligible start; they are made again after a container
+/// that took one is disposed (not during its run, where the grace period would hold the kernel's cgroup mutex against
+/// its teardown). A host that exits or dies leaves none behind: each executor removes its directories when its channel
+/// closes, as for any launch.
 /// </summary>
 internal static class PreparedCgroups
 {
-    /// <summary>How many prepared cgroups wait, at most, in one process.</summary>
-    public const int Target = 2;
+    /// <summary>How many prepared cgroups wait in a process that has not run eligible containers side by side.</summary>
+    public const int Base = 2;
+
+    /// <summary>How many prepared cgroups wait, at most, in one process: each is an idle executor and eight empty directories.</summary>
+    public const int Max = 16;
+
+    /// <summary>After this long without an eligible start, the waiting cgroups beyond <see cref="Base"/> are removed (settable by tests).</summary>
+    internal static TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     private static readonly ConcurrentQueue<PreparedCgroup> Ready = new();
     private static CgroupManager? manager;
     private static int filling;
     private static Task refill = Task.CompletedTask;
+
+    /// <summary>How many prepared cgroups the filler keeps waiting: the most eligible containers alive at once, bounded.</summary>
+    private static int target = Base;
+
+    /// <summary>Eligible containers started and not yet disposed (or failed), whether they took a prepared cgroup or not.</summary>
+    private static int live;
+
+    private static long lastStart;
+    private static readonly Lock ShrinkLock = new();
+    private static Timer? shrinkTimer;
 
     /// <summary>
     /// A prepared cgroup for <paramref name="spec"/> (removed from the queue), or null when none waits or the spec
@@ -32,8 +50,13 @@ internal static class PreparedCgroups
     /// a user namespace, a cgroup filesystem mounted without a cgroup namespace (the directories must exist first), a
     /// controller on a hybrid host's v2 leaf, or a pids limit of 1 (the placeholder counts while it clones).
     /// </summary>
-    public static PreparedCgroup? TryTake(ContainerSpec spec, ContainerStartOptions options)
+    /// <remarks>
+    /// An eligible start (<paramref name="eligible"/>) counts as demand until <see cref="Ended"/>: the pool grows to the
+    /// number of eligible containers alive at once.
+    /// </remarks>
+    public static PreparedCgroup? TryTake(ContainerSpec spec, ContainerStartOptions options, out bool eligible)
     {
+        eligible = false;
         if (!options.PrepareCgroups || options.Id is not null || options.Detached || spec.Cgroup is not { } cgroup ||
             spec.CgroupsPath is not null || spec.CgroupDriver != CgroupDriverKind.Cgroupfs || spec.Rootfs is RootfsSpec.Joined ||
             spec.UserNamespace is not null || Identity.Rootless.IsRootless || cgroup.PidsMax is < 2 ||
@@ -42,6 +65,8 @@ internal static class PreparedCgroups
         var current = Manager(options.LoggerFor("Cgroups"));
         if (!CgroupLateJoin.Applies(current, spec) || !current.CanUsePrepared(cgroup))
             return null;
+        eligible = true;
+        Demand(Interlocked.Increment(ref live));
         if (Ready.TryDequeue(out var prepared))
         {
             Interlocked.Increment(ref taken);
@@ -53,21 +78,69 @@ internal static class PreparedCgroups
 
     private static long taken, missed;
 
+    /// <summary>An eligible container (<see cref="TryTake"/>) is disposed, or its start failed: it no longer counts as demand.</summary>
+    public static void Ended() => Interlocked.Decrement(ref live);
+
+    /// <summary>The waiting cgroups the filler aims at (tests).</summary>
+    internal static int Target => Volatile.Read(ref target);
+
+    /// <summary>How many prepared cgroups wait now (tests, benchmarks).</summary>
+    internal static int Waiting => Ready.Count;
+
+    /// <summary>Grows the target to <paramref name="alive"/> eligible containers (at most <see cref="Max"/>) and arms the idle shrink.</summary>
+    private static void Demand(int alive)
+    {
+        Volatile.Write(ref lastStart, Environment.TickCount64);
+        var wanted = Math.Min(alive, Max);
+        if (wanted <= Volatile.Read(ref target))
+            return;
+        lock (ShrinkLock)
+        {
+            if (wanted <= target)
+                return;
+            Volatile.Write(ref target, wanted);
+            shrinkTimer ??= new Timer(_ => ShrinkIfIdle(), null, Timeout.Infinite, Timeout.Infinite);
+            shrinkTimer.Change(IdleTimeout, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>
+    /// The idle timer: after <see cref="IdleTimeout"/> without an eligible start, back to <see cref="Base"/> waiting (the
+    /// surplus discarded: their executors remove the directories); otherwise checks again when that time would be up.
+    /// </summary>
+    private static void ShrinkIfIdle()
+    {
+        lock (ShrinkLock)
+        {
+            var quiet = TimeSpan.FromMilliseconds(Environment.TickCount64 - Volatile.Read(ref lastStart));
+            if (quiet < IdleTimeout)
+            {
+                shrinkTimer!.Change(IdleTimeout - quiet, Timeout.InfiniteTimeSpan);
+                return;
+            }
+            Volatile.Write(ref target, Base);
+        }
+        while (Ready.Count > Volatile.Read(ref target) && Ready.TryDequeue(out var surplus))
+            surplus.Discard();
+    }
+
     /// <summary>Starts that used a prepared cgroup, and eligible starts that found none waiting (tests, benchmarks).</summary>
     internal static (long Taken, long Missed) Counts => (Volatile.Read(ref taken), Volatile.Read(ref missed));
 
     /// <summary>Prepares cgroups in the background until <see cref="Target"/> wait (one filler at a time).</summary>
     public static void Refill(ILogger logger)
     {
-        if (Ready.Count >= Target || Interlocked.CompareExchange(ref filling, 1, 0) != 0)
+        if (Ready.Count >= Volatile.Read(ref target) || Interlocked.CompareExchange(ref filling, 1, 0) != 0)
             return;
         refill = Task.Run(async () =>
         {
             try
             {
+                if (!CanPrepare(Manager(logger)))
+                    return;
                 if (Interlocked.Exchange(ref swept, 1) == 0)
                     SweepLeftovers(Manager(logger), logger);
-                while (Ready.Count < Target)
+                while (Ready.Count < Volatile.Read(ref target))
                     Ready.Enqueue(await PrepareAsync(Manager(logger), CancellationToken.None).ConfigureAwait(false));
             }
             catch (Exception e)
@@ -105,13 +178,18 @@ internal static class PreparedCgroups
 
     /// <summary>
     /// Waits for the background removals of disposed containers' cgroups, then removes every waiting prepared cgroup
-    /// (their executors remove the directories) and waits until they are gone. True when every executor removed its
-    /// directories itself, as it does when the host dies.
+    /// (their executors remove the directories) and waits until they are gone; the target is back at <see cref="Base"/>.
+    /// True when every executor removed its directories itself, as it does when the host dies.
     /// </summary>
     internal static async Task<bool> DrainAsync()
     {
         await Task.WhenAll(TearingDown.Keys).ConfigureAwait(false);
         await refill.ConfigureAwait(false);
+        lock (ShrinkLock)
+        {
+            Volatile.Write(ref target, Base);
+            shrinkTimer?.Change(Timeout.Infinite, Timeout.Infinite);
+        }
         var byExecutor = true;
         while (Ready.TryDequeue(out var prepared))
             byExecutor &= prepared.Discard();
@@ -122,6 +200,13 @@ internal static class PreparedCgroups
     internal static IReadOnlyList<string> WaitingPaths => Ready.SelectMany(p => p.Part.Paths).ToList();
 
     private static CgroupManager Manager(ILogger logger) => manager ??= CgroupManager.Detect(logger);
+
+    /// <summary>
+    /// Whether cgroups can be prepared here at all: as root on a v1 or hybrid host. On pure v2 the child is cloned into its
+    /// cgroup (CLONE_INTO_CGROUP) and no start takes one; without this check each disposal spawned an executor in vain.
+    /// </summary>
+    internal static bool CanPrepare(CgroupManager cgroups) =>
+        !Identity.Rootless.IsRootless && cgroups.Layout.Mode != CgroupMode.Unified && cgroups.Layout.V1.Count > 0;
 
     private static int swept;
 

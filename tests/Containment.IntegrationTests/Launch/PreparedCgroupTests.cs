@@ -36,13 +36,14 @@ public class PreparedCgroupTests
     }
 
     /// <summary>A test host that runs /bin/true with a pids limit and PrepareCgroups, then prints its prepared directories.</summary>
-    private static Process StartPreparingHost()
+    private static Process StartPreparingHost(int inFlight = 1)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Containment.TestHost.dll"));
         psi.ArgumentList.Add("/bin/true");
         psi.Environment["CONTAINMENT_TESTHOST_PIDS_MAX"] = "16";
         psi.Environment["CONTAINMENT_TESTHOST_MODE"] = "prepare";
+        psi.Environment["CONTAINMENT_TESTHOST_IN_FLIGHT"] = inFlight.ToString();
         return Process.Start(psi)!;
     }
 
@@ -109,17 +110,83 @@ public class PreparedCgroupTests
         Assert.That(r.Exit.OomKilled, Is.True, r.Exit.ToString());
     }
 
-    [Test]
-    public async Task A_host_killed_with_prepared_cgroups_leaves_none_behind()
+    /// <summary>Starts <paramref name="count"/> sleeping containers with the option, all alive at once, then disposes them.</summary>
+    private static async Task RunAliveAtOnce(int count)
     {
-        using var host = StartPreparingHost();
+        var containers = new List<ContainerProcess>();
+        try
+        {
+            for (var i = 0; i < count; i++)
+                containers.Add(await ContainerProcess.StartAsync(Shell("exec sleep 1000", c => c.PidsMax(8)), Prepare));
+        }
+        finally
+        {
+            foreach (var c in containers)
+                await c.DisposeAsync();
+        }
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + Run.Timeout;
+        while (!condition() && DateTime.UtcNow < deadline)
+            await Task.Delay(10);
+    }
+
+    [Test]
+    public async Task The_pool_grows_to_the_containers_alive_at_once()
+    {
+        await RunAliveAtOnce(5);
+        Assert.That(PreparedCgroups.Target, Is.EqualTo(5), "five eligible containers were alive at once");
+        await WaitUntil(() => PreparedCgroups.Waiting == 5);
+        var waiting = PreparedCgroups.WaitingPaths;
+        Assert.That(PreparedCgroups.Waiting, Is.EqualTo(5), "the disposals prepared five");
+        Assert.That(waiting.Where(Directory.Exists), Is.EqualTo(waiting));
+        var taken = PreparedCgroups.Counts.Taken;
+        await RunAliveAtOnce(5);
+        Assert.That(PreparedCgroups.Counts.Taken, Is.EqualTo(taken + 5), "five starts side by side each took one");
+        // TearDown: the executors remove every waiting one's directories.
+    }
+
+    [Test]
+    public async Task An_idle_pool_shrinks_back_and_the_surplus_is_removed()
+    {
+        PreparedCgroups.IdleTimeout = TimeSpan.FromSeconds(1);
+        try
+        {
+            await RunAliveAtOnce(4);
+            var seen = new HashSet<string>();
+            await WaitUntil(() =>
+            {
+                seen.UnionWith(PreparedCgroups.WaitingPaths);
+                return PreparedCgroups.Target == PreparedCgroups.Base && PreparedCgroups.Waiting <= PreparedCgroups.Base;
+            });
+            Assert.That((PreparedCgroups.Target, PreparedCgroups.Waiting), Is.EqualTo((PreparedCgroups.Base, PreparedCgroups.Base)),
+                "back to the base after a second without a start");
+            var discarded = seen.Except(PreparedCgroups.WaitingPaths).ToList();
+            await WaitUntil(() => !discarded.Any(Directory.Exists));
+            Assert.That(discarded.Where(Directory.Exists), Is.Empty, "the surplus's executors removed its directories");
+        }
+        finally
+        {
+            PreparedCgroups.IdleTimeout = TimeSpan.FromSeconds(10);
+        }
+    }
+
+    /// <summary>1: the pool as the host's first disposal leaves it; 4: grown to four containers alive at once.</summary>
+    [TestCase(1)]
+    [TestCase(4)]
+    public async Task A_host_killed_with_prepared_cgroups_leaves_none_behind(int inFlight)
+    {
+        using var host = StartPreparingHost(inFlight);
         var stderr = host.StandardError.ReadToEndAsync();
         var prepared = new List<string>();
         using var timeout = new CancellationTokenSource(Run.Timeout);
         while (await host.StandardOutput.ReadLineAsync(timeout.Token) is { } line && line != "took 0")
             if (line.StartsWith("prepared ", StringComparison.Ordinal))
                 prepared.Add(line["prepared ".Length..]);
-        Assert.That(prepared, Is.Not.Empty, await Task.WhenAny(stderr, Task.Delay(100)) == stderr ? await stderr : "no prepared cgroup");
+        Assert.That(prepared.Select(Path.GetFileName).Distinct().Count(), Is.GreaterThanOrEqualTo(inFlight),
+            await Task.WhenAny(stderr, Task.Delay(100)) == stderr ? await stderr : "too few prepared cgroups");
         Assert.That(prepared.Where(Directory.Exists), Is.EqualTo(prepared), "prepared directories exist while the host lives");
         host.Kill(); // SIGKILL: the host cleans up nothing
         await host.WaitForExitAsync(timeout.Token);

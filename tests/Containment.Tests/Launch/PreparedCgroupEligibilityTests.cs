@@ -1,3 +1,4 @@
+using Containment.Cgroups;
 using Containment.Launch;
 
 namespace Containment.Tests.Launch;
@@ -13,33 +14,46 @@ public class PreparedCgroupEligibilityTests
 
     private static readonly ContainerStartOptions Prepare = new() { PrepareCgroups = true };
 
+    /// <summary>Neither a prepared cgroup nor counted as demand for one.</summary>
+    private static bool Refused(ContainerSpec spec, ContainerStartOptions options) =>
+        PreparedCgroups.TryTake(spec, options, out var eligible) is null && !eligible;
+
     [Test]
-    public void Not_without_the_option() => Assert.That(PreparedCgroups.TryTake(Limited, new ContainerStartOptions()), Is.Null);
+    public void Not_without_the_option() => Assert.That(Refused(Limited, new ContainerStartOptions()), Is.True);
 
     [Test]
     public void Not_without_a_cgroup() =>
-        Assert.That(PreparedCgroups.TryTake(ContainerSpec.FromRootfs("/nonexistent").WithProcess(p => p.Args("/bin/true")), Prepare), Is.Null);
+        Assert.That(Refused(ContainerSpec.FromRootfs("/nonexistent").WithProcess(p => p.Args("/bin/true")), Prepare), Is.True);
 
     [Test]
-    public void Not_with_an_id_the_caller_chose() => Assert.That(PreparedCgroups.TryTake(Limited, Prepare with { Id = "mine" }), Is.Null);
+    public void Not_with_an_id_the_caller_chose() => Assert.That(Refused(Limited, Prepare with { Id = "mine" }), Is.True);
 
     [Test]
-    public void Not_detached() => Assert.That(PreparedCgroups.TryTake(Limited, Prepare with { Detached = true }), Is.Null);
+    public void Not_detached() => Assert.That(Refused(Limited, Prepare with { Detached = true }), Is.True);
 
     [Test]
-    public void Not_at_a_given_cgroups_path() => Assert.That(PreparedCgroups.TryTake(Limited.WithCgroupsPath("/mine"), Prepare), Is.Null);
+    public void Not_at_a_given_cgroups_path() => Assert.That(Refused(Limited.WithCgroupsPath("/mine"), Prepare), Is.True);
 
     [Test]
     public void Not_with_a_pids_limit_the_placeholder_would_exceed() =>
-        Assert.That(PreparedCgroups.TryTake(Limited.WithCgroup(c => c.PidsMax(1)), Prepare), Is.Null);
+        Assert.That(Refused(Limited.WithCgroup(c => c.PidsMax(1)), Prepare), Is.True);
 
     [Test]
     public void Not_with_a_user_namespace() =>
-        Assert.That(PreparedCgroups.TryTake(Limited.WithUserNamespace(u => u.MapCurrentUserToRoot()), Prepare), Is.Null);
+        Assert.That(Refused(Limited.WithUserNamespace(u => u.MapCurrentUserToRoot()), Prepare), Is.True);
 
     [Test]
     public void Not_joining_a_namespace() =>
-        Assert.That(PreparedCgroups.TryTake(Limited.WithNamespaces(n => n.Join(Namespaces.NamespaceKind.Network, "/proc/1/ns/net")), Prepare), Is.Null);
+        Assert.That(Refused(Limited.WithNamespaces(n => n.Join(Namespaces.NamespaceKind.Network, "/proc/1/ns/net")), Prepare), Is.True);
+
+    [Test]
+    public void None_is_prepared_on_pure_cgroup_v2()
+    {
+        var machine = new MachineTopology(new HashSet<int> { 0 }, new HashSet<int> { 0 }, new HashSet<string>());
+        var unified = new CgroupManager(new CgroupLayout(CgroupMode.Unified, [],
+            new CgroupHierarchy("/sys/fs/cgroup", "/", new HashSet<string> { "memory", "pids" }, true, "/")), machine);
+        Assert.That(PreparedCgroups.CanPrepare(unified), Is.False);
+    }
 
     [TestCase("p1234-0123456789ab", 1234)]
     [TestCase("p1-ffffffffffff", 1)]
