@@ -22,7 +22,7 @@ internal static class SideBySide
 
     public static async Task<int> RunAsync(string[] args)
     {
-        string? bundle = null, cli = null;
+        string? bundle = null, cli = null, baselineCli = null;
         var runs = 100;
         var idleMs = 0;
         var only = "library";
@@ -34,13 +34,14 @@ internal static class SideBySide
                 case "--runs": runs = int.Parse(args[++i]); break;
                 case "--idle-ms": idleMs = int.Parse(args[++i]); break;
                 case "--cli": cli = args[++i]; break;
+                case "--baseline-cli": baselineCli = args[++i]; break;
                 case "--set": only = args[++i]; break;
                 default: return Usage();
             }
         }
         if (bundle is null || only is not ("library" or "cli"))
             return Usage();
-        var candidates = Candidates(bundle, cli, only);
+        var candidates = Candidates(bundle, cli, only, baselineCli);
         Console.WriteLine($"start→exit of /bin/true, {runs} alternating rounds, {(idleMs > 0 ? $"idle {idleMs} ms before each run" : "back to back")}; ms:");
         await MeasureAsync(candidates, runs, idleMs);
         Report(candidates);
@@ -49,12 +50,12 @@ internal static class SideBySide
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: compare --bundle DIR [--runs N] [--idle-ms MS] [--set library|cli] [--cli PATH]");
-        Console.Error.WriteLine("  DIR has rootfs/ and config.json (benchmarks/lib/bundle.sh); PATH is the containment binary");
+        Console.Error.WriteLine("usage: compare --bundle DIR [--runs N] [--idle-ms MS] [--set library|cli] [--cli PATH] [--baseline-cli PATH]");
+        Console.Error.WriteLine("  DIR has rootfs/ and config.json (benchmarks/lib/bundle.sh); PATH is the containment binary (the baseline: another build of it, for before/after in one run)");
         return 2;
     }
 
-    internal static List<Candidate> Candidates(string bundle, string? cli, string set)
+    internal static List<Candidate> Candidates(string bundle, string? cli, string set, string? baselineCli = null)
     {
         var rootfs = Path.Combine(bundle, "rootfs");
         var plain = ContainerSpec.FromRootfs(rootfs)
@@ -70,6 +71,8 @@ internal static class SideBySide
         }
         else if (cli is not null)
             candidates.Add(new("containment run", i => Exec(cli, "--root", "/run/containment-bench-cli", "run", "--bundle", bundle, $"bench-cli-{i}")));
+        if (set == "cli" && baselineCli is not null)
+            candidates.Add(new("containment (baseline)", i => Exec(baselineCli, "--root", "/run/containment-bench-cli", "run", "--bundle", bundle, $"bench-base-{i}")));
         foreach (var runtime in new[] { "crun", "runc" })
             if (Which(runtime) is { } path)
                 candidates.Add(new($"{runtime} run", i => Exec(path, "--root", $"/run/containment-bench-{runtime}", "run", "--bundle", bundle, $"bench-{runtime}-{i}")));

@@ -4,6 +4,7 @@
 # memory and pids limit (a cgroup in every v1 hierarchy), alternating, rotating the order each round, back to back and
 # with 100 ms idle before each run. Prints p10/p50/p90 and ratios.
 #   benchmarks/compare/cli.sh [RUNS] [MODE]     MODE: both (default), back-to-back, idle
+#   BASELINE_CLI=/path/to/containment (another build, e.g. main's) adds it as a candidate: before/after in one run.
 set -euo pipefail
 runs=${1:-100}
 mode=${2:-both}
@@ -20,5 +21,6 @@ dotnet publish "$top/samples/Containment.Runtime" -c Release -o "$work/bin" -nol
 dotnet build -c Release "$top/benchmarks/Containment.Benchmarks" -v q -nologo >/dev/null
 dll="$top/benchmarks/Containment.Benchmarks/bin/Release/net10.0/Containment.Benchmarks.dll"
 args=(compare --set cli --cli "$work/bin/containment" --bundle "$work/bundle" --runs "$runs")
+[ -z "${BASELINE_CLI:-}" ] || args+=(--baseline-cli "$BASELINE_CLI")
 [ "$mode" = idle ] || in_private_v1 dotnet "$dll" "${args[@]}"
 [ "$mode" = back-to-back ] || in_private_v1 dotnet "$dll" "${args[@]}" --idle-ms 100

@@ -5,6 +5,7 @@ using Containment.Runtime;
 using Containment.Runtime.Commands;
 
 // containment [global options] COMMAND [options] [ID] [...]: an OCI runtime with runc's command line.
+Phases.Mark("main");
 GlobalOptions globals;
 List<string> rest;
 try

@@ -59,6 +59,7 @@ internal static class CreateCommand
             Annotations = config.Annotations,
         };
         using var guard = runtime.Store.Create(record);
+        Phases.Mark("recorded");
         ContainerProcess? container = null;
         try
         {
@@ -79,6 +80,7 @@ internal static class CreateCommand
                 Status = gated ? OciStatus.Created : OciStatus.Running,
                 RuntimeData = RuntimeData(container, config, runtime),
             };
+            Phases.Mark("launched");
             guard.Save(record);
             await ContainerOps.WritePidFileAsync(a.Value("pid-file"), container.Pid);
             return (record, container, terminal);
@@ -133,6 +135,7 @@ internal static class CreateCommand
             throw new CliException(e.Message);
         }
         Terminals.Check(config.Process?.Terminal == true, a.Value("console-socket"), foreground);
+        Phases.Mark("parsed");
         var spec = OciSpecConverter.ToContainerSpec(config, bundle, runtime.Log);
         if (runtime.SystemdCgroup)
             spec = spec.WithCgroupDriver(Cgroups.CgroupDriverKind.Systemd);

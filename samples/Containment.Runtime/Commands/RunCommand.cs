@@ -14,6 +14,7 @@ internal static class RunCommand
         var id = a.Id("run");
         var foreground = !a.Has("detach");
         var bundle = CreateCommand.Load(runtime, a, foreground);
+        Phases.Mark("loaded");
         if (a.Has("dry-run"))
             return DryRun.Print(runtime, id, bundle, gated: !foreground || a.Has("keep") || bundle.Config.Hooks?.StartContainer is { Count: > 0 });
         if (foreground && !a.Has("keep") && bundle.Config.Hooks?.StartContainer is not { Count: > 0 })
@@ -49,6 +50,7 @@ internal static class RunCommand
     private static async Task<int> RunAttachedAsync(Runtime runtime, Args a, string id, LoadedBundle bundle, CancellationToken cancellationToken)
     {
         var (record, container, terminal) = await CreateCommand.StartAsync(runtime, a, id, bundle, cancellationToken);
+        Phases.Mark("started");
         runtime.Log.Debug($"started {id}, pid {record.Pid}");
         try
         {
@@ -56,6 +58,7 @@ internal static class RunCommand
             await Hooks.RunWarningAsync("poststart", bundle.Config.Hooks?.Poststart, Runtime.StartedStateJson(record), runtime.Log, cancellationToken);
             var relay = terminal is null ? Task.CompletedTask : TerminalRelay.CopyAsync(terminal, cancellationToken);
             var exit = await container.WaitForExitAsync(cancellationToken);
+            Phases.Mark("exited");
             await relay.WaitAsync(TimeSpan.FromSeconds(2), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
             runtime.Log.Debug($"{id} exited with {exit.ShellCode}");
             return exit.ShellCode;
@@ -63,7 +66,9 @@ internal static class RunCommand
         finally
         {
             await container.DisposeAsync(); // kills it if still running (cancelled), removes its cgroup
+            Phases.Mark("disposed");
             await DeleteUnlessGoneAsync(runtime, id, bundle.Config);
+            Phases.Mark("deleted");
         }
     }
 
