@@ -17,6 +17,9 @@ internal static class LiveContainers
         ? new Registration(id)
         : throw new ContainerSpecException([new SpecError("id", $"a container with id '{id}' is already running in this process")]);
 
+    /// <summary>Whether a container with this id runs in this process (from its start until its disposal ends).</summary>
+    public static bool IsRunning(string id) => Ids.ContainsKey(id);
+
     /// <summary>A live container's claim; disposing releases it.</summary>
     internal sealed class Registration(string id) : IDisposable
     {

@@ -59,22 +59,16 @@ public class CheckpointTests
         try
         {
             var spec = Checkpoints.Counting(rootfs);
-            long last;
-            await using (var container = await ContainerProcess.StartAsync(spec, new ContainerStartOptions { Id = id }, cts.Token))
+            var (_, before) = await Checkpoints.CountThenCheckpointAsync(spec, id, 3, async (container, _) =>
             {
-                var counter = new Counter(container.StandardOutput!);
-                await counter.WaitForAsync(3);
                 await container.Cgroup!.PauseAsync(cts.Token);
                 await container.CheckpointAsync(new CheckpointOptions { ImagePath = images }, cts.Token);
-                await container.WaitForExitAsync(cts.Token);
-                await counter.Completion;
-                last = counter.Numbers[^1];
-            }
+            }, cts.Token);
             await using var restored = await ContainerProcess.RestoreAsync(spec, new RestoreOptions { ImagePath = images }, new ContainerStartOptions { Id = id }, cts.Token);
             Assert.That(restored.Cgroup!.IsFrozen, Is.False, "the restored container runs");
             var after = new Counter(restored.StandardOutput!);
             await after.WaitForAsync(2);
-            Assert.That(after.Numbers[0], Is.EqualTo(last + 1));
+            Assert.That(after.Numbers[0], Is.EqualTo(before[^1] + 1));
         }
         finally
         {
@@ -94,14 +88,11 @@ public class CheckpointTests
         try
         {
             var spec = Checkpoints.Counting(rootfs, script);
-            await using (var container = await ContainerProcess.StartAsync(spec, new ContainerStartOptions { Id = id }, cts.Token))
+            await Checkpoints.CountThenCheckpointAsync(spec, id, 3, async (container, _) =>
             {
-                var counter = new Counter(container.StandardOutput!);
-                await counter.WaitForAsync(3);
                 Assert.That(await AskAsync(container, cts.Token), Is.EqualTo("ckpt"), "the server answers before the checkpoint");
                 await container.CheckpointAsync(new CheckpointOptions { ImagePath = images }, cts.Token);
-                await container.WaitForExitAsync(cts.Token);
-            }
+            }, cts.Token);
             var logged = File.ReadAllLines(Path.Combine(rootfs.Path, "tmp/log")).Length;
             await using var restored = await ContainerProcess.RestoreAsync(spec, new RestoreOptions { ImagePath = images }, new ContainerStartOptions { Id = id }, cts.Token);
             var after = new Counter(restored.StandardOutput!);

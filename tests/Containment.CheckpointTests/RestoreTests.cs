@@ -21,19 +21,13 @@ public class RestoreTests
         try
         {
             var spec = Checkpoints.Counting(rootfs);
-            List<long> before;
-            await using (var container = await ContainerProcess.StartAsync(spec, new ContainerStartOptions { Id = id }, cts.Token))
+            var (exit, before) = await Checkpoints.CountThenCheckpointAsync(spec, id, 5, async (container, _) =>
             {
-                var counter = new Counter(container.StandardOutput!);
-                await counter.WaitForAsync(5);
                 var watch = Stopwatch.StartNew();
                 await container.CheckpointAsync(new CheckpointOptions { ImagePath = images }, cts.Token);
                 TestContext.Out.WriteLine($"checkpoint: {watch.ElapsedMilliseconds} ms");
-                var exit = await container.WaitForExitAsync(cts.Token);
-                Assert.That(exit.Signal, Is.EqualTo(Signal.Kill), "CRIU stops a container it checkpoints (no LeaveRunning)");
-                await counter.Completion;
-                before = [.. counter.Numbers];
-            }
+            }, cts.Token);
+            Assert.That(exit.Signal, Is.EqualTo(Signal.Kill), "CRIU stops a container it checkpoints (no LeaveRunning)");
             var restoreWatch = Stopwatch.StartNew();
             await using var restored = await ContainerProcess.RestoreAsync(spec, new RestoreOptions { ImagePath = images }, new ContainerStartOptions { Id = id }, cts.Token);
             TestContext.Out.WriteLine($"restore: {restoreWatch.ElapsedMilliseconds} ms");
@@ -64,19 +58,13 @@ public class RestoreTests
             var spec = Checkpoints.Counting(rootfs);
             var pre = Path.Combine(images, "pre");
             var final = Path.Combine(images, "final");
-            List<long> before;
-            await using (var container = await ContainerProcess.StartAsync(spec, new ContainerStartOptions { Id = id }, cts.Token))
+            var (_, before) = await Checkpoints.CountThenCheckpointAsync(spec, id, 3, async (container, counter) =>
             {
-                var counter = new Counter(container.StandardOutput!);
-                await counter.WaitForAsync(3);
                 await container.CheckpointAsync(new CheckpointOptions { ImagePath = pre, PreDump = true }, cts.Token);
                 Assert.That(container.HasExited, Is.False, "a pre-dump leaves the container running");
                 await counter.WaitForAsync(counter.Numbers.Count + 2);
                 await container.CheckpointAsync(new CheckpointOptions { ImagePath = final, ParentPath = "../pre" }, cts.Token);
-                await container.WaitForExitAsync(cts.Token);
-                await counter.Completion;
-                before = [.. counter.Numbers];
-            }
+            }, cts.Token);
             Assert.That(Directory.EnumerateFiles(pre, "pages-*.img"), Is.Not.Empty, "the pre-dump saved the memory");
             await using var restored = await ContainerProcess.RestoreAsync(spec, new RestoreOptions { ImagePath = final }, new ContainerStartOptions { Id = id }, cts.Token);
             var after = new Counter(restored.StandardOutput!);
@@ -101,16 +89,8 @@ public class RestoreTests
             // The list a Podman config carries: deny all, then a few nodes. CRIU re-creates the tmpfs /dev's nodes
             // inside the container's cgroup, which must let it mknod them (as a start's does).
             var spec = Checkpoints.Counting(rootfs).WithCgroup(c => c.PidsMax(64).DenyAllDevices().AllowDevice('c', 1, 3));
-            List<long> before;
-            await using (var container = await ContainerProcess.StartAsync(spec, new ContainerStartOptions { Id = id }, cts.Token))
-            {
-                var counter = new Counter(container.StandardOutput!);
-                await counter.WaitForAsync(3);
-                await container.CheckpointAsync(new CheckpointOptions { ImagePath = images }, cts.Token);
-                await container.WaitForExitAsync(cts.Token);
-                await counter.Completion;
-                before = [.. counter.Numbers];
-            }
+            var (_, before) = await Checkpoints.CountThenCheckpointAsync(spec, id, 3,
+                (container, _) => container.CheckpointAsync(new CheckpointOptions { ImagePath = images }, cts.Token), cts.Token);
             await using var restored = await ContainerProcess.RestoreAsync(spec, new RestoreOptions { ImagePath = images }, new ContainerStartOptions { Id = id }, cts.Token);
             var after = new Counter(restored.StandardOutput!);
             await after.WaitForAsync(2);

@@ -12,20 +12,13 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-# The guest runs this machine's criu (its / is the guest's lower layer); CRIU dumps a network namespace's rules with
-# iptables-save.
+stage=criu-vm
+. "$here/stage.sh"
+# The guest runs this machine's criu; CRIU dumps a network namespace's rules with iptables-save.
 need=()
 command -v criu >/dev/null 2>&1 || need+=(criu)
 command -v iptables-save >/dev/null 2>&1 || need+=(iptables)
-if [ ${#need[@]} -gt 0 ]; then
-  echo "criu-vm: installing ${need[*]}" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  { apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null 2>&1 ||
-    { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null; }; } ||
-    { echo "criu-vm: FAILED: apt-get install ${need[*]}"; echo "criu-vm: 0 passed, 1 failed, 0 skipped"; exit 1; }
-fi
-hook=$(mktemp /tmp/containment-criu-boot.XXXXXX)
-trap 'rm -f "$hook"' EXIT
+stage_install "${need[@]}"
 # Sourced by the initramfs's busybox init with the guest's root mounted at $r (see run.sh); never returns. Not a
 # chroot: CRIU refuses a task whose root is not its mount namespace's ("The root task has another root than mntns"),
 # so the overlay becomes / (switch_root) and a shell as PID 1 runs the suite, then powers off.
@@ -46,6 +39,4 @@ HOOK
 export CONTAINMENT_VM_PROJECT=${CONTAINMENT_VM_PROJECT:-$repo/tests/Containment.CheckpointTests}
 export CONTAINMENT_VM_EXTRA_MODULES="inet_diag tcp_diag udp_diag unix_diag netlink_diag af_packet_diag nfnetlink crc32c_generic libcrc32c nf_tables nf_defrag_ipv4 nf_defrag_ipv6 nf_conntrack nf_conntrack_netlink veth tun"
 export CONTAINMENT_VM_TIMEOUT_MINUTES=${CONTAINMENT_VM_TIMEOUT_MINUTES:-10}
-export CONTAINMENT_VM_BOOT_HOOK=$hook
-"$here/run.sh" "$@" 2>&1 | sed -u 's/^cgroup2-vm: /criu-vm: /'
-exit "${PIPESTATUS[0]}"
+stage_run "$@"

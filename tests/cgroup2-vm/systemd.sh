@@ -11,19 +11,13 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-# The guest boots this machine's own systemd and dbus-daemon (its / is the guest's lower layer).
+stage=systemd-vm
+. "$here/stage.sh"
+# The guest boots this machine's own systemd and dbus-daemon.
 need=()
 [ -x /lib/systemd/systemd ] || need+=(systemd)
 [ -x /usr/bin/dbus-daemon ] || need+=(dbus)
-if [ ${#need[@]} -gt 0 ]; then
-  echo "systemd-vm: installing ${need[*]}" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  { apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null 2>&1 ||
-    { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null; }; } ||
-    { echo "systemd-vm: FAILED: apt-get install ${need[*]}"; echo "systemd-vm: 0 passed, 1 failed, 0 skipped"; exit 1; }
-fi
-hook=$(mktemp /tmp/containment-systemd-boot.XXXXXX)
-trap 'rm -f "$hook"' EXIT
+stage_install "${need[@]}"
 
 # Sourced by the initramfs's busybox init with the guest's root mounted at $r (see run.sh); never returns.
 cat >"$hook" <<'EOF'
@@ -82,6 +76,4 @@ EOF
 export CONTAINMENT_VM_PROJECT=${CONTAINMENT_VM_PROJECT:-$repo/tests/Containment.SystemdTests}
 # The CLI and Podman tests start the JIT-compiled CLI dozens of times: minutes under emulation on a loaded machine.
 export CONTAINMENT_VM_TIMEOUT_MINUTES=${CONTAINMENT_VM_TIMEOUT_MINUTES:-25}
-export CONTAINMENT_VM_BOOT_HOOK=$hook
-"$here/run.sh" "$@" 2>&1 | sed -u 's/^cgroup2-vm: /systemd-vm: /'
-exit "${PIPESTATUS[0]}"
+stage_run "$@"

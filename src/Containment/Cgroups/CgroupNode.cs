@@ -130,9 +130,22 @@ internal sealed class CgroupNode : IDisposable
         return result == Errno.ENOENT ? 0 : result;
     }
 
+    private bool disposed;
+
+    /// <summary>
+    /// Closes the node; for a cgroup in the default parent (<c>containment/ID</c>), also removes that parent when it is
+    /// empty now, whoever made it: it is the library's, and the last container in it takes it (rmdir fails with EBUSY
+    /// while another container's cgroup is in it; one being made in it meanwhile makes it again, see
+    /// <see cref="CgroupDirectory.CreateDirectories"/>). docs/cgroups.md says why.
+    /// </summary>
     public void Dispose()
     {
+        if (disposed) return;
+        disposed = true;
         Leaf.Dispose();
+        var prefix = CgroupPath.DefaultParent + "/";
+        if (RelativePath.StartsWith(prefix, StringComparison.Ordinal) && RelativePath.IndexOf('/', prefix.Length) < 0)
+            Root.RemoveDirectory(CgroupPath.DefaultParent);
         Root.Dispose();
     }
 }

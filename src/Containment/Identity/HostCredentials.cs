@@ -40,8 +40,7 @@ internal static class HostCredentials
             {
                 foreach (var line in File.ReadLines("/proc/self/status"))
                     if (line.StartsWith("Groups:", StringComparison.Ordinal))
-                        return line[7..].Split(' ', '\t', StringSplitOptions.RemoveEmptyEntries)
-                            .Select(g => uint.Parse(g, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+                        return ParseGroups(line);
             }
             catch (IOException)
             {
@@ -49,6 +48,11 @@ internal static class HostCredentials
             return [];
         }
     }
+
+    /// <summary>The ids of a <c>Groups:</c> line: a tab, then ids each followed by a space (none: just the tab).</summary>
+    internal static uint[] ParseGroups(string line) =>
+        line["Groups:".Length..].Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)
+            .Select(g => uint.Parse(g, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
 
     /// <summary>Whether the host holds CAP_SETUID and CAP_SETGID (so the executor may write any id map).</summary>
     public static bool CanWriteAnyIdMap => HasEffective(Capabilities.Capability.Setuid) && HasEffective(Capabilities.Capability.Setgid);

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Containment.Cgroups;
 using Containment.Cgroups.Fs;
 using Containment.Cgroups.V1;
+using Containment.Oci;
 using Microsoft.Extensions.Logging;
 
 namespace Containment.Launch;
@@ -211,25 +212,32 @@ internal static class PreparedCgroups
     private static int swept;
 
     /// <summary>
-    /// A prepared cgroup's id, and so its directories' name: <c>p&lt;host pid&gt;-&lt;12 hex digits&gt;</c>, so that a
-    /// later process can tell whose it was (<see cref="SweepLeftovers"/>).
+    /// A prepared cgroup's id, and so its directories' name: <c>p&lt;host pid&gt;-&lt;its start time&gt;-&lt;12 hex digits&gt;</c>
+    /// (the start time of <c>/proc/self/stat</c>, in clock ticks since boot), so that a later process can tell whose it was
+    /// and whether that very process still runs: a pid alone is reused (<see cref="SweepLeftovers"/>).
     /// </summary>
-    private static string NewId() => $"p{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..12]}";
-
-    /// <summary>The pid in a prepared cgroup's name (<see cref="NewId"/>), or null for any other name.</summary>
-    internal static int? PreparerOf(string name)
+    private static string NewId()
     {
-        var dash = name.IndexOf('-');
-        return name.Length > 1 && name[0] == 'p' && dash > 1 && name.Length - dash - 1 == 12 &&
-               name[(dash + 1)..].All(char.IsAsciiHexDigitLower) && int.TryParse(name.AsSpan(1, dash - 1), out var pid) && pid > 0
-            ? pid : null;
+        var self = ProcStat.Parse(File.ReadAllText("/proc/self/stat")) ?? throw new ContainmentException("cannot parse /proc/self/stat");
+        return $"p{Environment.ProcessId}-{self.StartTime}-{Guid.NewGuid().ToString("N")[..12]}";
+    }
+
+    /// <summary>The process in a prepared cgroup's name (<see cref="NewId"/>), or null for any other name.</summary>
+    internal static ProcessIdentity? PreparerOf(string name)
+    {
+        var parts = name.Split('-');
+        return parts.Length == 3 && parts[0].Length > 1 && parts[0][0] == 'p' && parts[0][1] != '0' && parts[0][1..].All(char.IsAsciiDigit) &&
+               int.TryParse(parts[0].AsSpan(1), out var pid) && pid > 0 && parts[1].Length > 0 && parts[1].All(char.IsAsciiDigit) &&
+               ulong.TryParse(parts[1], out var start) && parts[2].Length == 12 && parts[2].All(char.IsAsciiHexDigitLower)
+            ? new ProcessIdentity(pid, start) : null;
     }
 
     /// <summary>
     /// Once per process, before its first preparation: removes the prepared cgroups, taken or not, whose host and
     /// executor were both killed (an executor alone removes its own when the host dies): empty directories under the
-    /// default parent of each v1 hierarchy whose name is a preparer's pid that no longer runs. A directory with a
-    /// process in it, or a child cgroup, is left alone (rmdir refuses it). A pid reused since is taken as alive.
+    /// default parent of each v1 hierarchy whose name is a preparer that no longer runs (no process with that pid and
+    /// start time: a reused pid, or a host in another pid namespace sharing the tree, is not taken for it). A directory
+    /// with a process in it, or a child cgroup, is left alone (rmdir refuses it).
     /// </summary>
     private static void SweepLeftovers(CgroupManager cgroups, ILogger logger)
     {
@@ -242,8 +250,8 @@ internal static class PreparedCgroups
             foreach (var path in Directory.EnumerateDirectories(Path.Combine(hierarchy.MountPoint, CgroupPath.DefaultParent)))
             {
                 var name = Path.GetFileName(path);
-                if (PreparerOf(name) is { } pid && !Directory.Exists($"/proc/{pid}") && parent.RemoveDirectory(name) == 0)
-                    logger.LogInformation("Removed {Path}, a prepared cgroup left by process {Pid}", path, pid);
+                if (PreparerOf(name) is { } preparer && !preparer.IsAlive() && parent.RemoveDirectory(name) == 0)
+                    logger.LogInformation("Removed {Path}, a prepared cgroup left by process {Pid}", path, preparer.Pid);
             }
         }
     }

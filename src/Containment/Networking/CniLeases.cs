@@ -45,9 +45,12 @@ public static class CniLeases
     }
 
     /// <summary>
-    /// Runs DEL for every lease of a container for which <paramref name="isLive"/> says false. Only the caller knows which
-    /// containers are alive (those of this process, of a state store, of other hosts sharing the data directory): a live
-    /// container's lease must not be collected, or its address is handed out twice.
+    /// Runs DEL for every lease of a container for which <paramref name="isLive"/> says false and that does not run in
+    /// this process. A live container's lease must not be collected: its address would be handed out twice, its port
+    /// mappings and its <c>/etc/hosts</c> would go. The containers this process runs (started, not yet disposed) are
+    /// never collected, whatever <paramref name="isLive"/> says (checked right before each DEL, so one started during
+    /// the collection is safe too); for the others only the caller knows (a state store, other hosts sharing the
+    /// data directory), so <paramref name="isLive"/> is trusted for them.
     /// </summary>
     /// <returns>The container ids whose leases were collected.</returns>
     /// <exception cref="CniException">A DEL failed (the others still ran).</exception>
@@ -61,7 +64,7 @@ public static class CniLeases
         foreach (var (id, ifname) in List(network))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (isLive(id))
+            if (LiveContainers.IsRunning(id) || isLive(id))
                 continue;
             try
             {

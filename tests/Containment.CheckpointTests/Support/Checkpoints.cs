@@ -17,6 +17,23 @@ public static class Checkpoints
             .WithCgroup(c => c.PidsMax(64).MemoryMax(128 * ByteSize.MiB))
             .WithProcess(p => p.Args("/bin/sh", "-c", script));
 
+    /// <summary>
+    /// Starts <paramref name="spec"/> as <paramref name="id"/>, lets it count to <paramref name="count"/>, runs
+    /// <paramref name="checkpoint"/> (which must end the container: a checkpoint without LeaveRunning does) and waits
+    /// for the exit; returns the exit and every number the container printed.
+    /// </summary>
+    public static async Task<(ContainerExit Exit, List<long> Numbers)> CountThenCheckpointAsync(ContainerSpec spec, string id, int count,
+        Func<ContainerProcess, Counter, Task> checkpoint, CancellationToken cancellationToken)
+    {
+        await using var container = await ContainerProcess.StartAsync(spec, new ContainerStartOptions { Id = id }, cancellationToken);
+        var counter = new Counter(container.StandardOutput!);
+        await counter.WaitForAsync(count);
+        await checkpoint(container, counter);
+        var exit = await container.WaitForExitAsync(cancellationToken);
+        await counter.Completion;
+        return (exit, [.. counter.Numbers]);
+    }
+
     public static string NewImageDir() => Directory.CreateTempSubdirectory("containment-criu-images-").FullName;
 
     /// <summary>Mounts of this process that a restore may have left (its bind of the rootfs).</summary>

@@ -199,12 +199,16 @@ public class PreparedCgroupTests
     [Test]
     public async Task A_new_preparer_removes_the_empty_prepared_cgroups_of_dead_processes()
     {
-        // What a host killed together with its executors leaves: prepared directories named for a pid now gone.
+        // What a host killed together with its executors leaves: prepared directories named for a pid now gone, and for
+        // a pid reused since (or a host's in another pid namespace): this process's pid, another start time.
         using var gone = Process.Start("/bin/true");
         await gone.WaitForExitAsync();
+        var start = Containment.Oci.ProcessIdentity.Of(Environment.ProcessId)!.Value.StartTime;
         var hierarchies = CgroupManager.Detect().Layout.V1.Select(h => h.MountPoint).ToList();
-        var dead = hierarchies.Select(h => Path.Combine(h, "containment", $"p{gone.Id}-{Guid.NewGuid().ToString("N")[..12]}")).ToList();
-        var alive = hierarchies.Select(h => Path.Combine(h, "containment", $"p{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..12]}")).ToList();
+        string Named(string preparer) => $"p{preparer}-{Guid.NewGuid().ToString("N")[..12]}";
+        var dead = hierarchies.SelectMany(h => new[] { $"{gone.Id}-{start}", $"{Environment.ProcessId}-{start - 1}" }
+            .Select(preparer => Path.Combine(h, "containment", Named(preparer)))).ToList();
+        var alive = hierarchies.Select(h => Path.Combine(h, "containment", Named($"{Environment.ProcessId}-{start}"))).ToList();
         try
         {
             foreach (var dir in dead.Concat(alive))

@@ -202,6 +202,22 @@ public class CniNetworkTests
     }
 
     [Test]
+    public async Task Lease_gc_never_collects_a_container_this_process_runs_whatever_isLive_says()
+    {
+        using var host = TestHostNetwork.Create();
+        using var cts = new CancellationTokenSource(Timeout);
+        var network = host.Bridge();
+        await using var live = await ContainerProcess.StartAsync(Shell(network, "sleep 60"), cts.Token);
+
+        // A caller whose list of live containers is wrong (stale, another store's): its DEL would free the live address.
+        var collected = await CniLeases.CollectAsync(network, _ => false, cancellationToken: cts.Token);
+
+        Assert.That(collected, Is.Empty);
+        Assert.That(CniLeases.List(network).Single().ContainerId, Is.EqualTo(live.Id));
+        Assert.That(Directory.Exists($"/run/containment/network/{live.Id}"), "its /etc/hosts and co stay");
+    }
+
+    [Test]
     public async Task The_containers_etc_hosts_and_hostname_follow_its_address_and_go_with_it()
     {
         using var host = TestHostNetwork.Create();

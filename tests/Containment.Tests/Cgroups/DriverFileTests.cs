@@ -108,6 +108,22 @@ public class DriverFileTests
     }
 
     [Test]
+    public void The_v1_driver_denies_every_device_once_however_the_list_begins()
+    {
+        // A list that begins with deny-all (an OCI config's first rule; DeviceGuard's when the spec has none) and one that does not.
+        var denyFirst = CgroupSpec.Build(c => c.DenyAllDevices().AllowDevice('c', 1, 3));
+        var allowOnly = CgroupSpec.Build(c => c.AllowDevice('c', 1, 3));
+        foreach (var spec in new[] { denyFirst, allowOnly })
+        {
+            using var fs = new FakeCgroupFs();
+            var devices = fs.V1("devices", Leaf, "devices.allow", "devices.deny");
+            using var part = new CgroupV1Driver([devices], null).Create(spec, [new DevicesController()], "t1", null);
+            Assert.That(fs.Lines($"devices/{Leaf}/devices.deny"), Is.EqualTo(new[] { "a" }), string.Join(", ", spec.Devices!));
+            Assert.That(fs.Lines($"devices/{Leaf}/devices.allow"), Does.Contain("c 1:3 rwm"));
+        }
+    }
+
+    [Test]
     public void The_v1_driver_joins_the_process_through_every_hierarchy()
     {
         using var fs = new FakeCgroupFs();

@@ -4,6 +4,14 @@ namespace Containment.Tests.Identity;
 
 public class NamesAndHelpersTests
 {
+    // A user with no supplementary group (nobody, a service account) has "Groups:\t"; Split(' ', '\t', options) took
+    // the tab for a count and crashed every rootless start of such a user with a FormatException.
+    [TestCase("Groups:\t", new uint[0])]
+    [TestCase("Groups:\t0 ", new uint[] { 0 })]
+    [TestCase("Groups:\t1 2 3 4 5 6 7 8 9 10 11 ", new uint[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 })]
+    public void The_hosts_supplementary_groups_are_read_from_its_status_line(string line, uint[] groups) =>
+        Assert.That(HostCredentials.ParseGroups(line), Is.EqualTo(groups));
+
     [Test]
     public void Every_rlimit_has_its_name_and_unknown_names_are_listed()
     {

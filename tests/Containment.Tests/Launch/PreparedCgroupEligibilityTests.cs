@@ -1,5 +1,6 @@
 using Containment.Cgroups;
 using Containment.Launch;
+using Containment.Oci;
 
 namespace Containment.Tests.Launch;
 
@@ -55,13 +56,18 @@ public class PreparedCgroupEligibilityTests
         Assert.That(PreparedCgroups.CanPrepare(unified), Is.False);
     }
 
-    [TestCase("p1234-0123456789ab", 1234)]
-    [TestCase("p1-ffffffffffff", 1)]
-    [TestCase("0123456789abcdef", null)]
-    [TestCase("p1234-0123456789a", null)]
-    [TestCase("p1234-0123456789AB", null)]
-    [TestCase("p-0123456789ab", null)]
-    [TestCase("px12-0123456789ab", null)]
-    [TestCase("p0-0123456789ab", null)]
-    public void A_prepared_cgroups_name_tells_its_preparers_pid(string name, int? pid) => Assert.That(PreparedCgroups.PreparerOf(name), Is.EqualTo(pid));
+    [TestCase("p1234-5678-0123456789ab", 1234, 5678ul)]
+    [TestCase("p1-0-ffffffffffff", 1, 0ul)]
+    [TestCase("p1234-0123456789ab", null, null)]
+    [TestCase("0123456789abcdef", null, null)]
+    [TestCase("p1234-5678-0123456789a", null, null)]
+    [TestCase("p1234-5678-0123456789AB", null, null)]
+    [TestCase("p1234--0123456789ab", null, null)]
+    [TestCase("p1234-56x8-0123456789ab", null, null)]
+    [TestCase("p-5678-0123456789ab", null, null)]
+    [TestCase("px12-5678-0123456789ab", null, null)]
+    [TestCase("p0-5678-0123456789ab", null, null)]
+    [TestCase("p01-5678-0123456789ab", null, null)]
+    public void A_prepared_cgroups_name_tells_its_preparers_pid_and_start_time(string name, int? pid, ulong? start) =>
+        Assert.That(PreparedCgroups.PreparerOf(name), Is.EqualTo(pid is { } p ? new ProcessIdentity(p, start!.Value) : (ProcessIdentity?)null));
 }

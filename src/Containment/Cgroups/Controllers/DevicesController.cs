@@ -14,8 +14,10 @@ internal sealed class DevicesController : CgroupController
     public override IEnumerable<CgroupWrite> V1Writes(CgroupSpec spec)
     {
         if (spec.Devices is not { } rules) yield break;
+        // A new v1 cgroup inherits its parent's list (often everything): the list starts from nothing, as on v2. A
+        // deny-all the rules begin with (an OCI config's first rule, the launch's own when the spec has none) says it again.
         yield return new("devices.deny", "a");
-        foreach (var rule in rules)
+        foreach (var rule in rules.SkipWhile(r => !r.Allow && r.Type == DeviceType.All))
             yield return new(rule.Allow ? "devices.allow" : "devices.deny", rule.ToV1Line());
     }
 

@@ -56,8 +56,28 @@ internal sealed class CgroupDirectory : IDisposable
     /// <summary>
     /// Opens <paramref name="relative"/> beneath this directory, creating each missing component (mode 0755);
     /// the created components' paths (relative to this directory) are appended to <paramref name="created"/>, outermost first.
+    /// A component removed between its open and the mkdir beneath it (ENOENT: the last container in the default parent
+    /// went, see <see cref="CgroupNode.Dispose"/>) is made again.
     /// </summary>
     public CgroupDirectory CreateDirectories(string relative, List<string> created)
+    {
+        var ours = created.Count;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return CreateDirectoriesOnce(relative, created);
+            }
+            catch (CgroupException e) when (e.Errno == Errno.ENOENT && attempt < 100)
+            {
+                // What we made and someone removed since is no longer ours to remove.
+                for (var i = created.Count - 1; i >= ours; i--)
+                    if (!Exists(created[i])) created.RemoveAt(i);
+            }
+        }
+    }
+
+    private CgroupDirectory CreateDirectoriesOnce(string relative, List<string> created)
     {
         var current = Reopen();
         var sofar = "";
