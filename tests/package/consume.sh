@@ -16,8 +16,10 @@ trap 'rm -rf "$work"' EXIT
 dotnet pack "$top/src/Containment" -c Release -o "$work/feed" -p:Version=0.0.0-consume -nologo -v q >/dev/null
 nupkg="$work/feed/Containment.0.0.0-consume.nupkg"
 [ -f "$nupkg" ] || { echo "no package at $nupkg"; exit 1; }
-# The executor travels inside the assembly, not as a separate native file.
-if grep -E 'runtimes/|\.so$|executor$' <<<"$(unzip -l "$nupkg")" >/dev/null; then
+# The executor travels inside the assembly, not as a separate native file; runtimes/ holds only the assembly
+# ReadyToRun-compiled per RID (src/Containment/ReadyToRun.targets).
+if grep -E '\.so$|executor$' <<<"$(unzip -l "$nupkg")" >/dev/null \
+  || grep -E 'runtimes/' <<<"$(unzip -l "$nupkg")" | grep -vE ' runtimes/linux-(x64|arm64)/lib/net10\.0/Containment\.dll$' >/dev/null; then
   echo "the package carries loose native files:"; unzip -l "$nupkg"; exit 1
 fi
 
@@ -42,6 +44,9 @@ grep -q 'ContainerProcess.RunAsync' <<<"$readme" || fail "the README has no quic
 files=$(unzip -l "$nupkg")   # listed once: `unzip | grep -q` would fail under pipefail when grep stops early
 grep -q ' LICENSE$' <<<"$files" || fail "no LICENSE file"
 grep -q 'lib/net10.0/Containment.xml$' <<<"$files" || fail "no XML documentation"
+for rid in linux-x64 linux-arm64; do
+  grep -q " runtimes/$rid/lib/net10.0/Containment.dll$" <<<"$files" || fail "no ReadyToRun assembly for $rid"
+done
 snupkg="$work/feed/Containment.0.0.0-consume.snupkg"
 [ -f "$snupkg" ] || fail "no symbols package (.snupkg)"
 grep -q 'lib/net10.0/Containment.pdb$' <<<"$(unzip -l "$snupkg")" || fail "the symbols package has no Containment.pdb"

@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Diagnostics.CodeAnalysis;
 
 namespace Containment.Capabilities;
@@ -17,9 +16,6 @@ public static class CapabilityNames
         "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
     ];
 
-    private static readonly FrozenDictionary<string, Capability> ByName =
-        Names.Select((name, i) => (name, (Capability)i)).ToFrozenDictionary(p => p.name, p => p.Item2, StringComparer.OrdinalIgnoreCase);
-
     /// <summary>The highest capability this library knows: <see cref="Capability.CheckpointRestore"/>.</summary>
     public const Capability Last = Capability.CheckpointRestore;
 
@@ -37,11 +33,17 @@ public static class CapabilityNames
         capability = null;
         if (string.IsNullOrEmpty(name))
             return false;
-        var key = name.StartsWith("CAP_", StringComparison.OrdinalIgnoreCase) ? name : "CAP_" + name;
-        if (!ByName.TryGetValue(key, out var c))
-            return false;
-        capability = c;
-        return true;
+        // A scan of 41 names: a process's first start parses a few, and a frozen dictionary would cost it far more to build.
+        var bare = name.StartsWith("CAP_", StringComparison.OrdinalIgnoreCase) ? name.AsSpan(4) : name.AsSpan();
+        for (var i = 0; i < Names.Length; i++)
+        {
+            if (Names[i].AsSpan(4).Equals(bare, StringComparison.OrdinalIgnoreCase))
+            {
+                capability = (Capability)i;
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>Parses a list of names into a set.</summary>

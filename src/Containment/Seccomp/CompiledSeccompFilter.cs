@@ -9,16 +9,30 @@ namespace Containment.Seccomp;
 /// </summary>
 internal sealed class CompiledSeccompFilter
 {
-    public CompiledSeccompFilter(BpfInstruction[] instructions, SeccompFilterFlags flags, SeccompArchitecture native, ResolvedProfile? source)
+    public CompiledSeccompFilter(BpfInstruction[] instructions, SeccompFilterFlags flags, SeccompArchitecture native, ResolvedProfile source,
+        IReadOnlyCollection<SeccompAction> actions)
     {
         Instructions = instructions;
         Flags = flags;
         Native = native;
         Source = source;
+        Actions = actions;
         BigEndian = ArchitectureInfo.Get(native).BigEndian;
         Bytes = new byte[instructions.Length * BpfInstruction.Size];
         for (var i = 0; i < instructions.Length; i++)
             instructions[i].Write(Bytes.AsSpan(i * BpfInstruction.Size, BpfInstruction.Size), BigEndian);
+    }
+
+    /// <summary>A program compiled ahead of time (<see cref="PrecompiledFilters"/>), as <c>struct sock_filter[]</c> bytes.</summary>
+    public CompiledSeccompFilter(byte[] bytes, SeccompFilterFlags flags, SeccompArchitecture native, bool bigEndian,
+        IReadOnlyCollection<SeccompAction> actions)
+    {
+        Instructions = BpfInstruction.ReadProgram(bytes, bigEndian);
+        Bytes = bytes;
+        Flags = flags;
+        Native = native;
+        BigEndian = bigEndian;
+        Actions = actions;
     }
 
     public IReadOnlyList<BpfInstruction> Instructions { get; }
@@ -38,8 +52,11 @@ internal sealed class CompiledSeccompFilter
 
     public bool BigEndian { get; }
 
-    /// <summary>The resolved rules compiled (for explanations).</summary>
+    /// <summary>The resolved rules compiled (for explanations); null for a precompiled program.</summary>
     public ResolvedProfile? Source { get; }
+
+    /// <summary>Every action the program can return (the profile's default and its rules'), each once.</summary>
+    public IReadOnlyCollection<SeccompAction> Actions { get; }
 
     /// <summary>Runs the program in the interpreter: the SECCOMP_RET_* value the kernel would act on.</summary>
     public uint Run(SeccompData data) => BpfInterpreter.Run(Instructions.ToArray(), data, BigEndian);

@@ -57,12 +57,13 @@ internal static class SeccompCompiler
         }
 
         var flags = resolved.Profile.Flags;
-        if (resolved.Sections.SelectMany(s => s.Abis).SelectMany(a => a.RulesByNumber.Values).SelectMany(l => l)
-            .Any(r => r.Rule.Action == SeccompAction.Notify))
+        var actions = resolved.Sections.SelectMany(s => s.Abis).SelectMany(a => a.RulesByNumber.Values).SelectMany(l => l)
+            .Select(r => r.Rule.Action).Append(resolved.Profile.DefaultAction).Distinct().Order().ToArray();
+        if (actions.Contains(SeccompAction.Notify))
             flags |= SeccompFilterFlags.NewListener;
         logger?.LogDebug("seccomp: compiled {Count} instructions for {Sections} architectures, flags 0x{Flags:x}",
             program.Length, resolved.Sections.Count, (uint)flags);
-        return new CompiledSeccompFilter(program, flags, resolved.Native, resolved);
+        return new CompiledSeccompFilter(program, flags, resolved.Native, resolved, actions);
     }
 
     /// <summary>What happens to the calls of one range.</summary>

@@ -36,7 +36,11 @@ internal static class SeccompPlanner
                 "this kernel has no seccomp filters (CONFIG_SECCOMP_FILTER); run unconfined with WithSeccomp(null)")]);
         var capabilities = spec.Process.Capabilities.Bounding;
         CompiledSeccompFilter filter;
-        if (Compiled.TryGetValue(profile, out var cached) && cached.Value.Mask == capabilities.Mask)
+        if (PrecompiledFilters.Find(profile, capabilities) is { } precompiled)
+        {
+            filter = precompiled;
+        }
+        else if (Compiled.TryGetValue(profile, out var cached) && cached.Value.Mask == capabilities.Mask)
         {
             filter = cached.Value.Filter;
         }
@@ -72,15 +76,12 @@ internal static class SeccompPlanner
     /// (KILL_PROCESS is spared: before Linux 4.14 it kills the thread, still a kill.)</summary>
     private static void CheckActions(CompiledSeccompFilter filter, SeccompKernelSupport kernel)
     {
-        if (filter.Source is not { } resolved)
-            return;
-        var used = resolved.Sections.SelectMany(s => s.Abis).SelectMany(a => a.RulesByNumber.Values).SelectMany(l => l)
-            .Select(r => r.Rule.Action).Append(resolved.Profile.DefaultAction).ToHashSet();
-        var missing = used.Where(a => a != SeccompAction.KillProcess && !kernel.Actions.Contains(a))
-            .Select(a => new SpecError("seccomp", $"this kernel does not support the action {SeccompJsonNames.Action(a)}"
-                + (a == SeccompAction.Notify ? " (Linux 5.0)" : a == SeccompAction.Log ? " (Linux 4.14)" : "")))
-            .ToList();
-        if (missing.Count > 0)
+        List<SpecError>? missing = null;
+        foreach (var a in filter.Actions)
+            if (a != SeccompAction.KillProcess && !kernel.Actions.Contains(a))
+                (missing ??= []).Add(new SpecError("seccomp", $"this kernel does not support the action {SeccompJsonNames.Action(a)}"
+                    + (a == SeccompAction.Notify ? " (Linux 5.0)" : a == SeccompAction.Log ? " (Linux 4.14)" : "")));
+        if (missing is not null)
             throw new ContainerSpecException(missing);
     }
 
