@@ -188,6 +188,32 @@ static int do_fd_layout(struct executor *x, struct reader *a)
     return 0;
 }
 
+/* OP_CGROUP_JOIN_SELF: "0" moves the writing thread alone, for which the kernel takes no threadgroup lock (a pid or a
+ * cgroup.procs write takes it, and after a quiet spell waits an RCU grace period for it, holding cgroup_mutex). Each
+ * file is closed once written: nothing of the container's cgroup tree stays open. */
+static int do_join_cgroup_self(struct executor *x, struct reader *a)
+{
+    uint32_t count = rd_u32(a);
+    if (!a->ok || count > 255)
+        return BAD_PLAN();
+    for (uint32_t i = 0; i < count; i++) {
+        int32_t index = rd_i32(a);
+        if (!a->ok || index >= x->nfds)
+            return BAD_PLAN();
+        if (index < 0)
+            continue;
+        ssize_t w;
+        do
+            w = write(x->fds[index], "0", 1);
+        while (w < 0 && errno == EINTR);
+        if (w != 1)
+            return -1;
+        close(x->fds[index]);
+        x->fds[index] = -1;
+    }
+    return 0;
+}
+
 static int do_seccomp(struct executor *x, const struct op *op, struct reader *a)
 {
     uint32_t flags = rd_u32(a), count = rd_u32(a);
@@ -339,6 +365,8 @@ static int run_op(struct executor *x, struct op *op)
         return do_readonly_path(x, a);
     case OP_SETSID:
         return setsid() < 0 ? -1 : 0;
+    case OP_CGROUP_JOIN_SELF:
+        return do_join_cgroup_self(x, a);
     case OP_ROOT_TMPFS:
         return do_root_tmpfs(x, a);
     case OP_BIND_HOST:
