@@ -43,6 +43,14 @@ internal sealed class CgroupHandle : IDisposable
 
     internal IReadOnlyList<CgroupPart> Parts => parts;
 
+    /// <summary>
+    /// For the child's own join (<see cref="Launch.CgroupSelfJoin"/>): every v1 directory's <c>tasks</c> file, opened
+    /// for writing and owned by the caller, and on a hybrid host the v2 leaf directory the child is cloned into (null
+    /// when none was made).
+    /// </summary>
+    public (List<SafeFileHandle> Tasks, SafeFileHandle? Leaf) OpenSelfJoin() =>
+        (parts.OfType<V1.CgroupV1Part>().SelectMany(p => p.OpenTasksFiles()).ToList(), parts.OfType<CgroupV2Part>().FirstOrDefault()?.Directory);
+
     /// <summary>The cgroup directories, for logs and state files.</summary>
     public IReadOnlyList<string> Paths => parts.SelectMany(p => p.Paths).ToList();
 

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Containment.Identity;
 using Containment.Interop;
 using Microsoft.Win32.SafeHandles;
 
@@ -40,8 +41,10 @@ internal static class CgroupJoin
                 continue;
             }
             var key = controllers.StartsWith("name=", StringComparison.Ordinal) ? controllers : controllers.Split(',')[0];
+            // The child writes itself into each tasks file (CgroupSelfJoin); rootless, the monitor writes its pid.
             if (path != "/" && mounts.V1.TryGetValue(key, out var mount))
-                inputs.CgroupProcs.Add(Own(inputs, Open(Path.Join(mount, path, "cgroup.procs"), Libc.O_WRONLY | Libc.O_CLOEXEC)));
+                (Rootless.IsRootless ? inputs.CgroupProcs : inputs.CgroupTasks).Add(Own(inputs,
+                    Open(Path.Join(mount, path, Rootless.IsRootless ? "cgroup.procs" : "tasks"), Libc.O_WRONLY | Libc.O_CLOEXEC)));
         }
     }
 

@@ -175,28 +175,6 @@ internal sealed class ExecutorChannel : IDisposable
     /// <summary>The most directories an announcement names (executor.h ORPHAN_DIRS_MAX).</summary>
     public const int AnnouncedDirectoriesMax = 512;
 
-    /// <summary>The most cgroup.procs files <see cref="SendCgroupProcs"/> takes (protocol.h CGROUP_PROCS_MAX).</summary>
-    public const int CgroupProcsMax = 32;
-
-    /// <summary>
-    /// For <see cref="PlanOp.CgroupJoin"/>: every cgroup.procs file the child joins, in one message. False when the executor
-    /// is already gone (it stopped at an earlier step, and says why on the channel); true when sent.
-    /// </summary>
-    public bool SendCgroupProcs(IReadOnlyList<SafeHandle> procs)
-    {
-        if (procs.Count > CgroupProcsMax)
-            throw new ContainmentException($"The container's cgroup has {procs.Count} cgroup.procs files; the executor joins at most {CgroupProcsMax}.");
-        var buffer = new byte[ExecutorMessage.Size];
-        BinaryPrimitives.WriteInt32LittleEndian(buffer, (int)MessageKind.CgroupProcs);
-        BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(12), procs.Count);
-        if (Libc.SendWithFds(_fd, buffer, procs) == buffer.Length)
-            return true;
-        var errno = Marshal.GetLastPInvokeError();
-        if (errno is Errno.EPIPE or Errno.ECONNRESET)
-            return false;
-        throw new SyscallException("sendmsg", "cgroup.procs files to the executor", errno);
-    }
-
     /// <summary>
     /// For a prepared cgroup (<see cref="PreparedCgroups"/>), after the announcement and before the plan: the executor
     /// makes its placeholder and writes it into every <paramref name="procs"/> file (paying a v1 join's RCU grace

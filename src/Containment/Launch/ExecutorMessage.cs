@@ -21,6 +21,5 @@ internal enum MessageKind
     /// <summary>Init to monitor only: the program exec'd; the monitor reports <see cref="ExecOk"/>.</summary>
     InitExec = 27,
     Continue = 16,
-    CgroupProcs = 28,
     CgroupPlace = 29,
 }

@@ -15,17 +15,11 @@ internal sealed class LaunchInputs
     /// <summary>The container's ends of its standard streams (index 0–2); null passes the host's through.</summary>
     public SafeHandle?[] Stdio { get; } = new SafeHandle?[3];
 
-    /// <summary>v1: cgroup.procs files the executor writes the child's pid into.</summary>
+    /// <summary>v1: cgroup.procs files the monitor writes the child's pid into (a joined process's cgroups, rootless).</summary>
     public List<SafeHandle> CgroupProcs { get; } = [];
 
-    /// <summary>
-    /// The cgroup is created after the plan is sent, while the child is cloned and mounts, and its cgroup.procs files
-    /// follow the plan (<see cref="ExecutorChannel.SendCgroupProcs"/>); see <see cref="CgroupLateJoin"/>.
-    /// </summary>
-    public bool JoinCgroupsLate { get; set; }
-
-    /// <summary>With <see cref="JoinCgroupsLate"/>: the host's own v1 cgroup.procs, for the monitor's warm-up write (or null).</summary>
-    public SafeHandle? CgroupLockWarmer { get; set; }
+    /// <summary>v1: the container's <c>tasks</c> files, which the child writes itself into first (<see cref="CgroupSelfJoin"/>).</summary>
+    public List<SafeHandle> CgroupTasks { get; } = [];
 
     /// <summary>The host directories of the container's own cgroup (one per hierarchy), for a cgroup mount without a cgroup namespace.</summary>
     public IReadOnlyList<string> CgroupPaths { get; set; } = [];

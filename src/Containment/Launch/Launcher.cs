@@ -39,7 +39,6 @@ internal static class Launcher
         SafeFileHandle? pidfd = null;
         SafeFileHandle? terminal = null;
         CgroupHandle? cgroup = null;
-        CgroupManager? createAfterPlan = null;
         SeccompSupervisor? supervisor = null;
         Networking.CniAttachment? network = null;
         var registration = LiveContainers.Register(id);
@@ -76,22 +75,22 @@ internal static class Launcher
                 // With the driver known: a systemd cgroupsPath names a scope, which the cgroupfs driver refuses.
                 registration.Claim(manager.DirectoriesOf(id, spec.CgroupsPath).Where(d => d.IsLeaf).Select(d => d.Path));
                 await channel.AnnounceAsync(AnnounceCgroup(manager, id, spec.CgroupsPath), cancellationToken).ConfigureAwait(false);
-                if (CgroupLateJoin.Applies(manager, spec))
-                {
-                    // Created below, once the plan is on its way: the host makes it while the child is cloned and mounts.
-                    createAfterPlan = manager;
-                    inputs.JoinCgroupsLate = true;
-                    if (CgroupLateJoin.OpenWarmer(manager.Layout) is { } warmer)
-                        inputs.Owned.Add(inputs.CgroupLockWarmer = warmer);
-                }
-                else if (Rootless.IsRootless)
+                if (Rootless.IsRootless)
                     (cgroup, spec) = TryCreateDelegatedCgroup(manager, spec, id, options.AllowUnenforcedLimits, logger);
                 else
                     cgroup = manager.Create(spec.Cgroup, id, spec.CgroupsPath);
                 inputs.CgroupPaths = cgroup?.Paths ?? [];
-                // Pure v2: clone3 puts the child in its cgroup; otherwise the monitor writes its pid.
+                // Pure v2: clone3 puts the child in its cgroup. v1: the child writes itself into each tasks file (and a
+                // hybrid host's v2 leaf takes it at the clone); rootless, the monitor writes its pid.
                 if (cgroup?.Directory is not null)
                     inputs.CgroupDirectory = cgroup.Directory;
+                else if (cgroup is not null && CgroupSelfJoin.Applies(manager))
+                {
+                    var (tasks, leaf) = cgroup.OpenSelfJoin();
+                    inputs.Owned.AddRange(tasks);
+                    inputs.CgroupTasks.AddRange(tasks);
+                    inputs.CgroupDirectory = leaf;
+                }
                 else if (cgroup is not null)
                     inputs.CgroupProcs.AddRange(cgroup.ProcsFiles);
             }
@@ -106,12 +105,6 @@ internal static class Launcher
                 channel.SendPlan(plan.Encode(), plan.Fds);
             streams.Dispose();
             DisposeInputs(inputs);
-            if (createAfterPlan is not null)
-            {
-                cgroup = createAfterPlan.Create(spec.Cgroup!, id, spec.CgroupsPath);
-                if (!channel.SendCgroupProcs(cgroup.ProcsFiles))
-                    logger.LogDebug("The executor stopped before the cgroup join; its report follows");
-            }
 
             using var cancel = cancellationToken.Register(static c => ((ExecutorChannel)c!).Dispose(), channel);
             int pid = 0;

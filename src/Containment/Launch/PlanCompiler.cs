@@ -25,23 +25,16 @@ internal static class PlanCompiler
         JoinNamespaces(plan, inputs);
         var cgroupIndex = inputs.CgroupDirectory is null ? -1 : plan.AddFd(inputs.CgroupDirectory);
         plan.Clone(CloneFlags(ns), cgroupIndex, inputs.Detached, ns.ToString());
-        // A v1 cgroup.procs write waits for an RCU grace period (the kernel's threadgroup lock), often several ms. For a
-        // new root, the monitor joins the child to its cgroups while the child mounts, and the child waits for that
-        // before anything runs in it (hooks, its program); a new cgroup namespace is then unshared after that wait, so a
-        // cgroup filesystem mounted before it would show the host's root: with one, the monitor joins first.
-        var joinWhileMounting = (inputs.CgroupProcs.Count > 0 || inputs.JoinCgroupsLate) && spec.Rootfs is not RootfsSpec.Joined &&
-            (!ns.IsNew(NamespaceKind.Cgroup) || !spec.Filesystem.Mounts.Any(m => m.Type == "cgroup"));
-        if (!joinWhileMounting)
-            JoinCgroups(plan, inputs);
+        // v1: the child's first step, before it allocates anything (its mounts are charged to the container) and without
+        // the threadgroup lock a pid write takes (CgroupSelfJoin). Otherwise (rootless) the monitor writes its pid.
+        if (inputs.CgroupTasks.Count > 0)
+            plan.CgroupJoinSelf(inputs.CgroupTasks.Select(plan.AddFd).ToList());
+        foreach (var procs in inputs.CgroupProcs)
+            plan.WritePid(plan.AddFd(procs), "cgroup.procs");
         IdentityPlanner.MapIds(plan, spec, inputs);
         IdentityPlanner.RaiseLimits(plan, spec);
         RootfsPlanner.IdmapBinds(plan, spec, inputs);
         plan.Release();
-        if (joinWhileMounting)
-        {
-            JoinCgroups(plan, inputs);
-            plan.Release();
-        }
 
         // First of the child's steps, before anything of the container runs in it: in the caller's session it could open the
         // caller's terminal (/dev/tty) and push input into its shell (TIOCSTI), in its process group kill(0) reaches the host.
@@ -52,7 +45,7 @@ internal static class PlanCompiler
         RootfsPlanner.OpenSources(plan, inputs);
         IdentityPlanner.BecomeRoot(plan, spec, inputs);
         // Unshared after the cgroup join, so the namespace's root is the container's own cgroup.
-        if (ns.IsNew(NamespaceKind.Cgroup) && !joinWhileMounting)
+        if (ns.IsNew(NamespaceKind.Cgroup))
             plan.Unshare(NamespaceFlags.CLONE_NEWCGROUP, "cgroup namespace");
         if (ns.IsNew(NamespaceKind.Time))
             plan.Unshare(NamespaceFlags.CLONE_NEWTIME, "time namespace");
@@ -64,12 +57,6 @@ internal static class PlanCompiler
             plan.Umask(0);
             var root = RootfsPlanner.EnterRootfs(plan, spec, hostRoot ?? (() => HostRootEntry.Read()), inputs);
             RootfsPlanner.MountAll(plan, spec, inputs);
-            if (joinWhileMounting)
-            {
-                plan.WaitRelease();
-                if (ns.IsNew(NamespaceKind.Cgroup))
-                    plan.Unshare(NamespaceFlags.CLONE_NEWCGROUP, "cgroup namespace");
-            }
             if (inputs.SyncBeforePivot)
                 plan.Sync(SyncBeforePivot, "before pivot_root (createContainer)");
             plan.PivotRoot(root, spec.NoPivotRoot, stacked: spec.Rootfs is RootfsSpec.HostReadOnly);
@@ -125,17 +112,6 @@ internal static class PlanCompiler
             plan.Init();
         plan.Exec(ExecCandidates(spec.Process), spec.Process.Args, spec.Process.Env);
         return plan;
-    }
-
-    private static void JoinCgroups(LaunchPlan plan, LaunchInputs inputs)
-    {
-        if (inputs.JoinCgroupsLate)
-        {
-            plan.CgroupJoin(inputs.CgroupLockWarmer is null ? -1 : plan.AddFd(inputs.CgroupLockWarmer));
-            return;
-        }
-        foreach (var procs in inputs.CgroupProcs)
-            plan.WritePid(plan.AddFd(procs), "cgroup.procs");
     }
 
     private static void JoinNamespaces(LaunchPlan plan, LaunchInputs inputs)

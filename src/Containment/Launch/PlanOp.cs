@@ -52,7 +52,8 @@ internal enum PlanOp : uint
     RootTmpfs = 130,
     BindHost = 131,
     Init = 132,
-    CgroupJoin = 140,
+    /// <summary>u32 count, i32 fd_index[count]: the child's first step writes "0" (itself) to each v1 <c>tasks</c> file.</summary>
+    CgroupJoinSelf = 141,
     /// <summary>str attr, str fallback (empty: none), str content: write the content to /proc/PID/attr/ATTR (or the
     /// fallback when ATTR does not exist) through a verified procfs (lsm.c).</summary>
     LsmExecLabel = 120,

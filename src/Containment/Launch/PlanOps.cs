@@ -12,12 +12,14 @@ internal static class PlanOps
     public static void WritePid(this LaunchPlan plan, int fdIndex, string file) =>
         plan.Op(PlanOp.WritePid, "write", file).U32((uint)fdIndex).End();
 
-    /// <summary>
-    /// The monitor joins the child to the cgroup the host sends after the plan (<see cref="ExecutorChannel.SendCgroupProcs"/>),
-    /// having first written its own pid to <paramref name="warmFdIndex"/> (-1: none) to warm the v1 threadgroup lock.
-    /// </summary>
-    public static void CgroupJoin(this LaunchPlan plan, int warmFdIndex) =>
-        plan.Op(PlanOp.CgroupJoin, "write", "cgroup.procs").I32(warmFdIndex).End();
+    /// <summary>The child moves itself into its v1 cgroups: "0" written to each <c>tasks</c> file (<see cref="CgroupSelfJoin"/>).</summary>
+    public static void CgroupJoinSelf(this LaunchPlan plan, IReadOnlyList<int> tasksFdIndexes)
+    {
+        var w = plan.Op(PlanOp.CgroupJoinSelf, "write", "tasks").U32((uint)tasksFdIndexes.Count);
+        foreach (var index in tasksFdIndexes)
+            w.I32(index);
+        w.End();
+    }
 
     public static void WriteChildProc(this LaunchPlan plan, string relative, string content) =>
         plan.Op(PlanOp.WriteChildProc, "write", "/proc/<pid>/" + relative).Str(relative).Str(content).End();

@@ -64,7 +64,7 @@ internal static class PreparedCgroups
             spec.Namespaces.Settings.Any(s => s.Value is Namespaces.NamespaceSetting.JoinNamespace))
             return null;
         var current = Manager(options.LoggerFor("Cgroups"));
-        if (!CgroupLateJoin.Applies(current, spec) || !current.CanUsePrepared(cgroup))
+        if (!CgroupSelfJoin.Applies(current) || !current.CanUsePrepared(cgroup))
             return null;
         eligible = true;
         Demand(Interlocked.Increment(ref live));

@@ -62,7 +62,7 @@ internal static class PlanPreviewer
     }
 
     private static bool IsMonitorOp(PlanOp op) => op is PlanOp.WritePid or PlanOp.WriteChildProc or PlanOp.Release or
-        PlanOp.HostSync or PlanOp.IdmapTree or PlanOp.CgroupJoin or PlanOp.RaiseChildRlimit;
+        PlanOp.HostSync or PlanOp.IdmapTree or PlanOp.RaiseChildRlimit;
 
     /// <summary>The host's cgroup steps: each leaf directory made, and each limit written (as <see cref="CgroupManager.Create"/> would).</summary>
     private static IEnumerable<PreviewStep> Cgroup(ContainerSpec spec, string id, LaunchInputs inputs, SafeFileHandle placeholder)
@@ -81,12 +81,18 @@ internal static class PlanPreviewer
                 foreach (var write in v2Files ? controller.V2Writes(spec.Cgroup!) : controller.V1Writes(spec.Cgroup!))
                     steps.Add(new PreviewStep(PreviewPerformer.Host, "write", $"{write.File} = {write.Value}"));
         inputs.CgroupPaths = steps.Where(s => s.Syscall == "mkdir").Select(s => s.Arguments).ToList();
-        if (CgroupLateJoin.Applies(manager, spec))
-            inputs.JoinCgroupsLate = true;
-        else if (manager.Mode == CgroupMode.Unified)
+        if (manager.Mode == CgroupMode.Unified)
             inputs.CgroupDirectory = placeholder;
+        else if (CgroupSelfJoin.Applies(manager))
+        {
+            // As the launcher: the child writes itself into each v1 tasks file, and is cloned into a hybrid host's v2 leaf.
+            var leafRoot = manager.Layout.Unified is { } leafMount ? leafMount.MountPoint.TrimEnd('/') + "/" : null;
+            inputs.CgroupTasks.AddRange(inputs.CgroupPaths.Where(p => leafRoot is null || !p.StartsWith(leafRoot, StringComparison.Ordinal)).Select(_ => placeholder));
+            if (v2.Count > 0)
+                inputs.CgroupDirectory = placeholder;
+        }
         else
-            inputs.CgroupProcs.AddRange(steps.Where(s => s.Syscall == "mkdir").Select(_ => placeholder));
+            inputs.CgroupProcs.AddRange(inputs.CgroupPaths.Select(_ => placeholder));
         return steps;
     }
 }

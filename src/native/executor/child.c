@@ -89,6 +89,43 @@ static int do_mount_setattr(struct executor *x, struct reader *a)
     return close_keep_errno(fd, (int)r);
 }
 
+/* The parent directory of the last node or symlink made, kept while the steps are nodes and symlinks: the standard
+ * /dev entries resolve /dev once, not each. Any other step drops it (a mount may cover the directory); nodes and
+ * symlinks cannot change what a directory path resolves to (they fail on an existing name). */
+static int parent_fd = -1;
+static char parent_path[256];
+
+static void drop_parent(void)
+{
+    if (parent_fd >= 0)
+        close(parent_fd);
+    parent_fd = -1;
+}
+
+static int cached_parent(struct executor *x, const char *path, const char **base, int create)
+{
+    const char *slash = strrchr(path, '/');
+    size_t n = slash ? (size_t)(slash - path) : 0;
+    if (parent_fd >= 0 && slash && n < sizeof parent_path && strncmp(parent_path, path, n) == 0 && parent_path[n] == 0 &&
+        slash[1] != 0) {
+        *base = slash + 1;
+        return parent_fd;
+    }
+    drop_parent();
+    int fd = create ? resolve_parent_create(x->rootfd, path, base) : resolve_parent(x->rootfd, path, base);
+    if (fd < 0)
+        return -1;
+    /* Kept even when its path is too long to remember (it then matches none): it is closed at the next step. */
+    parent_fd = fd;
+    parent_path[0] = 1;
+    parent_path[1] = 0;
+    if (n < sizeof parent_path) {
+        memcpy(parent_path, path, n);
+        parent_path[n] = 0;
+    }
+    return fd;
+}
+
 static int do_mknod(struct executor *x, struct reader *a)
 {
     const char *path = rd_str(a);
@@ -98,21 +135,19 @@ static int do_mknod(struct executor *x, struct reader *a)
     if (!a->ok)
         return BAD_PLAN();
     const char *base;
-    int parent = resolve_parent_create(x->rootfd, path, &base);
+    int parent = cached_parent(x, path, &base, 1);
     if (parent < 0)
         return -1;
-    if (mknodat(parent, base, mode, (dev_t)dev) == 0) {
-        int r = (uid || gid) ? fchownat(parent, base, uid, gid, AT_SYMLINK_NOFOLLOW) : 0;
-        return close_keep_errno(parent, r);
-    }
+    if (mknodat(parent, base, mode, (dev_t)dev) == 0)
+        return (uid || gid) ? fchownat(parent, base, uid, gid, AT_SYMLINK_NOFOLLOW) : 0;
     /* Already there: fine if it is the same node, refused otherwise (never followed, never replaced). */
     if (errno != EEXIST)
-        return close_keep_errno(parent, -1);
+        return -1;
     struct stat st;
     int same = fstatat(parent, base, &st, AT_SYMLINK_NOFOLLOW) == 0 && (st.st_mode & S_IFMT) == (mode & S_IFMT) &&
                st.st_rdev == (dev_t)dev;
     errno = EEXIST;
-    return close_keep_errno(parent, same ? 0 : -1);
+    return same ? 0 : -1;
 }
 
 static int do_symlink(struct executor *x, struct reader *a)
@@ -121,10 +156,10 @@ static int do_symlink(struct executor *x, struct reader *a)
     if (!a->ok)
         return BAD_PLAN();
     const char *base;
-    int parent = resolve_parent(x->rootfd, link, &base);
+    int parent = cached_parent(x, link, &base, 0);
     if (parent < 0)
         return -1;
-    return close_keep_errno(parent, symlinkat(target, parent, base));
+    return symlinkat(target, parent, base);
 }
 
 static int do_pivot_root(struct executor *x, struct reader *a)
@@ -184,6 +219,32 @@ static int do_fd_layout(struct executor *x, struct reader *a)
         }
         if (dup2(x->fds[src], (int)i) < 0)
             return -1;
+    }
+    return 0;
+}
+
+/* OP_CGROUP_JOIN_SELF: "0" moves the writing thread alone, for which the kernel takes no threadgroup lock (a pid or a
+ * cgroup.procs write takes it, and after a quiet spell waits an RCU grace period for it, holding cgroup_mutex). Each
+ * file is closed once written: nothing of the container's cgroup tree stays open. */
+static int do_join_cgroup_self(struct executor *x, struct reader *a)
+{
+    uint32_t count = rd_u32(a);
+    if (!a->ok || count > 255)
+        return BAD_PLAN();
+    for (uint32_t i = 0; i < count; i++) {
+        int32_t index = rd_i32(a);
+        if (!a->ok || index >= x->nfds)
+            return BAD_PLAN();
+        if (index < 0)
+            continue;
+        ssize_t w;
+        do
+            w = write(x->fds[index], "0", 1);
+        while (w < 0 && errno == EINTR);
+        if (w != 1)
+            return -1;
+        close(x->fds[index]);
+        x->fds[index] = -1;
     }
     return 0;
 }
@@ -339,6 +400,8 @@ static int run_op(struct executor *x, struct op *op)
         return do_readonly_path(x, a);
     case OP_SETSID:
         return setsid() < 0 ? -1 : 0;
+    case OP_CGROUP_JOIN_SELF:
+        return do_join_cgroup_self(x, a);
     case OP_ROOT_TMPFS:
         return do_root_tmpfs(x, a);
     case OP_BIND_HOST:
@@ -408,6 +471,8 @@ void run_child(struct executor *x)
             continue;
         if (x->ops[i].code == OP_READY)
             check_program(x, i);
+        if (x->ops[i].code != OP_MKNOD && x->ops[i].code != OP_SYMLINK)
+            drop_parent();
         if (run_op(x, &x->ops[i]) < 0)
             fail(x, (int)x->ops[i].index, errno);
         close_used_up(x, last, i);

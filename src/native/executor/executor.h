@@ -66,7 +66,7 @@ static inline int is_monitor_op(const struct executor *x, int i)
 {
     uint32_t code = x->ops[i].code;
     return i <= x->clone_at || code == OP_WRITE_PID || code == OP_WRITE_CHILD_PROC || code == OP_RELEASE ||
-           code == OP_HOST_SYNC || code == OP_IDMAP_TREE || code == OP_CGROUP_JOIN || code == OP_RAISE_CHILD_RLIMIT;
+           code == OP_HOST_SYNC || code == OP_IDMAP_TREE || code == OP_RAISE_CHILD_RLIMIT;
 }
 
 /* Checks every op's code, place and payload before anything is performed (validate.c): 0, or -1 to refuse. */

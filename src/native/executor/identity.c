@@ -73,9 +73,13 @@ static int do_caps_bounding(struct reader *a)
     for (int cap = 0; cap < 64; cap++) {
         if (keep & (1ULL << cap))
             continue;
-        /* EINVAL: a capability beyond the kernel's last one (the host checked those it asked for). */
-        if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+        /* EINVAL: past the kernel's last capability (they are numbered from 0 without gaps), so none further exists
+         * either (the host checked those it asked for). */
+        if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) {
+            if (errno == EINVAL)
+                break;
             return -1;
+        }
     }
     return 0;
 }

@@ -148,42 +148,6 @@ static int write_pid(struct executor *x, struct op *op)
     return fd < 0 ? -1 : write_number(fd, x->child);
 }
 
-/* OP_CGROUP_JOIN: the cgroup arrives after the plan (the host creates it while the child is cloned and mounts). The
- * first v1 cgroup.procs write after a quiet spell waits for an RCU grace period (the threadgroup lock); the warm-up
- * write of the monitor's own pid into its own cgroup pays it while the host is still creating, so the joins that
- * follow find the lock warm. The warm-up is best effort: it moves nothing. The host sends every cgroup.procs fd in
- * one MSG_CGROUP_PROCS message (value: how many), so nothing of it is left unread if a write fails. */
-static int join_cgroups(struct executor *x, struct op *op)
-{
-    int32_t warm = rd_i32(&op->args);
-    if (!op->args.ok) {
-        errno = EBADMSG;
-        return -1;
-    }
-    if (warm >= 0) {
-        int fd = fd_at(x, (uint32_t)warm);
-        if (fd >= 0)
-            (void)write_number(fd, (int)getpid());
-    }
-    struct msg m;
-    int fds[CGROUP_PROCS_MAX];
-    int count;
-    int got = recv_msg_fds(x->control, &m, fds, &count);
-    if (got == 0 || got == -1)
-        orphaned(x); /* the host is gone, or its cgroup creation failed */
-    int r = 0;
-    if (got != 1 || m.kind != MSG_CGROUP_PROCS || m.value != count) {
-        errno = EBADMSG;
-        r = -1;
-    }
-    for (int i = 0; i < count; i++) {
-        if (r == 0 && write_number(fds[i], x->child) < 0)
-            r = -1;
-        close_keep(fds[i], 0);
-    }
-    return r;
-}
-
 /* Id-maps a detached bind tree with the child's user namespace. The monitor does it: it is privileged over
  * that namespace (its parent's), and the tree must get its idmapping before it is attached anywhere. */
 static int idmap_tree(struct executor *x, struct op *op)
@@ -247,8 +211,6 @@ static int run_op(struct executor *x, struct op *op)
         return host_sync(x, op);
     case OP_IDMAP_TREE:
         return idmap_tree(x, op);
-    case OP_CGROUP_JOIN:
-        return join_cgroups(x, op);
     case OP_RAISE_CHILD_RLIMIT:
         return raise_child_rlimit(x, op);
     case OP_RELEASE:
@@ -398,7 +360,7 @@ void run_monitor(struct executor *x)
             continue;
         if (run_op(x, op) < 0) {
             /* A released child that died has its own error queued on the channel: the wait loop relays that. */
-            if (x->released && errno == ESRCH && (op->code == OP_WRITE_PID || op->code == OP_CGROUP_JOIN))
+            if (x->released && errno == ESRCH && op->code == OP_WRITE_PID)
                 break;
             fail(x, op, errno);
         }

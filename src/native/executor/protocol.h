@@ -8,7 +8,7 @@
 #define PLAN_VERSION 1u
 #define PLAN_MAX_BYTES (16u << 20)
 #define PLAN_MAX_FDS 250
-#define CGROUP_PROCS_MAX 32 /* cgroup.procs fds in one MSG_CGROUP_PROCS */
+#define CGROUP_PROCS_MAX 32 /* cgroup.procs fds in one MSG_CGROUP_PLACE */
 
 /* The control socket the host hands to the executor. */
 #define CONTROL_FD 3
@@ -88,12 +88,12 @@ enum op_code {
     /* The init (init.c). */
     OP_INIT = 132,         /* the child forks: it stays as the container's init (forwards signals, reaps, reports the
                             * program's exit with MSG_PROGRAM_EXIT), the program goes on to OP_EXEC */
-    /* cgroup (monitor.c), range 140-149. */
-    OP_CGROUP_JOIN = 140,  /* i32 warm_fd_index (-1: none): the monitor writes its own pid to that fd (its own v1
-                            * cgroup.procs: a no-op move that starts the threadgroup lock's RCU grace period), then
-                            * receives one MSG_CGROUP_PROCS message from the host carrying the cgroup.procs fds (at
-                            * most CGROUP_PROCS_MAX) and writes the child's pid to each. The host creates the cgroup
-                            * while the child is cloned and mounts. */
+    /* cgroup (child.c), range 140-149. */
+    /* 140: unused (was OP_CGROUP_JOIN, the monitor's late join); not reused. */
+    OP_CGROUP_JOIN_SELF = 141, /* the child's first step: u32 count, i32 fd_index[count] (-1: none), each a v1 `tasks` file
+                                * (O_WRONLY) of the container's cgroup; writes "0" (the calling thread) to each, then
+                                * closes them. Moving one thread takes no threadgroup lock, so no RCU grace period;
+                                * the child is single-threaded, so the thread is the process. */
     /* Security modules (lsm.c). */
     OP_LSM_EXEC_LABEL = 120, /* str attr, str fallback ("": none), str content: write content to /proc/PID/attr/ATTR
                               * (FALLBACK when ATTR does not exist) of a verified procfs: the exec label */
@@ -162,8 +162,7 @@ enum msg_kind {
     /* init -> monitor (init.c); the monitor turns them into MSG_EXEC_OK and MSG_EXIT */
     MSG_PROGRAM_EXIT = 26, /* value: the program's wait status, sent by the init as it exits */
     MSG_INIT_EXEC = 27,    /* the program exec'd (the init keeps the channel open, so its closing cannot say so) */
-    /* host -> executor, for OP_CGROUP_JOIN */
-    MSG_CGROUP_PROCS = 28,  /* value: how many fds it carries: the cgroup.procs files (O_WRONLY) the child joins */
+    /* 28: unused (was MSG_CGROUP_PROCS, for the monitor's late join); not reused. */
     /* host -> executor, between the announcement and the plan (placeholder.c); answered MSG_CONTINUE or MSG_ERROR */
     MSG_CGROUP_PLACE = 29,  /* value: how many fds it carries: the cgroup.procs files a placeholder is written to; the
                              * plan's OP_CLONE is then the placeholder's, and the child is born in that cgroup */

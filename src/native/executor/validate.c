@@ -84,7 +84,7 @@ static const struct layout layouts[] = {
     { OP_ROOT_TMPFS, { F_U32, F_U64, F_U64 } },
     { OP_BIND_HOST, { F_STR, F_STR, F_U32, F_U32, F_U64, F_U64, F_U32 } },
     { OP_INIT, { F_END } },
-    { OP_CGROUP_JOIN, { F_FD_OPT } },
+    { OP_CGROUP_JOIN_SELF, { F_FD_LIST } },
     { OP_LSM_EXEC_LABEL, { F_STR, F_STR, F_STR } },
     { OP_RAISE_CHILD_RLIMIT, { F_U32, F_U64 } },
     { OP_LANDLOCK_RULESET, { F_U64, F_U64 } },

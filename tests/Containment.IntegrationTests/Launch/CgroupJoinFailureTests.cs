@@ -29,7 +29,7 @@ public partial class CgroupJoinFailureTests
             SchedSetScheduler(0, SchedOther, ref priority);
         }
         var e = Assert.ThrowsAsync<ContainerStartException>(async () => await (await start).DisposeAsync());
-        Assert.That((e!.Syscall, e.Subject, e.ErrnoName), Is.EqualTo(("write", "cgroup.procs", "EINVAL")));
+        Assert.That((e!.Syscall, e.Subject, e.ErrnoName), Is.EqualTo(("write", "tasks", "EINVAL")));
         Assert.That(Directory.GetDirectories("/sys/fs/cgroup", id, SearchOption.AllDirectories), Is.Empty, "cgroup directories left behind");
     }
 

@@ -21,6 +21,23 @@ public class CgroupLaunchTests
     }
 
     [Test]
+    public async Task The_child_joins_every_v1_hierarchy_itself_and_keeps_no_cgroup_file_open()
+    {
+        if (CgroupLayout.Detect().Mode == CgroupMode.Unified)
+            Assert.Ignore("v1 only: on pure v2 the child is cloned into its cgroup");
+        var id = "containment-test-" + Guid.NewGuid().ToString("N")[..8];
+        // The tasks files the child wrote itself into are closed before its program runs: it lists only its streams.
+        var spec = Limited("cat /proc/self/cgroup; ls /proc/self/fd", c => c.PidsMax(64)).WithNamespaces(n => n.Without(NamespaceKind.Cgroup));
+        var r = await Run.ToCompletion(spec, new ContainerStartOptions { Id = id });
+        var lines = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var v1 = lines.Where(l => l.Contains(':') && l.Split(':')[1] is { Length: > 0 } c && !c.StartsWith("name=")).ToList(); // controllers
+        Assert.That(v1, Is.Not.Empty);
+        Assert.That(v1, Has.All.EndsWith($"/containment/{id}"), "in the container's cgroup in every v1 hierarchy");
+        Assert.That(lines.Where(l => !l.Contains(':')).SelectMany(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)),
+            Is.EqualTo(new[] { "0", "1", "2", "3" }));
+    }
+
+    [Test]
     public async Task A_new_cgroup_namespace_is_rooted_at_the_containers_cgroup()
     {
         var r = await Run.ToCompletion(Limited("cat /proc/self/cgroup", c => c.PidsMax(64)));

@@ -96,38 +96,39 @@ public class PlanCompilerTests
     }
 
     [Test]
-    public void A_cgroup_created_after_the_plan_is_joined_while_the_child_mounts_and_before_its_pivot()
+    public void A_v1_cgroup_is_joined_by_the_child_itself_before_anything_else_it_does()
     {
-        using var warmer = File.OpenHandle("/dev/null");
-        var steps = Steps(Spec.WithNamespaces(n => n.Without(NamespaceKind.Cgroup)), new LaunchInputs { JoinCgroupsLate = true, CgroupLockWarmer = warmer });
-        var join = steps.IndexOf("write(cgroup.procs)");
-        var releases = steps.Select((s, i) => (s, i)).Where(x => x.s == "send(release)").Select(x => x.i).ToList();
-        var waits = steps.Select((s, i) => (s, i)).Where(x => x.s == "recv(release)").Select(x => x.i).ToList();
-        Assert.That(releases, Has.Count.EqualTo(2), "released once to mount, once more when joined");
-        Assert.That(join, Is.GreaterThan(releases[0]).And.LessThan(releases[1]));
-        Assert.That(waits, Has.Count.EqualTo(2));
-        Assert.That(steps.FindIndex(s => s.StartsWith("mount(")), Is.GreaterThan(waits[0]).And.LessThan(waits[1]));
-        Assert.That(steps.IndexOf("pivot_root(/srv/rootfs)"), Is.GreaterThan(waits[1]));
-    }
-
-    [Test]
-    public void A_new_cgroup_namespace_is_unshared_after_a_join_while_mounting()
-    {
-        var steps = Steps(Spec.WithNamespaces(n => n.With(NamespaceKind.Cgroup)), new LaunchInputs { JoinCgroupsLate = true });
-        Assert.That(steps.Count(s => s == "send(release)"), Is.EqualTo(2));
-        Assert.That(steps.IndexOf("unshare(cgroup namespace)"), Is.GreaterThan(steps.LastIndexOf("recv(release)")));
-        Assert.That(steps.IndexOf("unshare(cgroup namespace)"), Is.LessThan(steps.IndexOf("pivot_root(/srv/rootfs)")));
-    }
-
-    [Test]
-    public void With_a_cgroup_mount_in_a_new_cgroup_namespace_the_child_is_joined_before_it_mounts()
-    {
-        var spec = Spec.WithNamespaces(n => n.With(NamespaceKind.Cgroup)).WithMounts(m => m.Cgroup());
-        var steps = Steps(spec, new LaunchInputs { JoinCgroupsLate = true });
+        using var tasks = File.OpenHandle("/dev/null");
+        var inputs = new LaunchInputs();
+        inputs.CgroupTasks.AddRange([tasks, tasks]);
+        var steps = Steps(Spec.WithNamespaces(n => n.Without(NamespaceKind.Cgroup)), inputs);
+        var join = steps.IndexOf("write(tasks)");
+        Assert.That(join, Is.EqualTo(steps.FindIndex(s => s.StartsWith("clone3(")) + 1), "the child's first step");
+        Assert.That(steps, Has.None.EqualTo("write(cgroup.procs)"));
         Assert.That(steps.Count(s => s == "send(release)"), Is.EqualTo(1));
-        Assert.That(steps.IndexOf("write(cgroup.procs)"), Is.LessThan(steps.IndexOf("send(release)")));
-        Assert.That(steps.IndexOf("unshare(cgroup namespace)"), Is.GreaterThan(steps.IndexOf("recv(release)")));
+        Assert.That(join, Is.LessThan(steps.FindIndex(s => s.StartsWith("mount("))));
+    }
+
+    [Test]
+    public void A_new_cgroup_namespace_is_unshared_after_the_childs_own_join_and_before_its_mounts()
+    {
+        using var tasks = File.OpenHandle("/dev/null");
+        var inputs = new LaunchInputs();
+        inputs.CgroupTasks.Add(tasks);
+        var steps = Steps(Spec.WithNamespaces(n => n.With(NamespaceKind.Cgroup)).WithMounts(m => m.Cgroup()), inputs);
+        Assert.That(steps.IndexOf("unshare(cgroup namespace)"), Is.GreaterThan(steps.IndexOf("write(tasks)")));
         Assert.That(steps.IndexOf("unshare(cgroup namespace)"), Is.LessThan(steps.FindIndex(s => s.StartsWith("mount("))));
+    }
+
+    [Test]
+    public void A_rootless_cgroup_is_joined_by_the_monitor_before_the_release()
+    {
+        using var procs = File.OpenHandle("/dev/null");
+        var inputs = new LaunchInputs();
+        inputs.CgroupProcs.Add(procs);
+        var steps = Steps(Spec, inputs);
+        Assert.That(steps.IndexOf("write(cgroup.procs)"), Is.GreaterThan(0).And.LessThan(steps.IndexOf("send(release)")));
+        Assert.That(steps, Has.None.EqualTo("write(tasks)"));
     }
 
     [Test]

@@ -68,8 +68,12 @@ public class PlanCorpusTests
             inputs.CgroupProcs.AddRange([fd, fd]);
             return inputs;
         });
-        yield return ("cgroup-v1-late-join", Base.WithCgroup(c => c.MemoryMax(1 << 26).PidsMax(32)),
-            fd => new LaunchInputs { JoinCgroupsLate = true, CgroupLockWarmer = fd });
+        yield return ("cgroup-v1-self-join", Base.WithCgroup(c => c.MemoryMax(1 << 26).PidsMax(32)), fd =>
+        {
+            var inputs = new LaunchInputs { CgroupPaths = ["/sys/fs/cgroup/memory/containment/c1", "/sys/fs/cgroup/pids/containment/c1"] };
+            inputs.CgroupTasks.AddRange([fd, fd]);
+            return inputs;
+        });
         yield return ("joined-namespaces", Base.WithNamespaces(n => n.Join(NamespaceKind.Network, "/proc/1/ns/net")
             .Join(NamespaceKind.User, "/proc/1/ns/user").Join(NamespaceKind.Ipc, "/proc/1/ns/ipc")), fd =>
         {

@@ -34,6 +34,22 @@ internal sealed class CgroupV1Part : CgroupPart
         foreach (var node in nodes) procs.Add(node.Leaf.OpenFile(node.Hierarchy.Name, "cgroup.procs", Libc.O_WRONLY));
     }
 
+    /// <summary>Each directory's <c>tasks</c> file (O_WRONLY | O_CLOEXEC), owned by the caller: a thread writes "0" to join alone.</summary>
+    internal List<SafeFileHandle> OpenTasksFiles()
+    {
+        var tasks = new List<SafeFileHandle>();
+        try
+        {
+            foreach (var node in nodes) tasks.Add(node.Leaf.OpenFile(node.Hierarchy.Name, "tasks", Libc.O_WRONLY));
+            return tasks;
+        }
+        catch
+        {
+            foreach (var t in tasks) t.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>
     /// A prepared part (no limits, made ahead of need) configured as a container's: the same directories with the
     /// spec's controllers and limits. This part's cgroup.procs files close (the container is born in the cgroup).
