@@ -37,8 +37,6 @@ Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
 try
 {
     var commandArgs = rest.Skip(1).ToList();
-    if (rest[0] is "create" or "run" && !commandArgs.Contains("--dry-run"))
-        CgroupLockPrimer.Start();
     return rest[0] switch
     {
         "create" => await CreateCommand.RunAsync(runtime, commandArgs, cancel.Token),
