@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Containment.Capabilities;
 
 namespace Containment.Seccomp;
@@ -17,10 +16,10 @@ internal static partial class PrecompiledFilters
     public static CompiledSeccompFilter? Find(SeccompProfile profile, CapabilitySet capabilities) =>
         ReferenceEquals(profile, SeccompProfile.Default) && capabilities.Mask == CapabilitySet.Default.Mask ? Native.Value : null;
 
-    private static CompiledSeccompFilter? ForThisMachine() => RuntimeInformation.OSArchitecture switch
+    private static CompiledSeccompFilter? ForThisMachine() => ArchitectureInfo.Native switch
     {
-        Architecture.X64 => new CompiledSeccompFilter(DefaultX86_64.ToArray(), DefaultFlags, SeccompArchitecture.X86_64, false, DefaultActions),
-        Architecture.Arm64 => new CompiledSeccompFilter(DefaultAarch64.ToArray(), DefaultFlags, SeccompArchitecture.Aarch64, false, DefaultActions),
+        SeccompArchitecture.X86_64 => new CompiledSeccompFilter(DefaultX86_64.ToArray(), DefaultFlags, SeccompArchitecture.X86_64, false, DefaultActions),
+        SeccompArchitecture.Aarch64 => new CompiledSeccompFilter(DefaultAarch64.ToArray(), DefaultFlags, SeccompArchitecture.Aarch64, false, DefaultActions),
         _ => null,
     };
 }
