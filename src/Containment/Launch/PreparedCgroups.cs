@@ -206,8 +206,7 @@ internal static class PreparedCgroups
     /// Whether cgroups can be prepared here at all: as root on a v1 or hybrid host. On pure v2 the child is cloned into its
     /// cgroup (CLONE_INTO_CGROUP) and no start takes one; without this check each disposal spawned an executor in vain.
     /// </summary>
-    internal static bool CanPrepare(CgroupManager cgroups) =>
-        !Identity.Rootless.IsRootless && cgroups.Layout.Mode != CgroupMode.Unified && cgroups.Layout.V1.Count > 0;
+    internal static bool CanPrepare(CgroupManager cgroups) => CgroupSelfJoin.Applies(cgroups); // TryTake's own gate
 
     private static int swept;
 
@@ -216,11 +215,11 @@ internal static class PreparedCgroups
     /// (the start time of <c>/proc/self/stat</c>, in clock ticks since boot), so that a later process can tell whose it was
     /// and whether that very process still runs: a pid alone is reused (<see cref="SweepLeftovers"/>).
     /// </summary>
-    private static string NewId()
-    {
-        var self = ProcStat.Parse(File.ReadAllText("/proc/self/stat")) ?? throw new ContainmentException("cannot parse /proc/self/stat");
-        return $"p{Environment.ProcessId}-{self.StartTime}-{Guid.NewGuid().ToString("N")[..12]}";
-    }
+    private static string NewId() => $"p{Environment.ProcessId}-{SelfStartTime.Value}-{Guid.NewGuid().ToString("N")[..12]}";
+
+    /// <summary>This process's start time (read once: it never changes).</summary>
+    private static readonly Lazy<ulong> SelfStartTime = new(() =>
+        (ProcStat.Parse(File.ReadAllText("/proc/self/stat")) ?? throw new ContainmentException("cannot parse /proc/self/stat")).StartTime);
 
     /// <summary>The process in a prepared cgroup's name (<see cref="NewId"/>), or null for any other name.</summary>
     internal static ProcessIdentity? PreparerOf(string name)
